@@ -1,0 +1,363 @@
+"""The request pipeline every API call runs through.
+
+For one call, in order::
+
+    retry loop (tenacity; what may be retried is the call's Idempotency)
+      └─ attempt: concurrency slot → token → rate slot → httpx → envelope → error mapping
+                  (a 401 drops the token it carried and replays the attempt once)
+
+This is the only module that sends HTTP. It knows paths, not endpoints.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import anyio
+import attrs
+import httpx
+import tenacity
+
+from iamport_async._transport.clock import Clock, sleep_for
+from iamport_async._transport.envelope import decode
+from iamport_async._transport.ratelimit import RateLimiter
+from iamport_async._transport.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
+from iamport_async._transport.token import IssuedToken, Token, TokenManager
+from iamport_async.errors import (
+    BackpressureError,
+    ConnectError,
+    ConnectionLost,
+    IamportError,
+    RequestTimeout,
+    ResponseValidationError,
+    TransportError,
+    UnauthorizedError,
+)
+
+logger = logging.getLogger("iamport_async")
+
+Scalar = str | int | float | bool
+QueryParams = Mapping[str, Scalar | None] | Sequence[tuple[str, Scalar]]
+"""A mapping (``None`` values are left out) or pairs (for repeated keys such as ``imp_uid[]``)."""
+
+TOKEN_PATH = "/users/getToken"  # noqa: S105 (a path, not a secret)
+
+
+@attrs.frozen
+class Credentials:
+    """The REST API key pair. Never printed: both fields are left out of ``repr``."""
+
+    imp_key: str = attrs.field(repr=False)
+    imp_secret: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class CallOptions:
+    """Per-call overrides of the client's settings; ``None`` keeps the client's value."""
+
+    timeout: float | None = None
+    max_retries: int | None = None
+    total_timeout: float | None = None
+    tier: str | None = None
+
+
+@attrs.frozen
+class TransportConfig:
+    """Settings that a ``with_options`` copy may change without a new pool or token."""
+
+    base_url: str
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    tier: str | None = None
+    max_wait: float | None = None
+    """Fail fast: raise BackpressureError rather than wait longer than this for a slot."""
+
+    def merged(self, options: CallOptions | None) -> TransportConfig:
+        if options is None:
+            return self
+        retry = self.retry
+        if options.max_retries is not None:
+            retry = attrs.evolve(retry, max_retries=options.max_retries)
+        if options.total_timeout is not None:
+            retry = attrs.evolve(retry, total_timeout=options.total_timeout)
+        return attrs.evolve(
+            self,
+            timeout=self.timeout if options.timeout is None else httpx.Timeout(options.timeout),
+            retry=retry,
+            tier=self.tier if options.tier is None else options.tier,
+        )
+
+
+class _TokenUnavailable(Exception):
+    """Carries a failed token fetch through the retry loop, which must not retry it again:
+    the fetch has its own retries, and the request itself was never sent."""
+
+    def __init__(self, error: IamportError) -> None:
+        self.error = error
+
+
+class Transport:
+    """Sends API calls; shared by a client and every ``with_options`` copy of it."""
+
+    def __init__(
+        self,
+        *,
+        credentials: Credentials,
+        config: TransportConfig,
+        http: httpx.AsyncClient,
+        clock: Clock,
+        rate_limiter: RateLimiter,
+        concurrency: anyio.CapacityLimiter | None,
+        retry_budget: RetryBudget,
+        rng: random.Random,
+        tokens: TokenManager | None = None,
+    ) -> None:
+        self.config = config
+        self.http = http
+        self.clock = clock
+        self.rate_limiter = rate_limiter
+        self.concurrency = concurrency
+        self.retry_budget = retry_budget
+        self._credentials = credentials
+        self._rng = rng
+        self.tokens = tokens or TokenManager(self._fetch_token, clock)
+
+    def __repr__(self) -> str:
+        return f"<Transport {self.config.base_url}>"
+
+    def derive(
+        self,
+        config: TransportConfig,
+        *,
+        rate_limiter: RateLimiter | None = None,
+        concurrency: anyio.CapacityLimiter | None = None,
+    ) -> Transport:
+        """A transport with other settings, sharing this one's pool, token and budget."""
+        return Transport(
+            credentials=self._credentials,
+            config=config,
+            http=self.http,
+            clock=self.clock,
+            rate_limiter=rate_limiter or self.rate_limiter,
+            concurrency=concurrency or self.concurrency,
+            retry_budget=self.retry_budget,
+            rng=self._rng,
+            tokens=self.tokens,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json: Mapping[str, Any] | None = None,
+        idempotency: Idempotency = Idempotency.READ,
+        options: CallOptions | None = None,
+    ) -> Any:
+        """Send one API call with retries; return the envelope's ``response`` payload.
+
+        ``path`` is already URL-encoded (see ``endpoints._base.path``). Raises the
+        ``iamport_async.errors`` tree; after retries the last error is raised as it was.
+        """
+        config = self.config.merged(options)
+        try:
+            return await self._with_retries(
+                self._authorized_attempt, method, path, params, json, config, idempotency
+            )
+        except _TokenUnavailable as wrapper:
+            raise wrapper.error from None
+
+    async def _with_retries(
+        self,
+        attempt: Any,
+        method: str,
+        path: str,
+        params: QueryParams | None,
+        json: Mapping[str, Any] | None,
+        config: TransportConfig,
+        idempotency: Idempotency,
+    ) -> Any:
+        call = CallRetry(config.retry, idempotency, self.retry_budget, self.clock, self._rng)
+        retrying = tenacity.AsyncRetrying(
+            sleep=lambda seconds: sleep_for(self.clock, seconds),
+            retry=call.retry,
+            wait=call.wait,
+            stop=call.stop,
+            before_sleep=lambda state: _log_retry(method, path, state),
+            reraise=True,
+        )
+        try:
+            result: Any = await retrying(attempt, method, path, params, json, config)
+        except IamportError as error:
+            call.annotate(error)
+            raise
+        call.succeeded()
+        return result
+
+    async def _authorized_attempt(
+        self,
+        method: str,
+        path: str,
+        params: QueryParams | None,
+        json: Mapping[str, Any] | None,
+        config: TransportConfig,
+    ) -> Any:
+        async with self._slot(config):
+            for replay in (False, True):
+                try:
+                    token = await self.tokens.get()
+                except IamportError as error:
+                    raise _TokenUnavailable(error) from error
+                try:
+                    return await self._send(method, path, params, json, config, token)
+                except UnauthorizedError:
+                    if replay:
+                        raise
+                    logger.debug("401 on %s %s: refreshing the token and replaying", method, path)
+                    self.tokens.invalidate(token)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _unauthorized_attempt(
+        self,
+        method: str,
+        path: str,
+        params: QueryParams | None,
+        json: Mapping[str, Any] | None,
+        config: TransportConfig,
+    ) -> Any:
+        return await self._send(method, path, params, json, config, None)
+
+    def _slot(self, config: TransportConfig) -> _Slot:
+        return _Slot(self.concurrency, config.max_wait)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        params: QueryParams | None,
+        json: Mapping[str, Any] | None,
+        config: TransportConfig,
+        token: Token | None,
+    ) -> Any:
+        headers = {}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token.value}"
+        if config.tier is not None:
+            headers["Tier"] = config.tier
+        if isinstance(params, Mapping):
+            params = {key: value for key, value in params.items() if value is not None}
+        await self.rate_limiter.acquire(config.max_wait)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        started = self.clock.monotonic() if debug else 0.0
+        try:
+            response = await self.http.request(
+                method,
+                config.base_url + path,
+                params=params,  # type: ignore[arg-type]
+                json=json,
+                headers=headers,
+                timeout=config.timeout,
+            )
+        except httpx.TransportError as exc:
+            raise _transport_error(exc, method, path) from exc
+        status = response.status_code
+        self.rate_limiter.feedback(throttled=status in (429, 503))
+        if debug:
+            elapsed = (self.clock.monotonic() - started) * 1000
+            logger.debug("%s %s -> HTTP %d in %.1f ms", method, path, status, elapsed)
+        return decode(response, method, path)
+
+    async def _fetch_token(self) -> IssuedToken:
+        body = {
+            "imp_key": self._credentials.imp_key,
+            "imp_secret": self._credentials.imp_secret,
+        }
+        payload = await self._with_retries(
+            self._unauthorized_attempt,
+            "POST",
+            TOKEN_PATH,
+            None,
+            body,
+            self.config,
+            Idempotency.READ,  # the server hands back the same token: asking twice is harmless
+        )
+        try:
+            token = IssuedToken(
+                access_token=_typed(payload, "access_token", str),
+                now=_typed(payload, "now", int),
+                expired_at=_typed(payload, "expired_at", int),
+            )
+        except (TypeError, KeyError) as exc:
+            raise ResponseValidationError(
+                f"token answer lacks {exc}", status=200, body="", method="POST", path=TOKEN_PATH
+            ) from None
+        logger.debug("token issued, valid for %d s", token.expired_at - token.now)
+        return token
+
+
+class _Slot:
+    """The concurrency slot of one attempt, honouring the fail-fast bound."""
+
+    def __init__(self, limiter: anyio.CapacityLimiter | None, max_wait: float | None) -> None:
+        self._limiter = limiter
+        self._max_wait = max_wait
+
+    async def __aenter__(self) -> None:
+        if self._limiter is None:
+            return
+        if self._max_wait is None:
+            await self._limiter.acquire()
+            return
+        with anyio.move_on_after(self._max_wait):
+            await self._limiter.acquire()
+            return
+        raise BackpressureError(self._max_wait, self._max_wait)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._limiter is not None:
+            self._limiter.release()
+
+
+def _typed(payload: Any, key: str, kind: type[Any]) -> Any:
+    value = payload[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError(key)
+    return value
+
+
+_NEVER_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.UnsupportedProtocol,
+    httpx.ProxyError,
+    httpx.LocalProtocolError,
+)
+
+
+def _transport_error(exc: httpx.TransportError, method: str, path: str) -> TransportError:
+    """Map an httpx failure to our tree, by whether the request may have been processed."""
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if isinstance(exc, _NEVER_SENT):
+        return ConnectError(detail, method=method, path=path)
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeout(detail, method=method, path=path)
+    return ConnectionLost(detail, method=method, path=path)
+
+
+def _log_retry(method: str, path: str, state: tenacity.RetryCallState) -> None:
+    if logger.isEnabledFor(logging.INFO):
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None else None
+        logger.info(
+            "retrying %s %s in %.2f s (attempt %d failed: %s)",
+            method,
+            path,
+            state.upcoming_sleep,
+            state.attempt_number,
+            type(error).__name__,
+        )

@@ -1,0 +1,163 @@
+"""How many requests start per second: a limiter interface and its local implementations.
+
+The concurrency cap (requests in flight) lives in the transport as an anyio
+``CapacityLimiter``; this module is about *starts*. A limiter is anything with ``acquire`` and
+``feedback``, so a shared backend (Redis, for a fleet of workers) can stand in for the local
+one.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Protocol
+
+from iamport_async._transport.clock import Clock
+from iamport_async.errors import BackpressureError
+
+
+class RateLimiter(Protocol):
+    """Decides when each request may start."""
+
+    async def acquire(self, max_wait: float | None = None) -> None:
+        """Wait for the next start slot. If that would take longer than ``max_wait`` seconds,
+        raise :class:`~iamport_async.errors.BackpressureError` without taking a slot."""
+        ...
+
+    def feedback(self, *, throttled: bool) -> None:
+        """Told after every answer whether the server throttled it (429/503)."""
+        ...
+
+
+class Unlimited:
+    """No rate limit."""
+
+    async def acquire(self, max_wait: float | None = None) -> None:
+        return None
+
+    def feedback(self, *, throttled: bool) -> None:
+        return None
+
+
+class TokenBucket:
+    """At most ``rate`` starts per second on average, bursts up to ``burst``.
+
+    Kept as a single "theoretical arrival time" (GCRA): each acquire reserves the next slot
+    *before* sleeping, so concurrent waiters queue in order and never stampede.
+    """
+
+    def __init__(self, rate: float, clock: Clock, burst: float | None = None) -> None:
+        if not rate > 0:
+            raise ValueError(f"rate must be positive, got {rate!r}")
+        self._clock = clock
+        self._burst = max(1.0, burst if burst is not None else rate)
+        self._tat = clock.monotonic()
+        self.rate = rate
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    @rate.setter
+    def rate(self, value: float) -> None:
+        self._rate = value
+        self._interval = 1.0 / value
+        self._tolerance = (self._burst - 1.0) * self._interval
+
+    def reserve(self, max_wait: float | None = None) -> float:
+        """Take the next slot and return the monotonic time at which it opens."""
+        now = self._clock.monotonic()
+        tat = max(self._tat, now)
+        opens_at = tat - self._tolerance
+        wait = opens_at - now
+        if max_wait is not None and wait > max_wait:
+            raise BackpressureError(wait, max_wait)
+        self._tat = tat + self._interval
+        return max(now, opens_at)
+
+    async def acquire(self, max_wait: float | None = None) -> None:
+        opens_at = self.reserve(max_wait)
+        if opens_at > self._clock.monotonic():
+            await self._clock.sleep_until(opens_at)
+
+    def feedback(self, *, throttled: bool) -> None:
+        return None
+
+
+class AdaptiveRateLimiter:
+    """A rate that drops when the server throttles and climbs back smoothly.
+
+    Modelled on the AWS SDKs' "adaptive" retry mode: on a 429/503 the rate falls to
+    ``beta`` (0.7) times what was being sent; after that it follows a cubic curve back
+    towards, and then past, the rate at which throttling began, probing gently near it.
+    It never exceeds ``max_rate`` (when set) nor twice the rate actually being sent.
+    Before the first throttle it is unlimited, or ``max_rate`` if set.
+    """
+
+    BETA = 0.7
+    SCALE = 0.4
+    MIN_RATE = 0.5
+    _BUCKET = 0.5
+    _SMOOTH = 0.8
+
+    def __init__(self, clock: Clock, max_rate: float | None = None) -> None:
+        self._clock = clock
+        self.max_rate = max_rate
+        self._bucket = TokenBucket(max_rate, clock, burst=1) if max_rate else None
+        self._throttled_at: float | None = None
+        self._last_max = 0.0
+        self._k = 0.0
+        self._measured = 0.0
+        self._count = 0
+        self._window_start = math.floor(clock.monotonic() / self._BUCKET) * self._BUCKET
+
+    @property
+    def rate(self) -> float | None:
+        """The rate in force now, or ``None`` while unlimited."""
+        return None if self._bucket is None else self._bucket.rate
+
+    @property
+    def measured_rate(self) -> float:
+        """Smoothed requests per second actually started."""
+        return self._measured
+
+    async def acquire(self, max_wait: float | None = None) -> None:
+        if self._bucket is not None:
+            await self._bucket.acquire(max_wait)
+        self._count_start()
+
+    def feedback(self, *, throttled: bool) -> None:
+        now = self._clock.monotonic()
+        if throttled:
+            current = self.rate if self.rate is not None else math.inf
+            sending = self._measured if self._measured > 0 else current
+            base = min(current, sending)
+            if math.isinf(base):
+                return  # nothing measured yet: keep going until there is a rate to cut
+            self._last_max = base
+            self._k = (base * (1 - self.BETA) / self.SCALE) ** (1 / 3)
+            self._throttled_at = now
+            self._set_rate(base * self.BETA)
+        elif self._throttled_at is not None:
+            t = now - self._throttled_at
+            cubic = self.SCALE * (t - self._k) ** 3 + self._last_max
+            ceiling = 2 * self._measured if self._measured > 0 else cubic
+            self._set_rate(min(cubic, ceiling))
+
+    def _set_rate(self, rate: float) -> None:
+        rate = max(self.MIN_RATE, rate)
+        if self.max_rate is not None:
+            rate = min(rate, self.max_rate)
+        if self._bucket is None:
+            self._bucket = TokenBucket(rate, self._clock, burst=1)
+        else:
+            self._bucket.rate = rate
+
+    def _count_start(self) -> None:
+        now = self._clock.monotonic()
+        window = math.floor(now / self._BUCKET) * self._BUCKET
+        self._count += 1
+        if window > self._window_start:
+            current = self._count / (window - self._window_start)
+            self._measured = current * self._SMOOTH + self._measured * (1 - self._SMOOTH)
+            self._count = 0
+            self._window_start = window

@@ -1,0 +1,182 @@
+"""Which failures are retried, how long to wait, and when to give up.
+
+The decision belongs to the *call*: a read can always be repeated, a refund cannot. Each
+request says which kind it is (:class:`Idempotency`); :func:`is_retryable` is the whole rule.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from email.utils import parsedate_to_datetime
+
+import attrs
+import tenacity
+
+from iamport_async._transport.clock import Clock
+from iamport_async.errors import (
+    ApiError,
+    ConnectError,
+    IamportError,
+    RateLimitedError,
+    RequestTimeout,
+    ResponseValidationError,
+    TransportError,
+)
+
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class Idempotency(enum.Enum):
+    """How safely a call can be sent twice."""
+
+    READ = "read"
+    """No side effect: retried on every transient failure."""
+    GUARDED = "guarded"
+    """A side effect the API refuses to repeat (cancel with ``checksum``): retried like a read."""
+    UNGUARDED = "unguarded"
+    """A side effect with no guard: retried only when the request provably never reached the
+    server (connection refused) or was refused unprocessed (429)."""
+
+
+def is_retryable(error: BaseException, idempotency: Idempotency) -> bool:
+    """Whether ``error`` on a call of this kind may be answered by sending the call again."""
+    if isinstance(error, ConnectError | RateLimitedError):
+        return True
+    if idempotency is Idempotency.UNGUARDED:
+        return False
+    if isinstance(error, TransportError | ResponseValidationError):
+        return True
+    return isinstance(error, ApiError) and error.status in RETRYABLE_STATUSES
+
+
+def may_have_reached_server(error: BaseException) -> bool:
+    """Whether the server may have acted on the request that failed with ``error``."""
+    if isinstance(error, ConnectError | RateLimitedError):
+        return False
+    return not isinstance(error, ApiError) or error.status >= 500 or error.status == 408
+
+
+def parse_retry_after(value: str | None, server_date: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date.
+
+    An HTTP date is measured against the response's own ``Date`` header when present, so the
+    local clock's error does not count; ``now`` (UNIX seconds) is the fallback.
+    """
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        target = parsedate_to_datetime(value).timestamp()
+        reference = parsedate_to_datetime(server_date).timestamp() if server_date else now
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, target - reference)
+
+
+class RetryBudget:
+    """A per-client allowance of retries, so that an outage fails fast instead of storming.
+
+    Modelled on the AWS SDKs' retry quota: a retry costs ``retry_cost`` (a timeout costs
+    ``timeout_cost``), a call that succeeds on its first try refunds 1, a call that succeeds
+    after retrying refunds what it spent. When the budget is empty, calls fail on their first
+    error; successes refill it.
+    """
+
+    def __init__(self, capacity: int = 500, retry_cost: int = 5, timeout_cost: int = 10) -> None:
+        self.capacity = capacity
+        self.retry_cost = retry_cost
+        self.timeout_cost = timeout_cost
+        self.available = capacity
+
+    def cost_of(self, error: BaseException) -> int:
+        return self.timeout_cost if isinstance(error, RequestTimeout) else self.retry_cost
+
+    def withdraw(self, cost: int) -> bool:
+        if cost > self.available:
+            return False
+        self.available -= cost
+        return True
+
+    def deposit(self, amount: int) -> None:
+        self.available = min(self.capacity, self.available + amount)
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Backoff and limits for one call."""
+
+    max_retries: int = 3
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+    total_timeout: float = 60.0
+    """Time budget of the whole call, retries and waits included."""
+
+
+class CallRetry:
+    """The tenacity hooks (``wait``, ``stop``) for one call, plus what the call has spent."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        idempotency: Idempotency,
+        budget: RetryBudget,
+        clock: Clock,
+        rng: random.Random,
+    ) -> None:
+        self.policy = policy
+        self.idempotency = idempotency
+        self.budget = budget
+        self.clock = clock
+        self.rng = rng
+        self.deadline = clock.monotonic() + policy.total_timeout
+        self.spent = 0
+        self.ambiguous = False
+        """Whether an earlier attempt failed in a way the server may have acted on."""
+
+    def retry(self, state: tenacity.RetryCallState) -> bool:
+        error = _error_of(state)
+        return error is not None and is_retryable(error, self.idempotency)
+
+    def wait(self, state: tenacity.RetryCallState) -> float:
+        error = _error_of(state)
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after is not None:
+            return float(retry_after)
+        doubled = self.policy.base_delay * 2 ** (state.attempt_number - 1)
+        ceiling = min(self.policy.max_delay, doubled)
+        return self.rng.uniform(0.0, ceiling)
+
+    def stop(self, state: tenacity.RetryCallState) -> bool:
+        error = _error_of(state)
+        assert error is not None
+        if state.attempt_number > self.policy.max_retries:
+            return True
+        if state.upcoming_sleep > self.policy.max_retry_after:
+            return True
+        if self.clock.monotonic() + state.upcoming_sleep >= self.deadline:
+            return True
+        cost = self.budget.cost_of(error)
+        if not self.budget.withdraw(cost):
+            return True
+        self.spent += cost
+        self.ambiguous = self.ambiguous or may_have_reached_server(error)
+        return False
+
+    def succeeded(self) -> None:
+        self.budget.deposit(self.spent if self.spent else 1)
+
+    def annotate(self, error: BaseException) -> None:
+        """Mark an error that follows an attempt the server may have acted on."""
+        if self.ambiguous and isinstance(error, IamportError):
+            error.after_ambiguous_failure = True
+
+
+def _error_of(state: tenacity.RetryCallState) -> BaseException | None:
+    outcome = state.outcome
+    return None if outcome is None else outcome.exception()

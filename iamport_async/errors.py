@@ -1,0 +1,183 @@
+"""Every exception the client raises, in one tree.
+
+::
+
+    IamportError                      base of everything below
+    ├── InvalidInputError              bad input, refused before any request (a ValueError)
+    ├── TransportError                 no usable HTTP answer
+    │   ├── ConnectError               never reached the server: always safe to retry
+    │   ├── RequestTimeout             no answer in time: the request may have been processed
+    │   └── ConnectionLost             dropped mid-exchange: may have been processed
+    ├── ApiError                       the API answered with an error
+    │   ├── BadRequestError            400 (a bad parameter, a page past the end)
+    │   ├── UnauthorizedError          401 (bad key/secret, or a token that stayed refused)
+    │   ├── NotFoundError              404
+    │   ├── ConflictError              409
+    │   ├── RateLimitedError           429, with ``retry_after`` in seconds
+    │   ├── ServerError                5xx
+    │   └── BusinessError              HTTP 200 with ``code != 0``: the API said no
+    ├── ResponseValidationError        a 2xx answer that is not what the API promises
+    └── BackpressureError              the client's own limiter: "too long to wait" (fail fast)
+
+``ApiError`` always keeps the HTTP ``status``, the API's ``code`` and ``message`` (``None``
+when the body had no envelope) and a bounded ``body`` excerpt, so nothing the server said is
+lost. ``retry_after`` holds a ``Retry-After`` header's wait (429, 503) in seconds. Messages
+never contain keys, secrets, tokens or card data: the client never puts request bodies or
+headers into an error.
+"""
+
+from __future__ import annotations
+
+BODY_EXCERPT_LIMIT = 500
+"""How many characters of a response body an error keeps."""
+
+
+def excerpt(body: str | bytes) -> str:
+    """A bounded, printable excerpt of a response body."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    if len(text) <= BODY_EXCERPT_LIMIT:
+        return text
+    return text[:BODY_EXCERPT_LIMIT] + f"... [{len(text) - BODY_EXCERPT_LIMIT} more characters]"
+
+
+class IamportError(Exception):
+    """Base class of every error raised by iamport_async."""
+
+    after_ambiguous_failure: bool = False
+    """True when an earlier attempt of the same call failed in a way the server may have acted
+    on (a timeout, a dropped connection, a 5xx) before this error ended the call. On a guarded
+    mutation (cancel with ``checksum``) a refusal then usually means the first attempt went
+    through: read the state back before acting on it."""
+
+
+class InvalidInputError(IamportError, ValueError):
+    """An argument the API cannot accept; raised before anything is sent.
+
+    ``field`` names the offending argument.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+class TransportError(IamportError):
+    """No usable HTTP answer arrived.
+
+    ``reached_server`` tells whether the request may have been processed: ``False`` only when
+    it provably never left (connection refused, DNS failure, pool timeout).
+    """
+
+    reached_server: bool = True
+
+    def __init__(self, message: str, *, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        super().__init__(f"{method} {path}: {message}")
+
+
+class ConnectError(TransportError):
+    """The connection could not be made; the request never reached the server."""
+
+    reached_server = False
+
+
+class RequestTimeout(TransportError):
+    """No complete answer within the timeout; the request may have been processed."""
+
+
+class ConnectionLost(TransportError):
+    """The connection dropped after the request was sent; it may have been processed."""
+
+
+class ApiError(IamportError):
+    """The API answered with an error status or a non-zero ``code``."""
+
+    def __init__(
+        self,
+        *,
+        status: int,
+        code: int | None,
+        message: str | None,
+        body: str,
+        method: str,
+        path: str,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        self.body = body
+        self.method = method
+        self.path = path
+        self.retry_after: float | None = None
+        detail = message if message is not None else body
+        super().__init__(f"{method} {path}: HTTP {status}, code {code}: {detail}")
+
+
+class BadRequestError(ApiError):
+    """HTTP 400: a parameter the API refused (for a listing: a page past the end)."""
+
+
+class UnauthorizedError(ApiError):
+    """HTTP 401: wrong ``imp_key``/``imp_secret``, or a token refused even after a refresh."""
+
+
+class NotFoundError(ApiError):
+    """HTTP 404: no such payment, billing key, receipt, ..."""
+
+
+class ConflictError(ApiError):
+    """HTTP 409: the thing exists already (an escrow registration, a prepared order)."""
+
+
+class RateLimitedError(ApiError):
+    """HTTP 429. ``retry_after`` is the server's wait in seconds, when it gave one."""
+
+
+class ServerError(ApiError):
+    """HTTP 5xx (including gateway pages that are not JSON)."""
+
+
+class BusinessError(ApiError):
+    """HTTP 200 with ``code != 0``: the API refused the operation (``message`` says why)."""
+
+
+class ResponseValidationError(IamportError):
+    """A 2xx answer that is not valid JSON, has no envelope, or does not fit its model."""
+
+    def __init__(self, problem: str, *, status: int, body: str, method: str, path: str) -> None:
+        self.status = status
+        self.body = body
+        self.method = method
+        self.path = path
+        super().__init__(f"{method} {path}: HTTP {status}: {problem}; body: {body!r}")
+
+
+class BackpressureError(IamportError):
+    """The client's own limiter would make this call wait longer than ``max_wait``.
+
+    Raised only when fail-fast is asked for (``Iamport(max_wait=...)``), so that a web handler
+    can answer "busy" at once instead of queueing.
+    """
+
+    def __init__(self, wait: float, max_wait: float) -> None:
+        self.wait = wait
+        self.max_wait = max_wait
+        super().__init__(f"would wait {wait:.3f}s for a request slot (max_wait={max_wait}s)")
+
+
+STATUS_ERRORS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitedError,
+}
+
+
+def error_for_status(status: int) -> type[ApiError]:
+    """The ``ApiError`` class for an HTTP error status."""
+    if status >= 500:
+        return ServerError
+    return STATUS_ERRORS.get(status, ApiError)

@@ -1,0 +1,5 @@
+"""Testing helpers shipped with the library."""
+
+from iamport_async.testing.clock import VirtualClock
+
+__all__ = ["VirtualClock"]
