@@ -1,0 +1,53 @@
+"""Fixtures every test shares: both async backends, a virtual clock, a mocked API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+import respx
+
+from iamport_async import Iamport
+from iamport_async.testing.clock import VirtualClock
+
+BASE_URL = "https://api.iamport.kr"
+TOKEN_LIFETIME = 1800
+
+
+def envelope(response: Any = None, code: int = 0, message: str | None = None) -> dict[str, Any]:
+    """The API's ``{code, message, response}`` wrapper."""
+    return {"code": code, "message": message, "response": response}
+
+
+def token_payload(token: str = "tok-1", now: int = 1_700_000_000) -> dict[str, Any]:
+    return envelope({"access_token": token, "now": now, "expired_at": now + TOKEN_LIFETIME})
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """Tests marked ``pytest.mark.anyio`` run once on asyncio and once on trio."""
+    return str(request.param)
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    """A respx router for the API host with ``POST /users/getToken`` answering a token.
+
+    The token route is named ``"token"``: ``api.routes["token"].call_count``.
+    """
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        router.post("/users/getToken", name="token").respond(json=token_payload())
+        yield router
+
+
+@pytest.fixture
+async def client(api: respx.MockRouter, clock: VirtualClock) -> AsyncIterator[Iamport]:
+    """A client on the mocked API and the virtual clock (seeded: backoff is reproducible)."""
+    async with Iamport(imp_key="test-key", imp_secret="test-secret", clock=clock, seed=1) as c:
+        yield c
