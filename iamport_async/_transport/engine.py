@@ -312,6 +312,11 @@ class _Slot:
         if self._max_wait is None:
             await self._limiter.acquire()
             return
+        try:
+            self._limiter.acquire_nowait()
+            return
+        except anyio.WouldBlock:
+            pass
         with anyio.move_on_after(self._max_wait):
             await self._limiter.acquire()
             return

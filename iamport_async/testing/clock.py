@@ -2,26 +2,48 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
+
 import anyio.lowlevel
+
+_SETTLE_ROUNDS = 10
+"""Scheduler rounds a sleeper waits, as the earliest one, before it moves time: enough for the
+other runnable tasks to reach their own sleeps, so that concurrent sleepers wake in order."""
 
 
 class VirtualClock:
     """Monotonic time that only moves when someone sleeps on it or calls :meth:`advance`.
 
-    ``sleep_until(t)`` moves the clock to ``t`` (never backwards) and yields once, so code
-    that waits on timers (backoff, token expiry, rate limits) runs instantly in tests while
-    still seeing the time it asked for pass.
+    ``sleep_until(t)`` moves the clock to ``t`` and returns, so code that waits on timers
+    (backoff, token expiry, rate limits) runs instantly in tests while still seeing the time it
+    asked for pass. Concurrent sleepers wake in the order of their deadlines, each seeing the
+    clock at its own deadline, as they would on a real clock.
     """
 
     def __init__(self, start: float = 1_000.0) -> None:
         self.now = start
+        self._sleepers: list[tuple[float, int]] = []
+        self._tickets = itertools.count()
 
     def monotonic(self) -> float:
         return self.now
 
     async def sleep_until(self, deadline: float) -> None:
+        if deadline <= self.now:
+            await anyio.lowlevel.checkpoint()
+            return
+        entry = (deadline, next(self._tickets))
+        heapq.heappush(self._sleepers, entry)
+        try:
+            rounds = 0
+            while rounds < _SETTLE_ROUNDS:
+                await anyio.lowlevel.checkpoint()
+                rounds = rounds + 1 if self._sleepers[0] == entry else 0
+        finally:
+            self._sleepers.remove(entry)
+            heapq.heapify(self._sleepers)
         self.now = max(self.now, deadline)
-        await anyio.lowlevel.checkpoint()
 
     def advance(self, seconds: float) -> None:
         """Move time forward by ``seconds``."""

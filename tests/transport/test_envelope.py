@@ -1,0 +1,129 @@
+"""Every answer is read through the envelope: success, refusals and broken bodies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import httpx
+import pytest
+import respx
+
+from iamport_async import Iamport, Idempotency
+from iamport_async.errors import (
+    BODY_EXCERPT_LIMIT,
+    BusinessError,
+    NotFoundError,
+    ResponseValidationError,
+    ServerError,
+)
+from tests.conftest import envelope
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_200_with_a_nonzero_code_is_a_business_error_that_keeps_everything(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.post("/payments/cancel").respond(
+        200, json=envelope(code=1, message="취소할 결제건이 존재하지 않습니다.")
+    )
+    with pytest.raises(BusinessError) as caught:
+        await client.request("POST", "/payments/cancel", idempotency=Idempotency.UNGUARDED)
+    error = caught.value
+    assert (error.status, error.code, error.message) == (
+        200,
+        1,
+        "취소할 결제건이 존재하지 않습니다.",
+    )
+    assert "취소할 결제건이 존재하지 않습니다." in error.body
+    assert "취소할 결제건이 존재하지 않습니다." in str(error)
+
+
+async def test_207_is_a_success_that_returns_the_partial_payload(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments").respond(207, json=envelope([{"imp_uid": "imp_1"}]))
+    assert await client.request("GET", "/payments", params=[("imp_uid[]", "imp_1")]) == [
+        {"imp_uid": "imp_1"}
+    ]
+
+
+async def test_404_raises_not_found_with_the_apis_code_and_message(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments/imp_x").respond(
+        404, json=envelope(code=-1, message="존재하지 않는 결제정보입니다.")
+    )
+    with pytest.raises(NotFoundError) as caught:
+        await client.request("GET", "/payments/imp_x")
+    assert (caught.value.status, caught.value.code) == (404, -1)
+    assert caught.value.message == "존재하지 않는 결제정보입니다."
+
+
+async def test_an_html_502_page_raises_a_server_error_with_a_bounded_excerpt(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    page = "<html><body>" + "Bad Gateway " * 1000 + "</body></html>"
+    api.get("/payments/imp_1").respond(502, html=page)
+    with pytest.raises(ServerError) as caught:
+        await client.request("GET", "/payments/imp_1")
+    error = caught.value
+    assert error.status == 502
+    assert error.code is None
+    assert error.message is None
+    assert error.body.startswith("<html><body>Bad Gateway")
+    assert len(error.body) < BODY_EXCERPT_LIMIT + 50
+    assert len(str(error)) < BODY_EXCERPT_LIMIT + 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"code": 0, "message": null, "response": {"imp_uid": "im', b"[1, 2]", b'{"ok": true}', b""],
+    ids=["truncated", "not-an-object", "no-envelope", "empty"],
+)
+async def test_a_2xx_without_a_readable_envelope_is_a_validation_error(
+    api: respx.MockRouter, client: Iamport, body: bytes
+) -> None:
+    route = api.get("/payments/imp_1").respond(200, content=body)
+    with pytest.raises(ResponseValidationError) as caught:
+        await client.request("GET", "/payments/imp_1")
+    assert caught.value.status == 200
+    assert route.call_count == 4  # a read is retried: a truncated body is a transport hiccup
+
+
+async def test_a_truncated_answer_to_a_mutation_is_not_retried(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.post("/subscribe/payments/again").respond(200, content=b'{"code": 0, "resp')
+    with pytest.raises(ResponseValidationError):
+        await client.request("POST", "/subscribe/payments/again", idempotency=Idempotency.UNGUARDED)
+    assert route.call_count == 1
+
+
+async def test_amounts_with_a_fraction_arrive_as_decimal_never_float(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments/imp_1").respond(
+        200, content=b'{"code": 0, "message": null, "response": {"amount": 10.10}}'
+    )
+    payload = await client.request("GET", "/payments/imp_1")
+    assert payload == {"amount": Decimal("10.10")}
+    assert isinstance(payload["amount"], Decimal)
+
+
+async def test_a_code_sent_as_a_string_is_read_as_a_number(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments/imp_1").respond(200, json={"code": "1", "message": "no", "response": None})
+    with pytest.raises(BusinessError) as caught:
+        await client.request("GET", "/payments/imp_1")
+    assert caught.value.code == 1
+
+
+async def test_a_non_json_error_body_on_404_still_raises_not_found(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/nowhere").mock(return_value=httpx.Response(404, text="Cannot GET /nowhere"))
+    with pytest.raises(NotFoundError) as caught:
+        await client.request("GET", "/nowhere")
+    assert caught.value.body == "Cannot GET /nowhere"

@@ -1,0 +1,69 @@
+"""Keys, secrets and tokens never reach a log line, a repr or an exception message."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+import respx
+
+from iamport_async import Iamport, Idempotency
+from iamport_async.errors import IamportError
+from iamport_async.testing.clock import VirtualClock
+from tests.conftest import TOKEN_LIFETIME, envelope
+
+pytestmark = pytest.mark.anyio
+
+IMP_KEY = "imp_key_5b8a61e7"
+IMP_SECRET = "imp_secret_0f4c9d2a77e1"
+TOKENS = ["access_token_c3f1a9e0", "access_token_77d2b4aa"]
+CARD = {
+    "card_number": "4092-0230-1234-5678",
+    "expiry": "2029-12",
+    "birth": "880101",
+    "pwd_2digit": "42",
+}
+SECRETS = [IMP_KEY, IMP_SECRET, *TOKENS, *CARD.values()]
+
+
+async def test_a_whole_scenario_at_debug_level_leaks_no_secret(
+    api: respx.MockRouter, clock: VirtualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    api.routes["token"].side_effect = [
+        httpx.Response(
+            200, json=envelope({"access_token": token, "now": 0, "expired_at": TOKEN_LIFETIME})
+        )
+        for token in TOKENS
+    ]
+    api.get("/payments/imp_1").side_effect = [
+        httpx.Response(503, text="busy"),
+        httpx.Response(401, json=envelope(code=-1, message="Unauthorized")),
+        httpx.Response(200, json=envelope({"imp_uid": "imp_1"})),
+    ]
+    api.post("/subscribe/payments/onetime").side_effect = [
+        httpx.ConnectError("refused"),
+        httpx.Response(200, json=envelope(code=-1, message="카드정보 인증에 실패하였습니다.")),
+    ]
+    seen: list[str] = []
+    async with Iamport(imp_key=IMP_KEY, imp_secret=IMP_SECRET, clock=clock) as client:
+        seen += [repr(client), repr(client._transport), repr(client._transport.tokens)]
+        await client.request("GET", "/payments/imp_1")
+        seen.append(repr(await client._transport.tokens.get()))
+        try:
+            await client.request(
+                "POST",
+                "/subscribe/payments/onetime",
+                json={"merchant_uid": "order-1", "amount": 1000, **CARD},
+                idempotency=Idempotency.UNGUARDED,
+            )
+        except IamportError as error:
+            seen += [str(error), repr(error), repr(error.args)]
+        else:
+            pytest.fail("the refused card did not raise")
+
+    seen += [record.getMessage() for record in caplog.records]
+    assert any("retrying" in line for line in seen), "the scenario logged nothing to check"
+    leaks = [(secret, line) for line in seen for secret in SECRETS if secret in line]
+    assert leaks == []
