@@ -48,12 +48,17 @@ async def main(calls: int, rounds: int) -> None:
             ours.append(await client_calls(base_url, calls))
     bare_wall, bare_cpu = min(w for w, _ in bare), min(c for _, c in bare)
     our_wall, our_cpu = min(w for w, _ in ours), min(c for _, c in ours)
-    per_call = 1e6 / calls
     print(f"overhead: {calls} sequential calls, best of {rounds} rounds, token cached")
-    print(f"  bare httpx   wall {bare_wall * per_call:7.1f} us/call   cpu {bare_cpu * per_call:7.1f} us/call")
-    print(f"  iamport      wall {our_wall * per_call:7.1f} us/call   cpu {our_cpu * per_call:7.1f} us/call")
-    print(f"  added        wall {(our_wall - bare_wall) * per_call:7.1f} us/call   cpu {(our_cpu - bare_cpu) * per_call:7.1f} us/call")
-    print(f"  ratio        wall {our_wall / bare_wall:.3f}             cpu {our_cpu / bare_cpu:.3f}")
+    rows = [
+        ("bare httpx", bare_wall, bare_cpu),
+        ("iamport", our_wall, our_cpu),
+        ("added", our_wall - bare_wall, our_cpu - bare_cpu),
+    ]
+    for name, wall, cpu in rows:
+        wall_us, cpu_us = wall / calls * 1e6, cpu / calls * 1e6
+        print(f"  {name:<11} wall {wall_us:7.1f} us/call   cpu {cpu_us:7.1f} us/call")
+    wall_ratio, cpu_ratio = our_wall / bare_wall, our_cpu / bare_cpu
+    print(f"  ratio       wall {wall_ratio:.3f}   cpu {cpu_ratio:.3f}  (client / bare)")
 
 
 if __name__ == "__main__":
