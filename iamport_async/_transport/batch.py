@@ -1,0 +1,486 @@
+"""Multi-id lookups (``?imp_uid[]=a&imp_uid[]=b``): chunking, concurrency, matching back.
+
+Generic on purpose: it knows query names and ids, never what a payment or a billing key is.
+An endpoint gives it two functions:
+
+- ``fetch(keys)``: one request for a chunk of keys, returning the items the API found (an
+  empty sequence when it found none, e.g. on a 404);
+- ``match(item)``: the keys an item answers (a payment answers its ``imp_uid[]`` *and* its
+  ``merchant_uid[]``).
+
+Results are matched by key, never by position: the API leaves unknown ids out (207) and does
+not promise an order. A key is a ``(query name, id)`` pair such as ``("imp_uid[]", "imp_1")``.
+
+Three forms share the machinery:
+
+- :func:`lookup_all`: a finite collection, deduplicated, answered as one :class:`BatchResult`;
+- :class:`BatchStream`: an (async) iterable of any length, answered key by key as chunks
+  complete, holding no more than the chunks in flight;
+- :class:`Coalescer`: single lookups from many concurrent callers, gathered over a short window
+  into one request.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
+from types import TracebackType
+from typing import Generic, TypeVar
+from urllib.parse import quote_plus
+
+import anyio
+import anyio.abc
+import attrs
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from iamport_async._transport.clock import Clock
+from iamport_async.errors import IamportError
+
+T = TypeVar("T")
+
+Key = tuple[str, str]
+"""``(query name, id)``, e.g. ``("imp_uid[]", "imp_1")``."""
+
+Fetch = Callable[[Sequence[Key]], Awaitable[Sequence[T]]]
+Match = Callable[[T], Iterable[Key]]
+
+MAX_IDS = 100
+"""The API's documented maximum of ids per multi-lookup."""
+
+MAX_QUERY_LENGTH = 6000
+"""Characters of encoded query string per request. Proxies and servers commonly cap the
+request line at 8 KiB; this leaves room for the path and the HTTP framing."""
+
+DEFAULT_CONCURRENCY = 8
+"""Chunks in flight at once, by default. The client's ``max_concurrency`` and rate limit still
+apply underneath, so this only bounds what one lookup may take of them."""
+
+
+def encoded_length(key: Key) -> int:
+    """Characters ``key`` adds to a query string (``name=value&``), encoded as httpx does."""
+    name, value = key
+    return len(quote_plus(name, safe="")) + len(quote_plus(value, safe="")) + 2
+
+
+class ChunkBuilder:
+    """Groups keys into chunks of 1 to ``max_ids`` keys and at most ``max_query_length``
+    encoded characters, dropping a key repeated within the chunk being built.
+
+    A single key longer than the length bound still makes a chunk of its own: it cannot be
+    split, and refusing it is the endpoint's job.
+    """
+
+    def __init__(self, max_ids: int = MAX_IDS, max_query_length: int = MAX_QUERY_LENGTH) -> None:
+        if max_ids < 1:
+            raise ValueError("max_ids must be at least 1")
+        self.max_ids = max_ids
+        self.max_query_length = max_query_length
+        self._keys: dict[Key, None] = {}
+        self._length = 0
+
+    def add(self, key: Key) -> list[list[Key]]:
+        """Add ``key``; return the chunks it closed (none, usually)."""
+        if key in self._keys:
+            return []
+        length = encoded_length(key)
+        closed = []
+        if self._keys and self._length + length > self.max_query_length:
+            closed.append(self._take())
+        self._keys[key] = None
+        self._length += length
+        if len(self._keys) >= self.max_ids:
+            closed.append(self._take())
+        return closed
+
+    def flush(self) -> list[Key] | None:
+        """The chunk being built (None if empty), and start a new one."""
+        return self._take() if self._keys else None
+
+    def _take(self) -> list[Key]:
+        chunk = list(self._keys)
+        self._keys = {}
+        self._length = 0
+        return chunk
+
+
+def chunked(
+    keys: Iterable[Key], max_ids: int = MAX_IDS, max_query_length: int = MAX_QUERY_LENGTH
+) -> Iterator[list[Key]]:
+    """``keys`` in chunks (see :class:`ChunkBuilder`), lazily and in order."""
+    builder = ChunkBuilder(max_ids, max_query_length)
+    for key in keys:
+        yield from builder.add(key)
+    rest = builder.flush()
+    if rest is not None:
+        yield rest
+
+
+@attrs.frozen
+class Lookup(Generic[T]):
+    """What became of one key: ``found`` (``item`` set), missing, or ``failed`` (``error``)."""
+
+    key: Key
+    item: T | None = None
+    error: IamportError | None = None
+
+    @property
+    def id(self) -> str:
+        return self.key[1]
+
+    @property
+    def found(self) -> bool:
+        return self.item is not None
+
+    @property
+    def missing(self) -> bool:
+        """The API answered and does not have it (or this account may not see it)."""
+        return self.item is None and self.error is None
+
+    @property
+    def failed(self) -> bool:
+        """The chunk holding this key failed (after retries); ``error`` says why."""
+        return self.error is not None
+
+
+@attrs.frozen
+class ChunkOutcome(Generic[T]):
+    """The answer for one chunk: the item for each key found, or the chunk's error."""
+
+    keys: Sequence[Key]
+    found: dict[Key, T]
+    error: IamportError | None = None
+
+    def lookups(self) -> Iterator[Lookup[T]]:
+        for key in self.keys:
+            yield Lookup(key, self.found.get(key), self.error)
+
+
+async def fetch_chunk(fetch: Fetch[T], match: Match[T], keys: Sequence[Key]) -> ChunkOutcome[T]:
+    """Send one chunk and match its items back to the keys asked for.
+
+    An API or transport failure (after the transport's retries) becomes the chunk's error, so
+    that it cannot take other chunks down with it. An item that answers no key of the chunk is
+    ignored; where several items answer one key (a merchant_uid shared by several payments),
+    the first one the API returned is kept.
+    """
+    try:
+        items = await fetch(keys)
+    except IamportError as error:
+        return ChunkOutcome(keys, {}, error)
+    asked = set(keys)
+    found: dict[Key, T] = {}
+    for item in items:
+        for key in match(item):
+            if key in asked and key not in found:
+                found[key] = item
+    return ChunkOutcome(keys, found)
+
+
+@attrs.frozen
+class BatchResult(Generic[T]):
+    """Every key asked for, once, in the order first asked, with what became of it."""
+
+    lookups: dict[Key, Lookup[T]]
+
+    def __getitem__(self, key: Key) -> Lookup[T]:
+        return self.lookups[key]
+
+    def __iter__(self) -> Iterator[Lookup[T]]:
+        return iter(self.lookups.values())
+
+    def __len__(self) -> int:
+        return len(self.lookups)
+
+    @property
+    def found(self) -> dict[Key, T]:
+        return {k: v.item for k, v in self.lookups.items() if v.item is not None}
+
+    @property
+    def missing(self) -> list[Key]:
+        return [k for k, v in self.lookups.items() if v.missing]
+
+    @property
+    def failed(self) -> dict[Key, IamportError]:
+        return {k: v.error for k, v in self.lookups.items() if v.error is not None}
+
+    def by_name(self, name: str) -> dict[str, T | None]:
+        """The ids asked for under query ``name``, in order, each with its item or None."""
+        return {k[1]: v.item for k, v in self.lookups.items() if k[0] == name}
+
+
+async def lookup_all(
+    keys: Iterable[Key],
+    fetch: Fetch[T],
+    match: Match[T],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    max_ids: int = MAX_IDS,
+    max_query_length: int = MAX_QUERY_LENGTH,
+) -> BatchResult[T]:
+    """Look up a finite collection of keys: deduplicated, chunked, ``concurrency`` chunks in
+    flight, every key answered exactly once."""
+    unique = list(dict.fromkeys(keys))
+    lookups: dict[Key, Lookup[T]] = {key: Lookup(key) for key in unique}  # order asked
+    stream = BatchStream(
+        unique,
+        fetch,
+        match,
+        concurrency=concurrency,
+        max_ids=max_ids,
+        max_query_length=max_query_length,
+    )
+    async with stream as results:
+        async for lookup in results:
+            lookups[lookup.key] = lookup
+    return BatchResult(lookups)
+
+
+class BatchStream(Generic[T]):
+    """Lookups for an (async) iterable of keys of any length, yielded as chunks complete.
+
+    ::
+
+        async with BatchStream(keys, fetch, match) as results:
+            async for lookup in results:
+                ...
+
+    At most ``concurrency`` chunks are in flight, and no more input is read while they are all
+    busy: memory is bounded by the chunks in flight, however long the input. A key repeated
+    within a chunk is sent and answered once; a key repeated across chunks is looked up and
+    answered again, since remembering every key ever seen would grow without bound. Lookups
+    come in completion order, not input order.
+
+    It is an ``async with`` block (not a bare async generator) so that the chunks in flight
+    belong to a task group that is always closed, on asyncio and trio alike, even when the
+    caller stops early. A failure that is not an API or transport error (a bug, or the input
+    iterable raising) stops the stream and is raised from the ``async for``.
+    """
+
+    def __init__(
+        self,
+        keys: Iterable[Key] | AsyncIterable[Key],
+        fetch: Fetch[T],
+        match: Match[T],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        max_ids: int = MAX_IDS,
+        max_query_length: int = MAX_QUERY_LENGTH,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self._keys = keys
+        self._fetch = fetch
+        self._match = match
+        self._concurrency = concurrency
+        self._builder = ChunkBuilder(max_ids, max_query_length)
+        self._task_group: anyio.abc.TaskGroup | None = None
+        self._results: _Results[T] | None = None
+
+    async def __aenter__(self) -> AsyncIterator[Lookup[T]]:
+        send, receive = anyio.create_memory_object_stream[ChunkOutcome[T]](self._concurrency)
+        self._results = _Results(receive)
+        self._task_group = anyio.create_task_group()
+        await self._task_group.__aenter__()
+        self._task_group.start_soon(self._produce, send, self._results)
+        return self._results
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
+        assert self._task_group is not None
+        assert self._results is not None
+        self._task_group.cancel_scope.cancel()  # the caller is done, early or not
+        self._results.receive.close()
+        return await self._task_group.__aexit__(exc_type, exc, traceback)
+
+    async def _produce(
+        self, send: MemoryObjectSendStream[ChunkOutcome[T]], results: _Results[T]
+    ) -> None:
+        slots = anyio.Semaphore(self._concurrency)
+        try:
+            async with send, anyio.create_task_group() as chunks:
+                async for chunk in self._chunks():
+                    await slots.acquire()
+                    chunks.start_soon(self._run_chunk, chunk, send.clone(), slots)
+        except Exception as error:  # not an API error (those are per chunk): stop the stream
+            results.error = _unwrap(error)
+
+    async def _chunks(self) -> AsyncIterator[list[Key]]:
+        builder = self._builder
+        if isinstance(self._keys, AsyncIterable):
+            async for key in self._keys:
+                for chunk in builder.add(key):
+                    yield chunk
+        else:
+            for key in self._keys:
+                for chunk in builder.add(key):
+                    yield chunk
+        rest = builder.flush()
+        if rest is not None:
+            yield rest
+
+    async def _run_chunk(
+        self,
+        chunk: list[Key],
+        send: MemoryObjectSendStream[ChunkOutcome[T]],
+        slots: anyio.Semaphore,
+    ) -> None:
+        try:
+            async with send:
+                outcome = await fetch_chunk(self._fetch, self._match, chunk)
+                try:
+                    await send.send(outcome)
+                except anyio.BrokenResourceError:
+                    return  # the caller stopped reading
+        finally:
+            slots.release()
+
+
+class _Results(Generic[T]):
+    """The ``async for`` side of a :class:`BatchStream`: one lookup at a time."""
+
+    def __init__(self, receive: MemoryObjectReceiveStream[ChunkOutcome[T]]) -> None:
+        self.receive = receive
+        self.error: BaseException | None = None
+        self._current: Iterator[Lookup[T]] = iter(())
+
+    def __aiter__(self) -> _Results[T]:
+        return self
+
+    async def __anext__(self) -> Lookup[T]:
+        while True:
+            lookup = next(self._current, None)
+            if lookup is not None:
+                return lookup
+            try:
+                outcome = await self.receive.receive()
+            except (anyio.EndOfStream, anyio.ClosedResourceError):
+                if self.error is not None:
+                    raise self.error from None
+                raise StopAsyncIteration from None
+            self._current = outcome.lookups()
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    """The one error inside (nested) single-member exception groups, else ``error``."""
+    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+        error = error.exceptions[0]
+    return error
+
+
+class _Pending(Generic[T]):
+    """One window's worth of coalesced keys, and the answer once it is in."""
+
+    def __init__(self) -> None:
+        self.keys: dict[Key, None] = {}
+        self.length = 0
+        self.sealed = False
+        self.sleep: anyio.CancelScope | None = None
+        self.done = anyio.Event()
+        self.outcome: ChunkOutcome[T] | None = None
+
+
+class Coalescer(Generic[T]):
+    """Gathers single lookups from concurrent callers into multi-lookups.
+
+    The first lookup of a window opens it; every lookup within ``window`` seconds (on the
+    client's clock) joins it; then one request carries them all, and each caller gets the
+    answer for its own key. A window closes early once it holds a full chunk. The requests run
+    in this object's own task group (``async with``), so a caller that is cancelled never
+    takes the others' answers down with it.
+    """
+
+    def __init__(
+        self,
+        fetch: Fetch[T],
+        match: Match[T],
+        clock: Clock,
+        *,
+        window: float = 0.005,
+        max_ids: int = MAX_IDS,
+        max_query_length: int = MAX_QUERY_LENGTH,
+    ) -> None:
+        if not (math.isfinite(window) and window >= 0):
+            raise ValueError("window must be a finite number of seconds >= 0")
+        self._fetch = fetch
+        self._match = match
+        self._clock = clock
+        self._window = window
+        self._max_ids = max_ids
+        self._max_query_length = max_query_length
+        self._pending: _Pending[T] | None = None
+        self._task_group: anyio.abc.TaskGroup | None = None
+
+    async def __aenter__(self) -> Coalescer[T]:
+        self._task_group = anyio.create_task_group()
+        await self._task_group.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
+        assert self._task_group is not None
+        task_group, self._task_group = self._task_group, None
+        if self._pending is not None:  # send what is waiting now rather than after the window
+            self._seal(self._pending)
+        return await task_group.__aexit__(exc_type, exc, traceback)
+
+    async def lookup(self, key: Key) -> Lookup[T]:
+        """The lookup for ``key``, sent together with the other keys of its window."""
+        if self._task_group is None:
+            raise RuntimeError("use the coalescing view inside 'async with'")
+        pending = self._pending
+        if pending is None or not self._fits(pending, key):
+            if pending is not None:
+                self._seal(pending)
+            pending = self._pending = _Pending()
+            self._task_group.start_soon(self._flush, pending)
+        if key not in pending.keys:
+            pending.keys[key] = None
+            pending.length += encoded_length(key)
+            if len(pending.keys) >= self._max_ids:
+                self._seal(pending)
+        await pending.done.wait()
+        assert pending.outcome is not None
+        return Lookup(key, pending.outcome.found.get(key), pending.outcome.error)
+
+    def _fits(self, pending: _Pending[T], key: Key) -> bool:
+        if key in pending.keys:
+            return True
+        if len(pending.keys) >= self._max_ids:
+            return False
+        return not pending.keys or pending.length + encoded_length(key) <= self._max_query_length
+
+    def _seal(self, pending: _Pending[T]) -> None:
+        pending.sealed = True
+        if pending.sleep is not None:
+            pending.sleep.cancel()
+        if self._pending is pending:
+            self._pending = None
+
+    async def _flush(self, pending: _Pending[T]) -> None:
+        try:
+            if not pending.sealed:
+                with anyio.CancelScope() as pending.sleep:
+                    await self._clock.sleep_until(self._clock.monotonic() + self._window)
+                self._seal(pending)
+            pending.outcome = await fetch_chunk(self._fetch, self._match, list(pending.keys))
+        finally:
+            if pending.outcome is None:  # the view was torn down before the answer came
+                error = IamportError("the coalescing view closed before this lookup was sent")
+                pending.outcome = ChunkOutcome(list(pending.keys), {}, error)
+            pending.done.set()

@@ -1,0 +1,651 @@
+"""``client.payments``: look up, list, prepare and cancel payments."""
+
+from __future__ import annotations
+
+import builtins
+import enum
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Literal
+from urllib.parse import quote
+
+from iamport_async._transport import Idempotency, Transport
+from iamport_async._transport.batch import (
+    DEFAULT_CONCURRENCY,
+    BatchResult,
+    BatchStream,
+    Coalescer,
+    Key,
+    Lookup,
+    lookup_all,
+)
+from iamport_async._transport.retry import may_have_reached_server
+from iamport_async.endpoints._base import (
+    Endpoints,
+    drop_none,
+    money_json,
+    operation,
+    path,
+    require_amount,
+    require_id,
+)
+from iamport_async.endpoints._paging import Paged
+from iamport_async.errors import BusinessError, IamportError, InvalidInputError, NotFoundError
+from iamport_async.models._converter import structure
+from iamport_async.models.page import Page
+from iamport_async.models.payment import Payment
+from iamport_async.models.prepare import PaymentBalance, PaymentPrepare
+
+IMP_UID = "imp_uid[]"
+MERCHANT_UID = "merchant_uid[]"
+MAX_WINDOW = timedelta(days=90)
+"""The widest ``from``-``to`` window ``GET /payments/status`` accepts."""
+MAX_LIMIT = 1000
+
+
+class ListStatus(enum.StrEnum):
+    """The ``payment_status`` of ``GET /payments/status/{payment_status}``."""
+
+    ALL = "all"
+    READY = "ready"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class Sorting(enum.StrEnum):
+    """``sorting`` of listings; a leading ``-`` means newest first."""
+
+    STARTED_DESC = "-started"
+    STARTED = "started"
+    PAID_DESC = "-paid"
+    PAID = "paid"
+    UPDATED_DESC = "-updated"
+    UPDATED = "updated"
+
+
+_FIND_STATUSES = frozenset({"ready", "paid", "cancelled", "failed"})
+
+
+class PaymentLookups(BatchResult[Payment]):
+    """The answer of :meth:`Payments.get_many`: every id asked for, once, in the order asked.
+
+    ``imp_uids`` and ``merchant_uids`` map each id to its payment, or None when it is missing
+    or its chunk failed; ``missing`` and ``failed`` (from :class:`BatchResult`) say which.
+    """
+
+    @property
+    def imp_uids(self) -> dict[str, Payment | None]:
+        return self.by_name(IMP_UID)
+
+    @property
+    def merchant_uids(self) -> dict[str, Payment | None]:
+        return self.by_name(MERCHANT_UID)
+
+
+def _keys_of(payment: Payment) -> tuple[Key, Key]:
+    return (IMP_UID, payment.imp_uid), (MERCHANT_UID, payment.merchant_uid)
+
+
+class Payments(Endpoints):
+    """Payments: the verify-after-checkout lookup, bulk lookups, listings and cancels."""
+
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport)
+
+    # --- one payment -----------------------------------------------------------------------
+
+    @operation("GET", "/payments/{imp_uid}")
+    async def get(self, imp_uid: str, *, include_sandbox: bool | None = None) -> Payment:
+        """The payment ``imp_uid``; NotFoundError if there is none.
+
+        ``include_sandbox=True`` also finds payments made on test channels (the API leaves
+        them out by default).
+        """
+        require_id("imp_uid", imp_uid)
+        params = {"include_sandbox": _flag(include_sandbox)}
+        result: Payment = await self._call(
+            "GET", path("/payments/{}", imp_uid), Payment, params=params
+        )
+        return result
+
+    @operation("GET", "/payments/find/{merchant_uid}/{payment_status}")
+    async def find(
+        self,
+        merchant_uid: str,
+        status: str | None = None,
+        sorting: Sorting | str | None = None,
+    ) -> Payment:
+        """The first payment for ``merchant_uid`` (by ``sorting``, newest started first by
+        default), optionally only with ``status``; NotFoundError if there is none."""
+        require_id("merchant_uid", merchant_uid)
+        params = {"sorting": _sorting(sorting)}
+        result: Payment = await self._call(
+            "GET", _with_status("/payments/find", merchant_uid, status), Payment, params=params
+        )
+        return result
+
+    @operation("GET", "/payments/{imp_uid}/balance")
+    async def balance(self, imp_uid: str) -> PaymentBalance:
+        """How the amount of ``imp_uid`` splits into means, points and discounts (PAYCO, KCP).
+        For what can still be refunded, read ``Payment.refundable_amount``."""
+        require_id("imp_uid", imp_uid)
+        result: PaymentBalance = await self._call(
+            "GET", path("/payments/{}/balance", imp_uid), PaymentBalance
+        )
+        return result
+
+    # --- many payments by id ---------------------------------------------------------------
+
+    @operation("GET", "/payments")
+    async def get_many(
+        self,
+        imp_uids: Iterable[str] = (),
+        merchant_uids: Iterable[str] = (),
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> PaymentLookups:
+        """Any number of payments by ``imp_uid`` and/or ``merchant_uid``, in one result.
+
+        Ids are deduplicated and sent 100 to a request (fewer if they are long),
+        ``concurrency`` requests at a time. An id the API does not return (207 or 404) is
+        reported ``missing``; a request that still fails after retries makes its ids
+        ``failed``, with the error, and takes no other id down. Nothing is raised for either.
+        """
+        keys = [(IMP_UID, require_id("imp_uids", i)) for i in _strings("imp_uids", imp_uids)]
+        keys += [
+            (MERCHANT_UID, require_id("merchant_uids", m))
+            for m in _strings("merchant_uids", merchant_uids)
+        ]
+        _require_concurrency(concurrency)
+        result = await lookup_all(keys, self._fetch_many, _keys_of, concurrency=concurrency)
+        return PaymentLookups(result.lookups)
+
+    @operation("GET", "/payments")
+    def iter_many(
+        self,
+        ids: Iterable[str] | AsyncIterable[str],
+        *,
+        by: Literal["imp_uid", "merchant_uid"] = "imp_uid",
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> BatchStream[Payment]:
+        """Stream lookups for ``ids`` (of any length, sync or async) as requests complete::
+
+            async with client.payments.iter_many(ids) as results:
+                async for lookup in results:
+                    if lookup.found: ...        # lookup.item is the Payment
+                    elif lookup.failed: ...     # lookup.error says why
+                    else: ...                   # missing
+
+        Memory is bounded by the ``concurrency`` requests in flight, not by the input. Ids
+        are deduplicated within a request only (see :class:`BatchStream`); lookups arrive in
+        completion order. An invalid id (empty, not a string) stops the stream with
+        InvalidInputError when it is reached.
+        """
+        if by not in ("imp_uid", "merchant_uid"):
+            raise InvalidInputError("by", "must be 'imp_uid' or 'merchant_uid'")
+        _require_concurrency(concurrency)
+        name = f"{by}[]"
+        keys: Iterable[Key] | AsyncIterable[Key]
+        if isinstance(ids, AsyncIterable):
+            keys = _validated_async(ids, name, by)
+        elif isinstance(ids, str):
+            raise InvalidInputError("ids", "must be an iterable of ids, not one string")
+        else:
+            keys = ((name, require_id(by, i)) for i in ids)
+        return BatchStream(keys, self._fetch_many, _keys_of, concurrency=concurrency)
+
+    def coalescing(self, window: float = 0.005) -> CoalescingPayments:
+        """A view whose :meth:`~CoalescingPayments.get` gathers concurrent calls made within
+        ``window`` seconds into one multi-lookup (for web apps under load)::
+
+            async with client.payments.coalescing(window=0.005) as payments:
+                payment = await payments.get(imp_uid)   # in any number of handlers
+        """
+        return CoalescingPayments(self, window)
+
+    async def _fetch_many(self, keys: Sequence[Key]) -> builtins.list[Payment]:
+        """One ``GET /payments`` for up to 100 keys: 200 and 207 carry what was found, 404
+        means none was."""
+        try:
+            payload = await self._transport.request("GET", "/payments", params=keys)
+        except NotFoundError:
+            return []
+        if payload is None:
+            return []
+        result: builtins.list[Payment] = structure(
+            payload, builtins.list[Payment], method="GET", path="/payments"
+        )
+        return result
+
+    # --- listings --------------------------------------------------------------------------
+
+    @operation("GET", "/payments/findAll/{merchant_uid}/{payment_status}")
+    def find_all(
+        self,
+        merchant_uid: str,
+        status: str | None = None,
+        sorting: Sorting | str | None = None,
+        *,
+        limit: int | None = None,
+    ) -> Paged[Payment]:
+        """Every payment for ``merchant_uid`` (optionally only with ``status``), across pages.
+
+        ``async for`` walks them all; ``await`` gives the first page. An unknown
+        ``merchant_uid`` (404) is an empty listing.
+        """
+        require_id("merchant_uid", merchant_uid)
+        url = _with_status("/payments/findAll", merchant_uid, status)
+        base = {"limit": _limit(limit), "sorting": _sorting(sorting)}
+
+        async def fetch(page: int) -> Page[Payment]:
+            try:
+                result: Page[Payment] = await self._call(
+                    "GET", url, Page[Payment], params={**base, "page": page}
+                )
+            except NotFoundError:
+                return Page(total=0, list=[])
+            return result
+
+        return Paged(fetch)
+
+    @operation("GET", "/payments/status/{payment_status}")
+    def list_by_status(
+        self,
+        status: ListStatus | str,
+        *,
+        since: datetime | int | None = None,
+        until: datetime | int | None = None,
+        sorting: Sorting | str | None = None,
+        limit: int | None = None,
+    ) -> Paged[Payment]:
+        """Payments with ``status`` (``all`` for every one) whose status time falls in
+        ``[since, until]`` (paid time for ``paid``, cancel time for ``cancelled``, ...).
+
+        Without ``since`` the API looks back 90 days from ``until`` (default: now). A wider
+        window is split into 90-day windows, walked newest first (oldest first when
+        ``sorting`` is ascending); items are sorted within each window. ``await`` gives the
+        first page of the first window.
+        """
+        status = _list_status(status)
+        order = _sorting(sorting)
+        start = _seconds("since", since)
+        end = _seconds("until", until)
+        if start is not None and end is not None and start > end:
+            raise InvalidInputError("since", "must not be after until")
+        windows: builtins.list[tuple[int | None, int | None]] = [(start, end)]
+        if start is not None:
+            last = end if end is not None else int(datetime.now(UTC).timestamp())
+            windows = _windows(start, last)
+            if order is None or order.startswith("-"):
+                windows.reverse()
+        base = {"limit": _limit(limit), "sorting": order}
+        url = path("/payments/status/{}", status)
+
+        def fetcher(window: tuple[int | None, int | None]) -> Any:
+            async def fetch(page: int) -> Page[Payment]:
+                params = {**base, "page": page, "from": window[0], "to": window[1]}
+                result: Page[Payment] = await self._call("GET", url, Page[Payment], params=params)
+                return result
+
+            return fetch
+
+        if len(windows) == 1:
+            return Paged(fetcher(windows[0]))
+        return _Chained([Paged(fetcher(window)) for window in windows])
+
+    # --- prepared amounts ------------------------------------------------------------------
+
+    @operation("POST", "/payments/prepare")
+    async def prepare(
+        self, merchant_uid: str, amount: int | Decimal, currency: str | None = None
+    ) -> PaymentPrepare:
+        """Register the amount the checkout for ``merchant_uid`` must be paid for: the API then
+        refuses a payment whose amount was tampered with in the browser.
+
+        Not retried after an ambiguous failure (UNGUARDED: the API documents no refusal of a
+        repeat); read it back with :meth:`get_prepared` before registering again.
+        """
+        body = self._prepare_body(merchant_uid, amount, currency)
+        result: PaymentPrepare = await self._call(
+            "POST",
+            "/payments/prepare",
+            PaymentPrepare,
+            json=body,
+            idempotency=Idempotency.UNGUARDED,
+        )
+        return result
+
+    @operation("PUT", "/payments/prepare")
+    async def update_prepared(
+        self, merchant_uid: str, amount: int | Decimal, currency: str | None = None
+    ) -> PaymentPrepare:
+        """Change the registered amount for ``merchant_uid``; NotFoundError if none is.
+
+        Not retried after an ambiguous failure (UNGUARDED, like every mutation the API does
+        not guard); read it back with :meth:`get_prepared`.
+        """
+        body = self._prepare_body(merchant_uid, amount, currency)
+        result: PaymentPrepare = await self._call(
+            "PUT",
+            "/payments/prepare",
+            PaymentPrepare,
+            json=body,
+            idempotency=Idempotency.UNGUARDED,
+        )
+        return result
+
+    @operation("GET", "/payments/prepare/{merchant_uid}")
+    async def get_prepared(self, merchant_uid: str) -> PaymentPrepare:
+        """The amount registered for ``merchant_uid``."""
+        require_id("merchant_uid", merchant_uid)
+        result: PaymentPrepare = await self._call(
+            "GET", path("/payments/prepare/{}", merchant_uid), PaymentPrepare
+        )
+        return result
+
+    @staticmethod
+    def _prepare_body(
+        merchant_uid: str, amount: int | Decimal, currency: str | None
+    ) -> dict[str, Any]:
+        require_id("merchant_uid", merchant_uid)
+        if currency is not None:
+            require_id("currency", currency)
+        return drop_none(
+            {
+                "merchant_uid": merchant_uid,
+                "amount": money_json(require_amount("amount", amount)),
+                "currency": currency,
+            }
+        )
+
+    # --- cancel ----------------------------------------------------------------------------
+
+    @operation("POST", "/payments/cancel")
+    async def cancel(
+        self,
+        imp_uid: str | None = None,
+        *,
+        merchant_uid: str | None = None,
+        amount: int | Decimal | None = None,
+        tax_free: int | Decimal | None = None,
+        vat_amount: int | Decimal | None = None,
+        checksum: int | Decimal | None = None,
+        reason: str | None = None,
+        refund_holder: str | None = None,
+        refund_bank: str | None = None,
+        refund_account: str | None = None,
+        refund_tel: str | None = None,
+        retain_promotion: bool | None = None,
+        enable_webhook: bool | None = None,
+        extra: Mapping[str, str] | None = None,
+    ) -> Payment:
+        """Cancel (refund) a payment in full, or ``amount`` of it; returns the payment after.
+
+        ``imp_uid`` or ``merchant_uid`` names it (the API prefers ``imp_uid`` when both are
+        given). ``amount`` None cancels the whole remaining balance; 0 is refused, since the
+        API would read it as "everything".
+
+        ``checksum`` is the refundable balance you believe the payment has *before* this
+        cancel (``Payment.refundable_amount``). The API refuses the cancel if its own balance
+        differs, so a repeat can never refund twice: with it the call is GUARDED and retried
+        after a timeout or a 5xx. Without it the call is UNGUARDED: after a failure that may
+        have reached the server it is not retried, and the error carries a note saying so;
+        read the payment before cancelling again. :meth:`cancel_safely` reads the balance and
+        sends the checksum for you.
+
+        A fully cancelled payment raises BusinessError with the API's message ("이미
+        전액취소된 주문입니다."). A BusinessError with ``after_ambiguous_failure`` set means an
+        earlier attempt may have gone through: read the payment back before acting on it.
+        """
+        if imp_uid is None and merchant_uid is None:
+            raise InvalidInputError("imp_uid", "give imp_uid or merchant_uid")
+        if imp_uid is not None:
+            require_id("imp_uid", imp_uid)
+        if merchant_uid is not None:
+            require_id("merchant_uid", merchant_uid)
+        body: dict[str, Any] = {
+            "imp_uid": imp_uid,
+            "merchant_uid": merchant_uid,
+            "amount": _money("amount", amount, positive=True),
+            "tax_free": _money("tax_free", tax_free),
+            "vat_amount": _money("vat_amount", vat_amount),
+            "checksum": _money("checksum", checksum),
+            "reason": _text("reason", reason),
+            "refund_holder": _text("refund_holder", refund_holder),
+            "refund_bank": _text("refund_bank", refund_bank),
+            "refund_account": _text("refund_account", refund_account),
+            "refund_tel": _text("refund_tel", refund_tel),
+            "retain_promotion": _bool("retain_promotion", retain_promotion),
+            "enable_webhook": _bool("enable_webhook", enable_webhook),
+            "extra": _extra(extra),
+        }
+        guarded = checksum is not None
+        try:
+            result: Payment = await self._call(
+                "POST",
+                "/payments/cancel",
+                Payment,
+                json=drop_none(body),
+                idempotency=Idempotency.GUARDED if guarded else Idempotency.UNGUARDED,
+            )
+        except IamportError as error:
+            _explain_cancel_failure(error, guarded)
+            raise
+        return result
+
+    async def cancel_safely(
+        self,
+        imp_uid: str,
+        *,
+        amount: int | Decimal | None = None,
+        reason: str | None = None,
+        **fields: Any,
+    ) -> Payment:
+        """Read the payment, then cancel ``amount`` of it (None: all that is left) with its
+        refundable balance as ``checksum``: the cancel is retried safely after a timeout, and
+        refused if anyone refunded meanwhile. ``fields`` are :meth:`cancel`'s other fields.
+        """
+        if "checksum" in fields or "merchant_uid" in fields:
+            raise InvalidInputError("fields", "cancel_safely sets imp_uid and checksum itself")
+        payment = await self.get(imp_uid, include_sandbox=True)
+        return await self.cancel(
+            payment.imp_uid,
+            amount=amount,
+            reason=reason,
+            checksum=payment.refundable_amount,
+            **fields,
+        )
+
+
+class CoalescingPayments:
+    """The coalescing view of :class:`Payments` (see :meth:`Payments.coalescing`)."""
+
+    def __init__(self, payments: Payments, window: float) -> None:
+        if isinstance(window, bool) or not isinstance(window, int | float) or window < 0:
+            raise InvalidInputError("window", "must be a number of seconds >= 0")
+        self._coalescer = Coalescer(
+            payments._fetch_many, _keys_of, payments._transport.clock, window=float(window)
+        )
+
+    async def __aenter__(self) -> CoalescingPayments:
+        await self._coalescer.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool | None:
+        return await self._coalescer.__aexit__(exc_type, exc, traceback)
+
+    async def get(self, imp_uid: str) -> Payment:
+        """The payment ``imp_uid``, fetched together with the other ids asked for in the same
+        window; NotFoundError if the API did not return it, or the error of the shared
+        request if it failed. Test-channel payments follow ``GET /payments``' rules (there is
+        no ``include_sandbox`` here)."""
+        require_id("imp_uid", imp_uid)
+        return _unwrap_lookup(await self._coalescer.lookup((IMP_UID, imp_uid)))
+
+    async def get_by_merchant_uid(self, merchant_uid: str) -> Payment:
+        """Like :meth:`get`, by ``merchant_uid`` (one of its payments, if several share it)."""
+        require_id("merchant_uid", merchant_uid)
+        return _unwrap_lookup(await self._coalescer.lookup((MERCHANT_UID, merchant_uid)))
+
+
+def _unwrap_lookup(lookup: Lookup[Payment]) -> Payment:
+    if lookup.error is not None:
+        raise lookup.error
+    if lookup.item is None:
+        name = lookup.key[0].removesuffix("[]")
+        raise NotFoundError(
+            status=404,
+            code=None,
+            message=f"no payment with this {name}",
+            body="",
+            method="GET",
+            path=f"/payments?{quote(lookup.key[0])}={quote(lookup.id, safe='')}",
+        )
+    return lookup.item
+
+
+class _Chained(Paged[Payment]):
+    """Several listings walked one after another (the 90-day windows of one long window)."""
+
+    def __init__(self, parts: builtins.list[Paged[Payment]]) -> None:
+        super().__init__(parts[0].page)
+        self._parts = parts
+
+    async def _items(self) -> AsyncIterator[Payment]:
+        for part in self._parts:
+            async for item in part:
+                yield item
+
+
+def _explain_cancel_failure(error: IamportError, guarded: bool) -> None:
+    if isinstance(error, BusinessError) and error.after_ambiguous_failure:
+        error.add_note(
+            "An earlier attempt of this cancel timed out or failed on the server side and may "
+            "have gone through; the checksum then refuses the repeat. Read the payment back "
+            "(payments.get) before cancelling again."
+        )
+    elif not guarded and may_have_reached_server(error) and not isinstance(error, BusinessError):
+        error.add_note(
+            "This cancel was not retried: without checksum a repeat could refund twice, and "
+            "this failure may have reached the server. Read the payment (payments.get) to see "
+            "whether it was cancelled; use cancel_safely() or checksum= to make it retryable."
+        )
+
+
+async def _validated_async(ids: AsyncIterable[str], name: str, field: str) -> AsyncIterator[Key]:
+    async for value in ids:
+        yield name, require_id(field, value)
+
+
+def _strings(field: str, values: Iterable[str]) -> Iterable[str]:
+    if isinstance(values, str):
+        raise InvalidInputError(field, "must be an iterable of ids, not one string")
+    return values
+
+
+def _require_concurrency(value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError("concurrency", "must be an int >= 1")
+
+
+def _flag(value: bool | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise InvalidInputError("include_sandbox", "must be a bool")
+    return "true" if value else "false"
+
+
+def _with_status(prefix: str, merchant_uid: str, status: str | None) -> str:
+    if status is None:
+        return path(prefix + "/{}", merchant_uid)
+    if status not in _FIND_STATUSES:
+        raise InvalidInputError("status", f"must be one of {sorted(_FIND_STATUSES)} or None")
+    return path(prefix + "/{}/{}", merchant_uid, str(status))
+
+
+def _list_status(status: ListStatus | str) -> str:
+    try:
+        return ListStatus(status).value
+    except ValueError:
+        raise InvalidInputError(
+            "status", f"must be one of {[s.value for s in ListStatus]}"
+        ) from None
+
+
+def _sorting(sorting: Sorting | str | None) -> str | None:
+    if sorting is None:
+        return None
+    try:
+        return Sorting(sorting).value
+    except ValueError:
+        raise InvalidInputError("sorting", f"must be one of {[s.value for s in Sorting]}") from None
+
+
+def _limit(limit: int | None) -> int | None:
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInputError("limit", f"must be an int from 1 to {MAX_LIMIT}")
+    return limit
+
+
+def _seconds(field: str, value: datetime | int | None) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise InvalidInputError(field, "must be timezone-aware")
+        return int(value.timestamp())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidInputError(field, "must be an aware datetime or UNIX seconds")
+    return value
+
+
+def _windows(start: int, end: int) -> builtins.list[tuple[int | None, int | None]]:
+    """``[start, end]`` (both inclusive, in seconds) as consecutive windows of at most 90
+    days that neither overlap nor leave a gap."""
+    width = int(MAX_WINDOW.total_seconds())
+    windows: builtins.list[tuple[int | None, int | None]] = []
+    while True:
+        last = min(end, start + width - 1)
+        windows.append((start, last))
+        if last >= end:
+            return windows
+        start = last + 1
+
+
+def _money(field: str, value: int | Decimal | None, *, positive: bool = False) -> Any:
+    if value is None:
+        return None
+    return money_json(require_amount(field, value, positive=positive))
+
+
+def _text(field: str, value: str | None) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    return value
+
+
+def _bool(field: str, value: bool | None) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInputError(field, "must be a bool")
+    return value
+
+
+def _extra(extra: Mapping[str, str] | None) -> dict[str, str] | None:
+    if extra is None:
+        return None
+    if not isinstance(extra, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in extra.items()
+    ):
+        raise InvalidInputError("extra", "must map strings to strings, e.g. {'requester': ...}")
+    return dict(extra)

@@ -1,0 +1,210 @@
+"""A payment as the API describes it (``PaymentAnnotation``) and what it carries.
+
+Only ``imp_uid``, ``merchant_uid``, ``amount`` and ``status`` must be present: everything else
+has a default, because real answers leave fields out (the seed examples lack ``sandbox`` and
+``cancellation_id``, which the spec marks required) and a lookup that crashes on a missing
+optional field breaks a checkout.
+"""
+
+from __future__ import annotations
+
+import builtins
+import enum
+from decimal import Decimal
+from typing import Annotated, Any
+
+import attrs
+
+from iamport_async.models._converter import Model, Money, Timestamp, converter, to_optional_int
+from iamport_async.models.page import Page
+
+
+class PaymentStatus(enum.StrEnum):
+    """``status`` of a payment. A partially cancelled payment is already ``cancelled``."""
+
+    READY = "ready"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+class Channel(enum.StrEnum):
+    """``channel``: where the payment was made (``api``: billing key or key-in)."""
+
+    PC = "pc"
+    MOBILE = "mobile"
+    API = "api"
+
+
+class CustomerUidUsage(enum.StrEnum):
+    """``customer_uid_usage``: what the billing key was used for (None: an ordinary payment)."""
+
+    ISSUE = "issue"
+    PAYMENT = "payment"
+    PAYMENT_SCHEDULED = "payment.scheduled"
+
+
+class _LenientIntMarker:
+    """An int the API may send as an int, a numeric string, null or the string ``"null"``."""
+
+
+LenientInt = Annotated[int | None, _LenientIntMarker]
+"""``card_type`` and ``card_quota``: int, numeric string, null or ``"null"``; None if absent."""
+
+
+def _is_lenient_int(tp: Any) -> bool:
+    return getattr(tp, "__metadata__", None) == (_LenientIntMarker,)
+
+
+def _structure_list_or_none(tp: Any) -> Any:
+    (item,) = tp.__args__
+
+    def structure(value: Any, _: Any) -> list[Any]:
+        if value is None:
+            return []
+        return [converter.structure(element, item) for element in value]
+
+    return structure
+
+
+converter.register_structure_hook_func(_is_lenient_int, lambda v, _: to_optional_int(v))
+
+
+@attrs.frozen
+class PaymentCancel(Model):
+    """One entry of ``cancel_history``: a full or partial cancel."""
+
+    amount: Money
+    pg_tid: str | None = None
+    cancelled_at: Timestamp = None
+    reason: str | None = None
+    cancellation_id: str | None = None
+    receipt_url: str | None = None
+
+
+@attrs.frozen
+class VbankDeposit(Model):
+    """One entry of ``deposit_history``: a deposit into a fixed virtual account."""
+
+    amount: Money
+    pg_tid: str | None = None
+    depositor_name: str | None = attrs.field(default=None, repr=False)
+    deposited_at: Timestamp = None
+
+
+@attrs.frozen
+class Promotion(Model):
+    """``promotion``: the card-company promotion applied and the discount it took off."""
+
+    id: str | None = None
+    discount: Money | None = None
+
+
+@attrs.frozen
+class Payment(Model):
+    """A payment (``PaymentAnnotation``). Field names are the API's.
+
+    Amounts are ``Decimal``; timestamps are aware UTC datetimes, None where the API sends 0;
+    ``status``, ``channel`` and ``customer_uid_usage`` are enums, or the plain string when the
+    API sends a value this version does not know. Personal data (buyer, card and account
+    numbers, custom_data) is left out of ``repr``.
+    """
+
+    imp_uid: str
+    merchant_uid: str
+    amount: Money
+    status: PaymentStatus | str
+    cancel_amount: Money = Decimal(0)
+    currency: str | None = None
+    sandbox: bool = False
+    pay_method: str | None = None
+    channel: Channel | str | None = None
+    pg_provider: str | None = None
+    emb_pg_provider: str | None = None
+    pg_tid: str | None = None
+    pg_id: str | None = None
+    escrow: bool = False
+    apply_num: str | None = None
+    bank_code: str | None = None
+    bank_name: str | None = None
+    card_code: str | None = None
+    card_name: str | None = None
+    card_issuer_code: str | None = None
+    card_issuer_name: str | None = None
+    card_publisher_code: str | None = None
+    card_publisher_name: str | None = None
+    card_quota: LenientInt = None
+    card_number: str | None = attrs.field(default=None, repr=False)
+    card_type: LenientInt = None
+    """0 credit, 1 check; None where the PG does not say (INICIS billing sends null)."""
+    vbank_code: str | None = None
+    vbank_name: str | None = None
+    vbank_num: str | None = attrs.field(default=None, repr=False)
+    vbank_holder: str | None = attrs.field(default=None, repr=False)
+    vbank_date: Timestamp = None
+    vbank_issued_at: Timestamp = None
+    name: str | None = None
+    buyer_name: str | None = attrs.field(default=None, repr=False)
+    buyer_email: str | None = attrs.field(default=None, repr=False)
+    buyer_tel: str | None = attrs.field(default=None, repr=False)
+    buyer_addr: str | None = attrs.field(default=None, repr=False)
+    buyer_postcode: str | None = attrs.field(default=None, repr=False)
+    custom_data: str | None = attrs.field(default=None, repr=False)
+    """What the checkout page passed as ``custom_data``: a JSON string, not parsed here."""
+    user_agent: str | None = attrs.field(default=None, repr=False)
+    started_at: Timestamp = None
+    paid_at: Timestamp = None
+    failed_at: Timestamp = None
+    cancelled_at: Timestamp = None
+    fail_reason: str | None = None
+    cancel_reason: str | None = None
+    receipt_url: str | None = None
+    cancel_history: builtins.list[PaymentCancel] = attrs.field(factory=list, repr=False)
+    deposit_history: builtins.list[VbankDeposit] = attrs.field(factory=list, repr=False)
+    cancel_receipt_urls: builtins.list[str] = attrs.field(factory=list, repr=False)
+    """Deprecated by the API in favour of ``cancel_history[].receipt_url``."""
+    cash_receipt_issued: bool = False
+    customer_uid: str | None = None
+    customer_uid_usage: CustomerUidUsage | str | None = None
+    promotion: Promotion | None = None
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        """What can still be cancelled: ``amount - cancel_amount``. This is the ``checksum`` a
+        guarded cancel sends."""
+        return self.amount - self.cancel_amount
+
+    @property
+    def is_paid(self) -> bool:
+        """Paid and not cancelled in any part."""
+        return self.status == PaymentStatus.PAID
+
+    @property
+    def is_fully_cancelled(self) -> bool:
+        """Nothing is left to refund (the status alone does not say: a partial cancel already
+        sets ``cancelled``)."""
+        return self.status == PaymentStatus.CANCELLED and self.cancel_amount >= self.amount
+
+    @property
+    def is_partially_cancelled(self) -> bool:
+        return Decimal(0) < self.cancel_amount < self.amount
+
+    def matches(self, *, amount: int | Decimal, currency: str | None = None) -> bool:
+        """Whether this payment is paid for exactly ``amount`` (and ``currency``, if given):
+        the check a checkout handler makes before it ships the order."""
+        if not self.is_paid or self.amount != Decimal(amount):
+            return False
+        return currency is None or self.currency == currency
+
+
+PaymentPage = Page[Payment]
+"""One page of a payment listing (``PagedPaymentAnnotation``)."""
+
+
+for _list_type in (
+    builtins.list[PaymentCancel],
+    builtins.list[VbankDeposit],
+    builtins.list[str],
+):
+    # the API may send null for an empty history: read it as []
+    converter.register_structure_hook(_list_type, _structure_list_or_none(_list_type))
