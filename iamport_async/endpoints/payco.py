@@ -1,0 +1,28 @@
+"""PAYCO: move an order along (shipping started, purchase confirmed, cancelled)."""
+
+from __future__ import annotations
+
+from iamport_async._transport import Idempotency
+from iamport_async.endpoints._base import Endpoints, operation, path, require_id
+from iamport_async.endpoints.naverpay import choice
+from iamport_async.models.payco import PaycoOrderStatus, PaycoStatus
+
+
+class Payco(Endpoints):
+    """``client.payco``: PAYCO order status."""
+
+    @operation("POST", "/payco/orders/status/{imp_uid}")
+    async def change_order_status(
+        self, imp_uid: str, *, status: PaycoStatus | str
+    ) -> PaycoOrderStatus:
+        """Set the PAYCO order of payment ``imp_uid`` to ``status``.
+
+        UNGUARDED: ``CANCELED`` cancels the order, and the spec shows no refusal of a repeat,
+        so it is not resent once it may have reached the server.
+        """
+        url = path("/payco/orders/status/{}", require_id("imp_uid", imp_uid))
+        body = {"status": choice("status", status, PaycoStatus)}
+        result: PaycoOrderStatus = await self._call(
+            "POST", url, PaycoOrderStatus, json=body, idempotency=Idempotency.UNGUARDED
+        )
+        return result

@@ -1,0 +1,122 @@
+"""Paymentwall: register delivery of goods, which Paymentwall requires before it settles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from iamport_async._transport import Idempotency
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, require_id
+from iamport_async.endpoints.naverpay import choice, optional_text, text, unix_seconds
+from iamport_async.errors import BusinessError, InvalidInputError
+from iamport_async.models._converter import structure
+from iamport_async.models.paymentwall import (
+    PaymentwallDelivery,
+    PaymentwallDeliveryStatus,
+    PaymentwallProductType,
+    PaymentwallRefundable,
+)
+
+_PATH = "/paymentwall/delivery"
+_ADDRESS_FIELDS = ("country", "city", "zip", "state", "street", "phone", "firstname", "lastname")
+
+
+class Paymentwall(Endpoints):
+    """``client.paymentwall``: delivery registration."""
+
+    @operation("POST", "/paymentwall/delivery")
+    async def register_delivery(
+        self,
+        *,
+        imp_uid: str,
+        merchant_uid: str,
+        type: PaymentwallProductType | str,
+        status: PaymentwallDeliveryStatus | str,
+        estimated_delivery_datetime: datetime,
+        estimated_update_datetime: datetime,
+        refundable: PaymentwallRefundable | str,
+        shipping_address_email: str,
+        carrier_tracking_id: str | None = None,
+        carrier_type: str | None = None,
+        reason: str | None = None,
+        details: str | None = None,
+        shipping_address_country: str | None = None,
+        shipping_address_city: str | None = None,
+        shipping_address_zip: str | None = None,
+        shipping_address_state: str | None = None,
+        shipping_address_street: str | None = None,
+        shipping_address_phone: str | None = None,
+        shipping_address_firstname: str | None = None,
+        shipping_address_lastname: str | None = None,
+    ) -> PaymentwallDelivery:
+        """Register (or update) the delivery of a Paymentwall payment. Without it Paymentwall
+        does not settle the payment.
+
+        For ``type="physical"`` the carrier (``carrier_tracking_id``, ``carrier_type``) and
+        every ``shipping_address_*`` field are required (``state`` is ``"N/A"`` outside the
+        US); for digital goods the two estimates may simply be now. Paymentwall's refusal
+        arrives inside a successful envelope (``error_code``, ``error``, ``notices``): it is
+        raised as BusinessError, so a returned value means the delivery was registered.
+
+        UNGUARDED: the spec shows no refusal of a repeat, so it is not resent once it may have
+        reached the server; calling again by hand with the same status is harmless.
+        """
+        kind = choice("type", type, PaymentwallProductType)
+        address = {
+            "country": shipping_address_country,
+            "city": shipping_address_city,
+            "zip": shipping_address_zip,
+            "state": shipping_address_state,
+            "street": shipping_address_street,
+            "phone": shipping_address_phone,
+            "firstname": shipping_address_firstname,
+            "lastname": shipping_address_lastname,
+        }
+        body = {
+            "imp_uid": text("imp_uid", require_id("imp_uid", imp_uid), max_length=40),
+            "merchant_uid": text(
+                "merchant_uid", require_id("merchant_uid", merchant_uid), max_length=40
+            ),
+            "type": kind,
+            "status": choice("status", status, PaymentwallDeliveryStatus),
+            "carrier_tracking_id": optional_text(
+                "carrier_tracking_id", carrier_tracking_id, max_length=64
+            ),
+            "carrier_type": optional_text("carrier_type", carrier_type, max_length=64),
+            "estimated_delivery_datetime": unix_seconds(
+                "estimated_delivery_datetime", estimated_delivery_datetime
+            ),
+            "estimated_update_datetime": unix_seconds(
+                "estimated_update_datetime", estimated_update_datetime
+            ),
+            "reason": optional_text("reason", reason, max_length=64),
+            "refundable": choice("refundable", refundable, PaymentwallRefundable),
+            "details": optional_text("details", details, max_length=400),
+            "shipping_address_email": text(
+                "shipping_address_email", shipping_address_email, max_length=50
+            ),
+        }
+        for part in _ADDRESS_FIELDS:
+            field = f"shipping_address_{part}"
+            body[field] = optional_text(field, address[part], max_length=40)
+        if kind == PaymentwallProductType.PHYSICAL:
+            address_fields = (f"shipping_address_{part}" for part in _ADDRESS_FIELDS)
+            for field in ("carrier_tracking_id", "carrier_type", *address_fields):
+                if body[field] is None:
+                    raise InvalidInputError(field, "is required for physical goods")
+        payload = await self._transport.request(
+            "POST", _PATH, json=drop_none(body), idempotency=Idempotency.UNGUARDED
+        )
+        delivery: PaymentwallDelivery = structure(
+            payload or {}, PaymentwallDelivery, method="POST", path=_PATH
+        )
+        if not delivery.ok:
+            notices = "; ".join(delivery.notices)
+            raise BusinessError(
+                status=200,
+                code=delivery.error_code,
+                message=f"{delivery.error or 'refused'}{f' ({notices})' if notices else ''}",
+                body="",  # the request's address is never echoed into an error
+                method="POST",
+                path=_PATH,
+            )
+        return delivery

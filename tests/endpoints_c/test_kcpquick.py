@@ -1,0 +1,300 @@
+"""KCP Quick Pay: charges sent once, pre-registration, member and key deletion."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from iamport_async import Iamport
+from iamport_async.endpoints.kcpquick import KcpQuick
+from iamport_async.errors import (
+    BusinessError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RequestTimeout,
+    ServerError,
+    TransportError,
+)
+from iamport_async.models.payment import Payment
+from tests.conftest import envelope
+
+pytestmark = pytest.mark.anyio
+
+
+def payment(merchant_uid: str = "order-1", amount: int = 5000) -> dict[str, Any]:
+    return {
+        "imp_uid": "imp_kcp_1",
+        "merchant_uid": merchant_uid,
+        "amount": amount,
+        "cancel_amount": 0,
+        "currency": "KRW",
+        "status": "paid",
+        "sandbox": False,
+        "pg_provider": "kcp_quick",
+        "paid_at": 1_700_000_000,
+    }
+
+
+@pytest.fixture
+def kcp(client: Iamport) -> KcpQuick:
+    return KcpQuick(client._transport)
+
+
+def body_of(route: respx.Route) -> Any:
+    return json.loads(route.calls.last.request.content)
+
+
+async def test_pay_with_money_sends_the_spec_fields_and_returns_the_payment(
+    api: respx.MockRouter, kcp: KcpQuick
+) -> None:
+    route = api.post("/kcpquick/payment/money").respond(json=envelope(payment()))
+    result = await kcp.pay_with_money(
+        member_id="member-1",
+        channel_key="channel-1",
+        merchant_uid="order-1",
+        name="Coffee",
+        amount=Decimal(5000),
+        imp_uid="imp_pin_1",
+    )
+    assert body_of(route) == {
+        "member_id": "member-1",
+        "channel_key": "channel-1",
+        "merchant_uid": "order-1",
+        "name": "Coffee",
+        "amount": 5000,
+        "imp_uid": "imp_pin_1",
+    }
+    assert isinstance(result, Payment)
+    assert result.amount == Decimal(5000)
+
+
+async def test_pay_with_autopay_sends_the_spec_fields(api: respx.MockRouter, kcp: KcpQuick) -> None:
+    route = api.post("/kcpquick/payment/autopay").respond(json=envelope(payment("order-2")))
+    result = await kcp.pay_with_autopay(
+        customer_uid="cust-1",
+        merchant_uid="order-2",
+        name="Monthly",
+        buyer_name="Hong",
+        amount=9900,
+        notice_url="https://shop.example/hook",
+    )
+    assert body_of(route) == {
+        "customer_uid": "cust-1",
+        "merchant_uid": "order-2",
+        "name": "Monthly",
+        "buyer_name": "Hong",
+        "amount": 9900,
+        "notice_url": "https://shop.example/hook",
+    }
+    assert result.merchant_uid == "order-2"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("dropped")],
+    ids=["timeout", "dropped"],
+)
+async def test_a_charge_that_may_have_reached_the_server_is_never_resent(
+    api: respx.MockRouter, kcp: KcpQuick, failure: Exception
+) -> None:
+    route = api.post("/kcpquick/payment/autopay").mock(side_effect=failure)
+    with pytest.raises(TransportError) as caught:
+        await kcp.pay_with_autopay(
+            customer_uid="c", merchant_uid="order-3", name="n", buyer_name="b", amount=1000
+        )
+    assert route.call_count == 1
+    assert caught.value.reached_server is True
+
+
+async def test_a_charge_answered_500_is_not_resent(api: respx.MockRouter, kcp: KcpQuick) -> None:
+    route = api.post("/kcpquick/payment/money").respond(500, json=envelope(None, code=-1))
+    with pytest.raises(ServerError):
+        await kcp.pay_with_money(
+            member_id="m", channel_key="k", merchant_uid="o", name="n", amount=1, imp_uid="i"
+        )
+    assert route.call_count == 1
+
+
+async def test_a_charge_whose_connection_was_refused_is_resent_once_it_can_be(
+    api: respx.MockRouter, kcp: KcpQuick
+) -> None:
+    route = api.post("/kcpquick/payment/money")
+    route.side_effect = [
+        httpx.ConnectError("refused"),
+        httpx.Response(200, json=envelope(payment())),
+    ]
+    result = await kcp.pay_with_money(
+        member_id="m", channel_key="k", merchant_uid="order-1", name="n", amount=1, imp_uid="i"
+    )
+    assert route.call_count == 2
+    assert result.merchant_uid == "order-1"
+
+
+async def test_a_declined_charge_is_a_business_error(api: respx.MockRouter, kcp: KcpQuick) -> None:
+    api.post("/kcpquick/payment/money").respond(json=envelope(None, code=1, message="잔액 부족"))
+    with pytest.raises(BusinessError) as caught:
+        await kcp.pay_with_money(
+            member_id="m", channel_key="k", merchant_uid="o", name="n", amount=1, imp_uid="i"
+        )
+    assert caught.value.message == "잔액 부족"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"amount": 0}, "amount"),
+        ({"amount": -100}, "amount"),
+        ({"amount": 10.0}, "amount"),
+        ({"amount": Decimal("10.5")}, "amount"),
+        ({"merchant_uid": "x" * 41}, "merchant_uid"),
+        ({"name": ""}, "name"),
+        ({"member_id": "m" * 17}, "member_id"),
+        ({"imp_uid": ""}, "imp_uid"),
+    ],
+)
+async def test_bad_charge_input_is_refused_before_any_request(
+    api: respx.MockRouter, kcp: KcpQuick, kwargs: dict[str, Any], field: str
+) -> None:
+    arguments: dict[str, Any] = {
+        "member_id": "m",
+        "channel_key": "k",
+        "merchant_uid": "o",
+        "name": "n",
+        "amount": 1000,
+        "imp_uid": "i",
+        **kwargs,
+    }
+    with pytest.raises(InvalidInputError) as caught:
+        await kcp.pay_with_money(**arguments)
+    assert caught.value.field == field
+    assert len(api.calls) == 0
+
+
+async def test_prepare_and_update(api: respx.MockRouter, kcp: KcpQuick) -> None:
+    create = api.post("/kcpquick/prepare/order-9").respond(json=envelope(None))
+    update = api.put("/kcpquick/prepare/order-9").respond(json=envelope(None))
+    await kcp.prepare(
+        "order-9",
+        btid="bt-1",
+        cust_ip="203.0.113.7",
+        code_verifier="v" * 43,
+        prepaid_auth_yn="Y",
+        prepaid_amount=30000,
+    )
+    await kcp.update_prepare("order-9", btid="bt-2", cust_ip="203.0.113.7", code_verifier="v")
+    assert body_of(create) == {
+        "btid": "bt-1",
+        "cust_ip": "203.0.113.7",
+        "code_verifier": "v" * 43,
+        "prepaid_auth_yn": "Y",
+        "prepaid_amount": 30000,
+    }
+    assert body_of(update) == {"btid": "bt-2", "cust_ip": "203.0.113.7", "code_verifier": "v"}
+
+
+async def test_a_second_prepare_is_a_conflict(api: respx.MockRouter, kcp: KcpQuick) -> None:
+    api.post("/kcpquick/prepare/order-9").respond(409, json=envelope(None, code=1))
+    with pytest.raises(ConflictError):
+        await kcp.prepare("order-9", btid="b", cust_ip="10.0.0.1", code_verifier="v")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"cust_ip": "::1"}, "cust_ip"),
+        ({"cust_ip": "300.1.1.1"}, "cust_ip"),
+        ({"btid": "b" * 21}, "btid"),
+        ({"prepaid_auth_yn": "yes"}, "prepaid_auth_yn"),
+        ({"prepaid_auth_yn": "Y"}, "prepaid_amount"),
+        ({"prepaid_amount": 1_000_000_000}, "prepaid_amount"),
+        ({"code_verifier": "v" * 201}, "code_verifier"),
+    ],
+)
+async def test_bad_prepare_input_is_refused(
+    api: respx.MockRouter, kcp: KcpQuick, kwargs: dict[str, Any], field: str
+) -> None:
+    arguments: dict[str, Any] = {"btid": "b", "cust_ip": "10.0.0.1", "code_verifier": "v", **kwargs}
+    with pytest.raises(InvalidInputError) as caught:
+        await kcp.prepare("order-9", **arguments)
+    assert caught.value.field == field
+    assert len(api.calls) == 0
+
+
+async def test_delete_member_sends_accept_json_and_the_query(
+    api: respx.MockRouter, kcp: KcpQuick
+) -> None:
+    route = api.delete("/kcpquick/members/member-1").respond(
+        json=envelope(
+            {
+                "member_id": "member-1",
+                "pg_provider": "kcp_quick",
+                "pg_id": "IX0XX",
+                "inserted": 1_700_000_000,
+                "updated": 0,
+            }
+        )
+    )
+    member = await kcp.delete_member(
+        "member-1", site_code="IX0XX", partner_type="IX99", partner_subtype="99IX"
+    )
+    request = route.calls.last.request
+    assert request.headers["Accept"] == "application/json"
+    assert dict(request.url.params) == {
+        "site_code": "IX0XX",
+        "partner_type": "IX99",
+        "partner_subtype": "99IX",
+    }
+    assert member.member_id == "member-1"
+    assert member.updated is None  # 0 means "never"
+
+
+async def test_a_lost_delete_answer_is_retried_and_a_404_then_says_so(
+    api: respx.MockRouter, kcp: KcpQuick
+) -> None:
+    route = api.delete("/kcpquick/autopay/cust-1")
+    route.side_effect = [
+        httpx.ReadTimeout("slow"),
+        httpx.Response(404, json=envelope(None, code=-1, message="not found")),
+    ]
+    with pytest.raises(NotFoundError) as caught:
+        await kcp.delete_autopay("cust-1")
+    assert route.call_count == 2
+    assert caught.value.after_ambiguous_failure is True
+
+
+async def test_delete_autopay_and_release_fido(api: respx.MockRouter, kcp: KcpQuick) -> None:
+    api.delete("/kcpquick/autopay/cust-1").respond(
+        json=envelope(
+            {"customer_uid": "cust-1"}, message="자동결제 키가 정상적으로 삭제되었습니다."
+        )
+    )
+    fido = api.post("/kcpquick/members/member-1/fido/release").respond(
+        json=envelope({"member_id": "member-1"})
+    )
+    assert (await kcp.delete_autopay("cust-1")).customer_uid == "cust-1"
+    assert (await kcp.release_fido("member-1", channel_key="ck")).member_id == "member-1"
+    assert body_of(fido) == {"channel_key": "ck"}
+
+
+async def test_fido_refused_by_kcp_is_a_business_error_and_not_resent(
+    api: respx.MockRouter, kcp: KcpQuick
+) -> None:
+    route = api.post("/kcpquick/members/member-1/fido/release").respond(
+        json=envelope(None, code=-1, message="KCP: 해제 실패")
+    )
+    with pytest.raises(BusinessError):
+        await kcp.release_fido("member-1", channel_key="ck")
+    assert route.call_count == 1
+
+
+async def test_timeout_on_fido_release_is_not_resent(api: respx.MockRouter, kcp: KcpQuick) -> None:
+    route = api.post("/kcpquick/members/m/fido/release").mock(side_effect=httpx.ReadTimeout("x"))
+    with pytest.raises(RequestTimeout):
+        await kcp.release_fido("m", channel_key="ck")
+    assert route.call_count == 1
