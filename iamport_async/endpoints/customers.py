@@ -1,0 +1,219 @@
+"""Billing keys (tag ``subscribe.customer``): issue, look up (one or many), delete, and list a
+key's payments and schedules.
+
+A billing key is named by the merchant's own ``customer_uid``. Keys issued with a
+``channel_group_id`` are "super billing keys" and come back as
+:class:`~iamport_async.models.customer.SuperBillingKey` instead of
+:class:`~iamport_async.models.customer.Customer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from iamport_async._transport import Idempotency
+from iamport_async._transport.batch import DEFAULT_CONCURRENCY, BatchResult, Key, lookup_all
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path, require_id
+from iamport_async.endpoints._paging import Paged
+from iamport_async.endpoints.subscribe import (
+    card_fields,
+    customer_schedules,
+    optional_text,
+    page_number,
+    text,
+)
+from iamport_async.errors import InvalidInputError, NotFoundError
+from iamport_async.models._converter import structure
+from iamport_async.models.customer import BillingKey, Customer, SuperBillingKey
+from iamport_async.models.page import Page
+from iamport_async.models.payment import Payment
+from iamport_async.models.schedule import Schedule, ScheduleStatus
+
+MULTI_KEY = "customer_uid[]"
+"""The query name of ``GET /subscribe/customers``; batch results are keyed by it."""
+
+
+class Customers(Endpoints):
+    """Billing keys (``client.customers``)."""
+
+    @operation("POST", "/subscribe/customers/{customer_uid}")
+    async def issue(
+        self,
+        customer_uid: str,
+        *,
+        channel_key: str,
+        card_number: str,
+        expiry: str,
+        birth: str | None = None,
+        pwd_2digit: str | None = None,
+        cvc: str | None = None,
+        pg: str | None = None,
+        customer_id: str | None = None,
+        customer_name: str | None = None,
+        customer_tel: str | None = None,
+        customer_email: str | None = None,
+        customer_addr: str | None = None,
+        customer_postcode: str | None = None,
+        channel_group_id: str | None = None,
+    ) -> Customer | SuperBillingKey:
+        """Issue (or replace) the billing key ``customer_uid`` for a card.
+
+        ``card_number`` ``dddd-dddd-dddd-dddd`` (15-digit cards ``dddd-dddddd-ddddd``),
+        ``expiry`` ``YYYY-MM``, ``birth`` YYMMDD or a 10-digit business number, ``pwd_2digit``
+        the PIN's first two digits: each is checked before sending, and no error, log or
+        repr ever shows them. Whether ``birth`` and ``pwd_2digit`` are needed depends on the
+        PG. With ``channel_group_id`` the key is issued on every channel of that smart-routing
+        group and a :class:`SuperBillingKey` comes back. A card the PG refuses is a
+        BusinessError (code -1).
+
+        Retry: ``UNGUARDED``. The API does not refuse a repeat (it re-registers the card
+        under the same ``customer_uid``), and some PGs authorise the card when issuing, so a
+        request that may have reached the server is not resent: look the key up with
+        :meth:`get` first.
+        """
+        endpoint = path("/subscribe/customers/{}", require_id("customer_uid", customer_uid))
+        body = drop_none(
+            {
+                "channel_key": text("channel_key", channel_key, 55),
+                **card_fields(
+                    card_number=card_number,
+                    expiry=expiry,
+                    birth=birth,
+                    pwd_2digit=pwd_2digit,
+                    cvc=cvc,
+                ),
+                "pg": optional_text("pg", pg, 80),
+                "customer_id": optional_text("customer_id", customer_id),
+                "customer_name": optional_text("customer_name", customer_name, 20),
+                "customer_tel": optional_text("customer_tel", customer_tel, 20),
+                "customer_email": optional_text("customer_email", customer_email, 200),
+                "customer_addr": optional_text("customer_addr", customer_addr, 200),
+                "customer_postcode": optional_text("customer_postcode", customer_postcode, 8),
+                "channel_group_id": optional_text("channel_group_id", channel_group_id, 55),
+            }
+        )
+        key: Customer | SuperBillingKey = await self._call(
+            "POST", endpoint, BillingKey, json=body, idempotency=Idempotency.UNGUARDED
+        )
+        return key
+
+    @operation("GET", "/subscribe/customers/{customer_uid}")
+    async def get(self, customer_uid: str) -> Customer | SuperBillingKey:
+        """The billing key ``customer_uid``.
+
+        An unknown key is refused either as a 404 (NotFoundError, per SPEC) or as HTTP 200
+        with code 1 (BusinessError, as seen from the server; reference §2).
+        """
+        endpoint = path("/subscribe/customers/{}", require_id("customer_uid", customer_uid))
+        key: Customer | SuperBillingKey = await self._call("GET", endpoint, BillingKey)
+        return key
+
+    @operation("DELETE", "/subscribe/customers/{customer_uid}")
+    async def delete(
+        self,
+        customer_uid: str,
+        *,
+        reason: str | None = None,
+        requester: str | None = None,
+    ) -> Customer | SuperBillingKey:
+        """Delete the billing key ``customer_uid``; returns the key as it was.
+
+        ``requester`` is sent as ``extra[requester]`` (Naver Pay only: ``customer`` or
+        ``admin``, the API's default).
+
+        Retry: ``GUARDED``. No money moves, and a deleted key cannot be deleted again (404),
+        so a repeat cannot do more than the first attempt. A NotFoundError with
+        ``after_ambiguous_failure`` set therefore usually means the first attempt worked.
+        """
+        endpoint = path("/subscribe/customers/{}", require_id("customer_uid", customer_uid))
+        params = drop_none(
+            {
+                "reason": optional_text("reason", reason),
+                "extra[requester]": optional_text("requester", requester),
+            }
+        )
+        key: Customer | SuperBillingKey = await self._call(
+            "DELETE", endpoint, BillingKey, params=params, idempotency=Idempotency.GUARDED
+        )
+        return key
+
+    @operation("GET", "/subscribe/customers")
+    async def get_many(
+        self, customer_uids: Iterable[str], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> BatchResult[Customer | SuperBillingKey]:
+        """Several billing keys, any number of them: sent 100 ids per request (deduplicated),
+        ``concurrency`` requests at a time, matched back by ``customer_uid``.
+
+        Keys the API does not find (HTTP 207 for some, 404 for all) are reported as
+        ``missing``, not raised; a request that fails after its retries marks its keys
+        ``failed``. ``result.by_name("customer_uid[]")`` maps each id to its key or None.
+        """
+        if isinstance(customer_uids, str) or not isinstance(customer_uids, Iterable):
+            raise InvalidInputError("customer_uids", "must be a list of ids (not one string)")
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise InvalidInputError("concurrency", "must be an int of at least 1")
+        keys = [(MULTI_KEY, require_id("customer_uids", uid)) for uid in customer_uids]
+        return await lookup_all(keys, self._fetch_many, _keys_of, concurrency=concurrency)
+
+    async def _fetch_many(self, keys: Sequence[Key]) -> list[Customer | SuperBillingKey]:
+        endpoint = "/subscribe/customers"
+        try:
+            payload = await self._call("GET", endpoint, None, params=list(keys))
+        except NotFoundError:
+            return []  # none of this chunk was found
+        if payload is None:
+            return []
+        found: list[Customer | SuperBillingKey] = structure(
+            payload, list[BillingKey], method="GET", path=endpoint
+        )
+        return found
+
+    @operation("GET", "/subscribe/customers/{customer_uid}/payments")
+    def payments(self, customer_uid: str, *, page: int = 1) -> Paged[Payment]:
+        """Payments made with the billing key ``customer_uid``, newest first.
+
+        ``async for`` walks every page; ``await`` gives page ``page``.
+        """
+        endpoint = path(
+            "/subscribe/customers/{}/payments", require_id("customer_uid", customer_uid)
+        )
+
+        async def fetch(number: int) -> Page[Payment]:
+            listing: Page[Payment] = await self._call(
+                "GET", endpoint, Page[Payment], params={"page": number}
+            )
+            return listing
+
+        return Paged(fetch, page_number(page))
+
+    @operation("GET", "/subscribe/customers/{customer_uid}/schedules")
+    def schedules(
+        self,
+        customer_uid: str,
+        *,
+        schedule_from: datetime | int,
+        schedule_to: datetime | int,
+        schedule_status: ScheduleStatus | str | None = None,
+        page: int = 1,
+    ) -> Paged[Schedule]:
+        """Schedules of the billing key ``customer_uid`` due in
+        ``schedule_from <= schedule_at < schedule_to`` (at most 3 months), newest first;
+        ``schedule_status`` filters by status (sent as ``schedule-status``).
+
+        ``async for`` walks every page; ``await`` gives page ``page``. The answer is accepted
+        as SPEC's array or the paged object real clients parse (reference §4).
+        """
+        return customer_schedules(
+            self,
+            "/subscribe/customers/{}/schedules",
+            customer_uid,
+            schedule_from,
+            schedule_to,
+            schedule_status,
+            page,
+        )
+
+
+def _keys_of(key: Customer | SuperBillingKey) -> list[Key]:
+    return [(MULTI_KEY, key.customer_uid)]

@@ -1,0 +1,853 @@
+"""Subscription payments (tag ``subscribe``): charge a card once (``onetime``), charge a billing
+key (``again``), and schedule, look up, move, revoke and retry scheduled payments.
+
+Money moves at most once. ``onetime``, ``again`` and ``retry`` are never resent by the client
+after the request may have reached the server; ``onetime`` and ``again`` settle an ambiguous
+failure by looking the payment up by its ``merchant_uid`` (see :meth:`Subscribe.again`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from iamport_async._transport import Idempotency, Transport
+from iamport_async.endpoints._base import (
+    Endpoints,
+    drop_none,
+    money_json,
+    operation,
+    path,
+    require_amount,
+    require_id,
+)
+from iamport_async.endpoints._paging import Paged
+from iamport_async.errors import (
+    ConnectionLost,
+    IamportError,
+    InvalidInputError,
+    RequestTimeout,
+    ResponseValidationError,
+    ServerError,
+)
+from iamport_async.models._converter import structure
+from iamport_async.models.page import Page
+from iamport_async.models.payment import Payment
+from iamport_async.models.schedule import Schedule, ScheduleStatus
+
+Now = Callable[[], datetime]
+"""Wall-clock time as an aware datetime (``schedule_at`` is wall-clock, not monotonic)."""
+
+
+def system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- Input checks shared with customers.py (candidates for endpoints/_base.py) -------------
+
+
+def unix_seconds(field: str, value: object) -> int:
+    """A request timestamp as UNIX seconds: an aware ``datetime`` or an int of seconds.
+
+    Naive datetimes are refused: their time zone would be a guess, and a guess about when to
+    charge a card is not one to make silently.
+    """
+    if isinstance(value, datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise InvalidInputError(field, "must be timezone-aware (naive datetimes are refused)")
+        return int(value.timestamp())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(
+            field, f"must be an aware datetime or UNIX seconds, got {type(value).__name__}"
+        )
+    if value <= 0:
+        raise InvalidInputError(field, "must be a positive UNIX time")
+    return value
+
+
+def text(field: str, value: object, max_length: int | None = None) -> str:
+    """A non-blank string of at most ``max_length`` characters (the spec's ``maxLength``)."""
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise InvalidInputError(field, "must not be empty")
+    if max_length is not None and len(value) > max_length:
+        raise InvalidInputError(field, f"is {len(value)} characters; at most {max_length}")
+    return value
+
+
+def optional_text(field: str, value: object, max_length: int | None = None) -> str | None:
+    return None if value is None else text(field, value, max_length)
+
+
+def optional_string(field: str, value: object) -> str | None:
+    """Free text passed through as given (``custom_data``, ``bypass``): any string."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    return value
+
+
+def optional_bool(field: str, value: object) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise InvalidInputError(field, f"must be a bool, got {type(value).__name__}")
+    return value
+
+
+def choice(field: str, value: object, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (a StrEnum member counts as its value), as a plain string."""
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidInputError(field, f"must be one of {', '.join(choices)}")
+    return str(value)
+
+
+def count(field: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(field, f"must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise InvalidInputError(field, f"must be at least {minimum}")
+    return value
+
+
+def optional_count(field: str, value: object, minimum: int) -> int | None:
+    return None if value is None else count(field, value, minimum)
+
+
+def optional_money(field: str, value: object, amount: int | Decimal) -> int | float | None:
+    """A part of ``amount`` (``tax_free``, ``vat_amount``): at least 0 and at most ``amount``."""
+    if value is None:
+        return None
+    part = require_amount(field, value)
+    if part > amount:
+        raise InvalidInputError(field, "must not exceed amount")
+    return money_json(part)
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
+
+
+def currency_code(field: str, value: object) -> str:
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
+        raise InvalidInputError(field, "must be a currency code such as KRW or USD")
+    return value
+
+
+def string_map(field: str, value: object) -> dict[str, str] | None:
+    """``extra`` (``{"naverUseCfm": "YYYYMMDD"}``): a mapping of strings to strings."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise InvalidInputError(field, "must be a mapping of strings to strings")
+    return dict(value)
+
+
+def page_number(value: object) -> int:
+    return count("page", value, 1)
+
+
+PRODUCT_TYPES = ("real", "digital")
+CASH_RECEIPT_TYPES = ("person", "company", "anonymous")
+SCHEDULE_STATUSES = tuple(str(status) for status in ScheduleStatus)
+
+
+def buyer_fields(
+    buyer_name: str | None,
+    buyer_email: str | None,
+    buyer_tel: str | None,
+    buyer_addr: str | None,
+    buyer_postcode: str | None,
+) -> dict[str, str | None]:
+    """The buyer fields, with the ``maxLength`` the spec gives them on again, onetime and
+    schedules alike."""
+    return {
+        "buyer_name": optional_text("buyer_name", buyer_name, 16),
+        "buyer_email": optional_text("buyer_email", buyer_email, 64),
+        "buyer_tel": optional_text("buyer_tel", buyer_tel, 16),
+        "buyer_addr": optional_text("buyer_addr", buyer_addr, 128),
+        "buyer_postcode": optional_text("buyer_postcode", buyer_postcode, 8),
+    }
+
+
+# --- Card data: checked, and never echoed ------------------------------------------------
+
+_CARD_NUMBER = re.compile(
+    r"\d{4}-\d{4}-\d{4}-\d{4}"  # 16 digits, the documented form
+    r"|\d{4}-\d{6}-\d{5}"  # 15-digit American Express, as printed
+    r"|\d{4}-\d{4}-\d{4}-\d{3}"  # 15 digits in the 4-4-4-3 form some PGs take
+    r"|\d{4}-\d{6}-\d{4}",  # 14-digit Diners
+    re.ASCII,
+)
+_EXPIRY = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)
+_BIRTH = re.compile(r"\d{6}|\d{10}", re.ASCII)
+_PWD_2DIGIT = re.compile(r"\d{2}", re.ASCII)
+_CVC = re.compile(r"\d{3,4}", re.ASCII)
+
+
+def _secret(field: str, value: object, pattern: re.Pattern[str], shape: str) -> str:
+    """``value`` if it has the documented shape. The error names the field and the shape,
+    never the value: it is card data."""
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    if not pattern.fullmatch(value):
+        raise InvalidInputError(field, f"must have the form {shape}")
+    return value
+
+
+def card_fields(
+    *,
+    card_number: str | None,
+    expiry: str | None,
+    birth: str | None,
+    pwd_2digit: str | None,
+    cvc: str | None,
+) -> dict[str, str]:
+    """The card fields given, each checked against its documented form.
+
+    ``card_number`` ``dddd-dddd-dddd-dddd`` (15-digit ``dddd-dddddd-ddddd`` or
+    ``dddd-dddd-dddd-ddd``, 14-digit ``dddd-dddddd-dddd``), ``expiry`` ``YYYY-MM``, ``birth``
+    6 digits (YYMMDD; ``000000`` for foreign PGs) or a 10-digit business number, ``pwd_2digit``
+    2 digits, ``cvc`` 3 or 4 digits.
+    """
+    checks = (
+        ("card_number", card_number, _CARD_NUMBER, "dddd-dddd-dddd-dddd"),
+        ("expiry", expiry, _EXPIRY, "YYYY-MM"),
+        ("birth", birth, _BIRTH, "YYMMDD (6 digits) or a 10-digit business number"),
+        ("pwd_2digit", pwd_2digit, _PWD_2DIGIT, "dd (the first 2 digits of the PIN)"),
+        ("cvc", cvc, _CVC, "3 or 4 digits"),
+    )
+    return {
+        field: _secret(field, value, pattern, shape)
+        for field, value, pattern, shape in checks
+        if value is not None
+    }
+
+
+# --- Schedule listings -------------------------------------------------------------------
+
+MAX_SCHEDULE_RANGE = 92 * 24 * 3600
+"""The longest three calendar months, in seconds. The API allows a range of "3 months"
+without saying how it counts them; wider is certainly refused, and the server decides the
+edge (it answers 400, raised as BadRequestError)."""
+
+
+def schedule_range(
+    from_field: str, start: datetime | int, to_field: str, end: datetime | int
+) -> tuple[int, int]:
+    """``(from, to)`` in UNIX seconds: ``from <= schedule_at < to``, at most 3 months apart.
+
+    Wider ranges are refused rather than split: a listing is paged by the server, and
+    stitching the pages of several ranges together would break ``await listing.page(n)``.
+    """
+    low = unix_seconds(from_field, start)
+    high = unix_seconds(to_field, end)
+    if high <= low:
+        raise InvalidInputError(to_field, f"must be after {from_field}")
+    if high - low > MAX_SCHEDULE_RANGE:
+        raise InvalidInputError(
+            to_field, f"is more than 3 months after {from_field}; query each range separately"
+        )
+    return low, high
+
+
+def schedule_page(payload: Any, method: str, path: str) -> Page[Schedule]:
+    """A page of schedules from either shape the API is known for.
+
+    SPEC types the schedule lists as a plain array (``ScheduleResponse``); the Java, PHP and
+    Node clients parse the paged object ``{total, previous, next, list}`` (reference §4). An
+    array is one complete page; ``null`` is an empty one.
+    """
+    if payload is None:
+        return Page(total=0, list=[])
+    if isinstance(payload, list):
+        items: list[Schedule] = structure(payload, list[Schedule], method=method, path=path)
+        return Page(total=len(items), list=items)
+    page: Page[Schedule] = structure(payload, Page[Schedule], method=method, path=path)
+    return page
+
+
+def schedule_listing(
+    group: Endpoints, path: str, params: dict[str, str | int], first: int
+) -> Paged[Schedule]:
+    async def fetch(number: int) -> Page[Schedule]:
+        payload = await group._call("GET", path, None, params={**params, "page": number})
+        return schedule_page(payload, "GET", path)
+
+    return Paged(fetch, first)
+
+
+def schedule_list(payload: Any, method: str, path: str) -> list[Schedule]:
+    """The schedules a POST answers: an array (SPEC), or a paged object's ``list``."""
+    return schedule_page(payload, method, path).list
+
+
+def customer_schedules(
+    group: Endpoints,
+    template: str,
+    customer_uid: str,
+    schedule_from: datetime | int,
+    schedule_to: datetime | int,
+    schedule_status: ScheduleStatus | str | None,
+    page: int,
+) -> Paged[Schedule]:
+    """The two "schedules of one billing key" listings: same query, ``schedule-status`` with a
+    hyphen (SPEC, PHP, Node; the Java client's ``schedule_status`` is likely its bug)."""
+    require_id("customer_uid", customer_uid)
+    low, high = schedule_range("schedule_from", schedule_from, "schedule_to", schedule_to)
+    params: dict[str, str | int] = {"from": low, "to": high}
+    if schedule_status is not None:
+        params["schedule-status"] = choice("schedule_status", schedule_status, SCHEDULE_STATUSES)
+    return schedule_listing(group, path(template, customer_uid), params, page_number(page))
+
+
+# --- The request object of POST /subscribe/payments/schedule ------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ScheduleEntry:
+    """One payment to schedule: an item of ``schedules[]`` (SPEC ``ScheduleAnnotation``).
+
+    Checked when built (an InvalidInputError names the field). Whether ``schedule_at`` is
+    still in the future is checked when it is sent. ``merchant_uid`` must be new: the API runs
+    no two payments with one merchant_uid.
+    """
+
+    merchant_uid: str
+    schedule_at: datetime | int
+    """When to charge: an aware datetime, or UNIX seconds."""
+    amount: int | Decimal
+    currency: str
+    """``KRW``, ``USD``, ... (required; PayPal cannot charge KRW)."""
+    name: str
+    tax_free: int | Decimal | None = None
+    vat_amount: int | Decimal | None = None
+    buyer_name: str | None = attrs.field(default=None, repr=False)
+    buyer_email: str | None = attrs.field(default=None, repr=False)
+    buyer_tel: str | None = attrs.field(default=None, repr=False)
+    buyer_addr: str | None = attrs.field(default=None, repr=False)
+    buyer_postcode: str | None = attrs.field(default=None, repr=False)
+    custom_data: str | None = attrs.field(default=None, repr=False)
+    notice_url: str | None = None
+    product_type: str | None = None
+    """``real`` or ``digital`` (required by KSNET)."""
+    cash_receipt_type: str | None = None
+    """``person``, ``company`` or ``anonymous``."""
+    card_quota: int | None = None
+    """Installment months: 0 pays at once; 2 or more (from 50,000 KRW) splits."""
+    interest_free_by_merchant: bool | None = None
+    use_card_point: bool | None = None
+    product_count: int | None = None
+    browser_ip: str | None = None
+    extra: Mapping[str, str] | None = None
+    """``{"naverUseCfm": "YYYYMMDD"}`` for Naver Pay contracts that require it."""
+    bypass: str | None = None
+    """PG-specific parameters as a JSON string, passed through untouched."""
+    promotion_id: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        self.to_json()  # every check lives there, so the checks and the body cannot drift
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as the API spells it; fields left at None are not sent."""
+        amount = require_amount("amount", self.amount)
+        body: dict[str, Any] = {
+            "merchant_uid": require_id("merchant_uid", self.merchant_uid),
+            "schedule_at": unix_seconds("schedule_at", self.schedule_at),
+            "amount": money_json(amount),
+            "currency": currency_code("currency", self.currency),
+            "name": text("name", self.name, 40),
+            "tax_free": optional_money("tax_free", self.tax_free, amount),
+            "vat_amount": optional_money("vat_amount", self.vat_amount, amount),
+            **buyer_fields(
+                self.buyer_name,
+                self.buyer_email,
+                self.buyer_tel,
+                self.buyer_addr,
+                self.buyer_postcode,
+            ),
+            "custom_data": optional_string("custom_data", self.custom_data),
+            "notice_url": optional_text("notice_url", self.notice_url),
+            "product_type": (
+                None
+                if self.product_type is None
+                else choice("product_type", self.product_type, PRODUCT_TYPES)
+            ),
+            "cash_receipt_type": (
+                None
+                if self.cash_receipt_type is None
+                else choice("cash_receipt_type", self.cash_receipt_type, CASH_RECEIPT_TYPES)
+            ),
+            "card_quota": optional_count("card_quota", self.card_quota, 0),
+            "interest_free_by_merchant": optional_bool(
+                "interest_free_by_merchant", self.interest_free_by_merchant
+            ),
+            "use_card_point": optional_bool("use_card_point", self.use_card_point),
+            "product_count": optional_count("product_count", self.product_count, 1),
+            "browser_ip": optional_text("browser_ip", self.browser_ip),
+            "extra": string_map("extra", self.extra),
+            "bypass": optional_string("bypass", self.bypass),
+            "promotion_id": optional_text("promotion_id", self.promotion_id),
+        }
+        return drop_none(body)
+
+
+# --- At most once ------------------------------------------------------------------------
+
+
+def is_ambiguous(error: IamportError) -> bool:
+    """Whether the server may have acted on a request that ended in ``error``: no answer in
+    time, a dropped connection, a 5xx, an unreadable 2xx, or any error after such a failure."""
+    return error.after_ambiguous_failure or isinstance(
+        error, RequestTimeout | ConnectionLost | ServerError | ResponseValidationError
+    )
+
+
+# --- The group ---------------------------------------------------------------------------
+
+
+class Subscribe(Endpoints):
+    """Key-in and billing-key payments, and scheduled payments (``client.subscribe``).
+
+    ``now`` is the wall clock used to refuse a ``schedule_at`` in the past; tests pass their
+    own.
+    """
+
+    def __init__(self, transport: Transport, *, now: Now = system_now) -> None:
+        super().__init__(transport)
+        self._now = now
+
+    # -- charging now --
+
+    @operation("POST", "/subscribe/payments/onetime")
+    async def onetime(
+        self,
+        *,
+        merchant_uid: str,
+        amount: int | Decimal,
+        card_number: str,
+        expiry: str,
+        birth: str | None = None,
+        pwd_2digit: str | None = None,
+        cvc: str | None = None,
+        currency: str | None = None,
+        tax_free: int | Decimal | None = None,
+        vat_amount: int | Decimal | None = None,
+        customer_uid: str | None = None,
+        pg: str | None = None,
+        channelGroupId: str | None = None,
+        name: str | None = None,
+        buyer_name: str | None = None,
+        buyer_email: str | None = None,
+        buyer_tel: str | None = None,
+        buyer_addr: str | None = None,
+        buyer_postcode: str | None = None,
+        card_quota: int | None = None,
+        interest_free_by_merchant: bool | None = None,
+        use_card_point: bool | None = None,
+        custom_data: str | None = None,
+        notice_url: str | None = None,
+        browser_ip: str | None = None,
+        secure_3d_charge_id: str | None = None,
+        secure_3d_token: str | None = None,
+        product_type: str | None = None,
+        promotion_id: str | None = None,
+        bypass: str | None = None,
+    ) -> Payment:
+        """Charge a card by its number, once (key-in payment, no authentication window).
+
+        With ``customer_uid`` the card is also stored as that billing key. The card fields are
+        checked for their documented form before sending and never appear in an error.
+
+        Retry: ``UNGUARDED``, at most once. ``merchant_uid`` must be unique per payment, but
+        what the server does with a repeat is not documented, so the request is never resent
+        once it may have reached the server. After an ambiguous failure (timeout, dropped
+        connection, 5xx) the payment is looked up by ``merchant_uid``: if the server made it,
+        it is returned; if not, the original error is raised. A payment still in flight at
+        that moment can complete later: before charging again, look it up again (or wait for
+        the webhook), and charge again only with a new ``merchant_uid``.
+
+        A declined card is a BusinessError (code -1); check ``payment.status`` anyway.
+        """
+        amount = require_amount("amount", amount)
+        body = drop_none(
+            {
+                "merchant_uid": require_id("merchant_uid", merchant_uid),
+                "amount": money_json(amount),
+                **card_fields(
+                    card_number=card_number,
+                    expiry=expiry,
+                    birth=birth,
+                    pwd_2digit=pwd_2digit,
+                    cvc=cvc,
+                ),
+                "currency": None if currency is None else currency_code("currency", currency),
+                "tax_free": optional_money("tax_free", tax_free, amount),
+                "vat_amount": optional_money("vat_amount", vat_amount, amount),
+                "customer_uid": (
+                    None if customer_uid is None else require_id("customer_uid", customer_uid)
+                ),
+                "pg": optional_text("pg", pg, 80),
+                "channelGroupId": optional_text("channelGroupId", channelGroupId, 55),
+                "name": optional_text("name", name, 40),
+                **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
+                "card_quota": optional_count("card_quota", card_quota, 0),
+                "interest_free_by_merchant": optional_bool(
+                    "interest_free_by_merchant", interest_free_by_merchant
+                ),
+                "use_card_point": optional_bool("use_card_point", use_card_point),
+                "custom_data": optional_string("custom_data", custom_data),
+                "notice_url": optional_text("notice_url", notice_url),
+                "browser_ip": optional_text("browser_ip", browser_ip),
+                "secure_3d_charge_id": optional_text("secure_3d_charge_id", secure_3d_charge_id),
+                "secure_3d_token": optional_text("secure_3d_token", secure_3d_token),
+                "product_type": (
+                    None
+                    if product_type is None
+                    else choice("product_type", product_type, PRODUCT_TYPES)
+                ),
+                "promotion_id": optional_text("promotion_id", promotion_id),
+                "bypass": optional_string("bypass", bypass),
+            }
+        )
+        return await self._charge("/subscribe/payments/onetime", body, merchant_uid)
+
+    @operation("POST", "/subscribe/payments/again")
+    async def again(
+        self,
+        *,
+        customer_uid: str,
+        merchant_uid: str,
+        amount: int | Decimal,
+        name: str,
+        currency: str | None = None,
+        tax_free: int | Decimal | None = None,
+        vat_amount: int | Decimal | None = None,
+        buyer_name: str | None = None,
+        buyer_email: str | None = None,
+        buyer_tel: str | None = None,
+        buyer_addr: str | None = None,
+        buyer_postcode: str | None = None,
+        card_quota: int | None = None,
+        interest_free_by_merchant: bool | None = None,
+        use_card_point: bool | None = None,
+        custom_data: str | None = None,
+        notice_url: str | None = None,
+        browser_ip: str | None = None,
+        product_type: str | None = None,
+        product_count: int | None = None,
+        cash_receipt_type: str | None = None,
+        bypass: str | None = None,
+        extra: Mapping[str, str] | None = None,
+        promotion_id: str | None = None,
+        channel_key: str | None = None,
+    ) -> Payment:
+        """Charge a billing key now.
+
+        **A declined card is not an exception.** The API answers code 0 with the payment's
+        ``status`` set to ``"failed"`` (over the limit, suspended card, ...; reference §8) and
+        ``fail_reason`` saying why; only ``status == "paid"`` means the money was taken::
+
+            payment = await client.subscribe.again(customer_uid=..., merchant_uid=..., ...)
+            if payment.status != "paid":
+                ...  # declined: payment.fail_reason
+
+        A non-zero code (unknown customer_uid, card company refusal) is a BusinessError.
+
+        Retry: ``UNGUARDED``, at most once, exactly as :meth:`onetime`: never resent once it
+        may have reached the server; an ambiguous failure is settled by looking the payment up
+        by ``merchant_uid`` (returned if the server made it, the original error raised if
+        not). Charge again only with a new ``merchant_uid``.
+        """
+        amount = require_amount("amount", amount)
+        body = drop_none(
+            {
+                "customer_uid": require_id("customer_uid", customer_uid),
+                "merchant_uid": require_id("merchant_uid", merchant_uid),
+                "amount": money_json(amount),
+                "name": text("name", name, 40),
+                "currency": None if currency is None else currency_code("currency", currency),
+                "tax_free": optional_money("tax_free", tax_free, amount),
+                "vat_amount": optional_money("vat_amount", vat_amount, amount),
+                **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
+                "card_quota": optional_count("card_quota", card_quota, 0),
+                "interest_free_by_merchant": optional_bool(
+                    "interest_free_by_merchant", interest_free_by_merchant
+                ),
+                "use_card_point": optional_bool("use_card_point", use_card_point),
+                "custom_data": optional_string("custom_data", custom_data),
+                "notice_url": optional_text("notice_url", notice_url),
+                "browser_ip": optional_text("browser_ip", browser_ip),
+                "product_type": (
+                    None
+                    if product_type is None
+                    else choice("product_type", product_type, PRODUCT_TYPES)
+                ),
+                "product_count": optional_count("product_count", product_count, 1),
+                "cash_receipt_type": (
+                    None
+                    if cash_receipt_type is None
+                    else choice("cash_receipt_type", cash_receipt_type, CASH_RECEIPT_TYPES)
+                ),
+                "bypass": optional_string("bypass", bypass),
+                "extra": string_map("extra", extra),
+                "promotion_id": optional_text("promotion_id", promotion_id),
+                "channel_key": optional_text("channel_key", channel_key, 55),
+            }
+        )
+        return await self._charge("/subscribe/payments/again", body, merchant_uid)
+
+    async def _charge(self, endpoint: str, body: Mapping[str, Any], merchant_uid: str) -> Payment:
+        """Send a charge once; settle an ambiguous failure by looking the payment up."""
+        try:
+            payload = await self._transport.request(
+                "POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED
+            )
+        except IamportError as error:
+            if not is_ambiguous(error):
+                raise
+            made = await self._find_payment(merchant_uid, error)
+            if made is None:
+                raise
+            return made
+        payment: Payment = structure(payload, Payment, method="POST", path=endpoint)
+        return payment
+
+    async def _find_payment(self, merchant_uid: str, original: IamportError) -> Payment | None:
+        """The payment the server made for ``merchant_uid``, or None (noted on ``original``)."""
+        lookup = path("/payments/find/{}", merchant_uid)
+        try:
+            payload = await self._transport.request("GET", lookup, idempotency=Idempotency.READ)
+            payment: Payment = structure(payload, Payment, method="GET", path=lookup)
+        except IamportError as error:
+            original.add_note(
+                "not resent. Looking the payment up by merchant_uid gave "
+                f"{type(error).__name__}: it may not exist, or may still be in flight; look it "
+                "up again before charging again"
+            )
+            return None
+        return payment
+
+    # -- scheduling --
+
+    @operation("POST", "/subscribe/payments/schedule")
+    async def schedule(
+        self,
+        *,
+        customer_uid: str,
+        schedules: Sequence[ScheduleEntry],
+        customer_id: str | None = None,
+        checking_amount: int | None = None,
+        card_number: str | None = None,
+        expiry: str | None = None,
+        birth: str | None = None,
+        pwd_2digit: str | None = None,
+        cvc: str | None = None,
+        channel_key: str | None = None,
+    ) -> list[Schedule]:
+        """Schedule payments on a billing key; returns the schedules registered.
+
+        Each entry's ``schedule_at`` must be in the future and its ``merchant_uid`` unique:
+        an entry in the past, or two entries sharing a merchant_uid, are refused before
+        sending (the error names ``schedules[i]....``). Card fields, when given, issue the
+        billing key first (checked and never echoed, as for ``onetime``);
+        ``checking_amount`` charges and at once refunds that amount to test the card.
+
+        Retry: ``UNGUARDED``. A repeat's fate is not documented (reference §8), and with
+        ``checking_amount`` it would move money again. After an ambiguous failure, look each
+        entry up with :meth:`get_schedule` before scheduling again.
+        """
+        require_id("customer_uid", customer_uid)
+        if isinstance(schedules, ScheduleEntry) or not isinstance(schedules, Sequence):
+            raise InvalidInputError("schedules", "must be a list of ScheduleEntry")
+        if not schedules:
+            raise InvalidInputError("schedules", "must hold at least one entry")
+        now = unix_seconds("now", self._now())
+        seen: set[str] = set()
+        entries = []
+        for index, entry in enumerate(schedules):
+            field = f"schedules[{index}]"
+            if not isinstance(entry, ScheduleEntry):
+                raise InvalidInputError(
+                    field, f"must be a ScheduleEntry, got {type(entry).__name__}"
+                )
+            body = entry.to_json()
+            if body["schedule_at"] <= now:
+                raise InvalidInputError(f"{field}.schedule_at", "must be in the future")
+            if entry.merchant_uid in seen:
+                raise InvalidInputError(
+                    f"{field}.merchant_uid", "repeats an earlier entry's merchant_uid"
+                )
+            seen.add(entry.merchant_uid)
+            entries.append(body)
+        body = drop_none(
+            {
+                "customer_uid": customer_uid,
+                "schedules": entries,
+                "customer_id": optional_text("customer_id", customer_id),
+                "checking_amount": optional_count("checking_amount", checking_amount, 0),
+                **card_fields(
+                    card_number=card_number,
+                    expiry=expiry,
+                    birth=birth,
+                    pwd_2digit=pwd_2digit,
+                    cvc=cvc,
+                ),
+                "channel_key": optional_text("channel_key", channel_key, 55),
+            }
+        )
+        endpoint = "/subscribe/payments/schedule"
+        payload = await self._call(
+            "POST", endpoint, None, json=body, idempotency=Idempotency.UNGUARDED
+        )
+        return schedule_list(payload, "POST", endpoint)
+
+    @operation("POST", "/subscribe/payments/unschedule")
+    async def unschedule(
+        self,
+        *,
+        customer_uid: str | None = None,
+        merchant_uid: str | Sequence[str] | None = None,
+    ) -> list[Schedule]:
+        """Revoke scheduled payments: the ``merchant_uid`` ones, or (without it) every one of
+        ``customer_uid``. Returns the schedules revoked. Nothing to revoke is a BusinessError
+        (code 1).
+
+        Retry: ``GUARDED``. No money moves, and the API refuses to revoke a schedule twice
+        (code 1), so a repeat cannot do more than the first attempt. A BusinessError with
+        ``after_ambiguous_failure`` set therefore usually means the first attempt worked.
+        """
+        body: dict[str, Any] = {}
+        if customer_uid is not None:
+            body["customer_uid"] = require_id("customer_uid", customer_uid)
+        if merchant_uid is not None:
+            ids = [merchant_uid] if isinstance(merchant_uid, str) else merchant_uid
+            if not isinstance(ids, Sequence) or not ids:
+                raise InvalidInputError("merchant_uid", "must be an id or a non-empty list")
+            body["merchant_uid"] = list(
+                dict.fromkeys(require_id("merchant_uid", uid) for uid in ids)
+            )
+        if not body:
+            raise InvalidInputError("customer_uid", "give customer_uid, merchant_uid, or both")
+        endpoint = "/subscribe/payments/unschedule"
+        payload = await self._call(
+            "POST", endpoint, None, json=body, idempotency=Idempotency.GUARDED
+        )
+        return schedule_list(payload, "POST", endpoint)
+
+    # -- looking schedules up --
+
+    @operation("GET", "/subscribe/payments/schedule")
+    def schedules(
+        self,
+        *,
+        schedule_from: datetime | int,
+        schedule_to: datetime | int,
+        schedule_status: ScheduleStatus | str | None = None,
+        page: int = 1,
+        limit: int | None = None,
+        sorting: str | None = None,
+    ) -> Paged[Schedule]:
+        """Schedules due in ``schedule_from <= schedule_at < schedule_to`` (at most 3 months),
+        newest first (``sorting="scheduled"``: oldest first).
+
+        ``async for`` walks every page; ``await`` gives page ``page``. ``limit`` is per page
+        (1 to 1000, the API's default 20).
+        """
+        low, high = schedule_range("schedule_from", schedule_from, "schedule_to", schedule_to)
+        params: dict[str, str | int] = {"schedule_from": low, "schedule_to": high}
+        if schedule_status is not None:
+            params["schedule_status"] = choice(
+                "schedule_status", schedule_status, SCHEDULE_STATUSES
+            )
+        if limit is not None:
+            params["limit"] = count("limit", limit, 1)
+            if limit > 1000:
+                raise InvalidInputError("limit", "must be at most 1000")
+        if sorting is not None:
+            params["sorting"] = text("sorting", sorting)
+        return schedule_listing(self, "/subscribe/payments/schedule", params, page_number(page))
+
+    @operation("GET", "/subscribe/payments/schedule/customers/{customer_uid}")
+    def customer_schedules(
+        self,
+        customer_uid: str,
+        *,
+        schedule_from: datetime | int,
+        schedule_to: datetime | int,
+        schedule_status: ScheduleStatus | str | None = None,
+        page: int = 1,
+    ) -> Paged[Schedule]:
+        """Schedules of one billing key due in ``schedule_from <= schedule_at < schedule_to``
+        (at most 3 months), newest first. The same listing as ``client.customers.schedules``."""
+        return customer_schedules(
+            self,
+            "/subscribe/payments/schedule/customers/{}",
+            customer_uid,
+            schedule_from,
+            schedule_to,
+            schedule_status,
+            page,
+        )
+
+    @operation("GET", "/subscribe/payments/schedule/{merchant_uid}")
+    async def get_schedule(self, merchant_uid: str) -> Schedule:
+        """The schedule of ``merchant_uid`` (NotFoundError if there is none)."""
+        endpoint = path("/subscribe/payments/schedule/{}", require_id("merchant_uid", merchant_uid))
+        schedule: Schedule = await self._call("GET", endpoint, Schedule)
+        return schedule
+
+    # -- changing one schedule --
+
+    @operation("PUT", "/subscribe/payments/schedule/{merchant_uid}")
+    async def update_schedule(self, merchant_uid: str, *, schedule_at: datetime | int) -> Schedule:
+        """Move a pending schedule to ``schedule_at`` (in the future).
+
+        Retry: ``GUARDED``. It sets a value: a repeat leaves the same state and moves no
+        money. The API refuses to move a schedule that has run or been revoked (400).
+        """
+        return await self._move("PUT", "/subscribe/payments/schedule/{}", merchant_uid, schedule_at)
+
+    @operation("POST", "/subscribe/payments/schedule/{merchant_uid}/reschedule")
+    async def reschedule(self, merchant_uid: str, *, schedule_at: datetime | int) -> Schedule:
+        """Schedule a failed scheduled payment again, at ``schedule_at`` (in the future).
+
+        Retry: ``GUARDED``. The API refuses to reschedule one that is not failed (400: not
+        yet run, running or approved), so a repeat after success is refused, never doubled.
+        """
+        return await self._move(
+            "POST", "/subscribe/payments/schedule/{}/reschedule", merchant_uid, schedule_at
+        )
+
+    async def _move(
+        self, method: str, template: str, merchant_uid: str, schedule_at: datetime | int
+    ) -> Schedule:
+        endpoint = path(template, require_id("merchant_uid", merchant_uid))
+        when = unix_seconds("schedule_at", schedule_at)
+        if when <= unix_seconds("now", self._now()):
+            raise InvalidInputError("schedule_at", "must be in the future")
+        schedule: Schedule = await self._call(
+            method, endpoint, Schedule, json={"schedule_at": when}, idempotency=Idempotency.GUARDED
+        )
+        return schedule
+
+    @operation("POST", "/subscribe/payments/schedule/{merchant_uid}/retry")
+    async def retry(self, merchant_uid: str) -> Payment:
+        """Run a failed scheduled payment again, now. Like :meth:`again`, a declined card
+        comes back as a payment with ``status == "failed"``, not as an exception.
+
+        Retry: ``UNGUARDED``: it charges a card. The API refuses a retry of a schedule that is
+        running or approved (400), but a lost answer is not resent: look the schedule up with
+        :meth:`get_schedule` (``payment_status``, ``imp_uid``) before calling it again.
+        """
+        endpoint = path(
+            "/subscribe/payments/schedule/{}/retry", require_id("merchant_uid", merchant_uid)
+        )
+        payment: Payment = await self._call(
+            "POST", endpoint, Payment, idempotency=Idempotency.UNGUARDED
+        )
+        return payment
