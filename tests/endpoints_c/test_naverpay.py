@@ -264,7 +264,7 @@ async def test_bad_input_is_refused_before_any_request(
 async def test_point_and_confirm(api: respx.MockRouter, naver: NaverPay) -> None:
     point = api.post(f"/payments/{IMP}/naver/point").respond(json=envelope(None))
     confirm = api.post(f"/payments/{IMP}/naver/confirm").respond(json=envelope(None))
-    assert await naver.deposit_point(IMP) is None
+    await naver.deposit_point(IMP)
     await naver.confirm(IMP, requester="customer")
     await naver.confirm(IMP)
     assert point.call_count == 1

@@ -1,0 +1,98 @@
+"""Codes, PG settings and tiers: reads that return small models."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+
+from iamport_async import Iamport
+from iamport_async.endpoints.codes import Codes
+from iamport_async.endpoints.pg import PgSettings
+from iamport_async.endpoints.tiers import Tiers
+from iamport_async.errors import InvalidInputError, NotFoundError
+from iamport_async.models.reference_data import PgSettingType, StandardCode
+from tests.conftest import envelope
+
+pytestmark = pytest.mark.anyio
+
+BANKS = [{"code": "004", "name": "KB국민은행"}, {"code": "088", "name": "신한은행"}]
+
+
+async def test_banks_and_cards_are_lists_of_code_and_name(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/banks").respond(json=envelope(BANKS))
+    api.get("/cards").respond(json=envelope([{"code": "361", "name": "BC카드"}]))
+    codes = Codes(client._transport)
+    banks = await codes.banks()
+    assert banks == [StandardCode(code=b["code"], name=b["name"]) for b in BANKS]
+    assert [card.code for card in await codes.cards()] == ["361"]
+
+
+async def test_one_bank_and_one_card(api: respx.MockRouter, client: Iamport) -> None:
+    api.get("/banks/088").respond(json=envelope(BANKS[1]))
+    api.get("/cards/361").respond(json=envelope({"code": "361", "name": "BC카드"}))
+    codes = Codes(client._transport)
+    assert (await codes.bank("088")).name == "신한은행"
+    assert (await codes.card("361")).name == "BC카드"
+
+
+async def test_an_unknown_code_is_not_found(api: respx.MockRouter, client: Iamport) -> None:
+    api.get("/banks/999").respond(404, json=envelope(None, code=-1, message="없음"))
+    with pytest.raises(NotFoundError):
+        await Codes(client._transport).bank("999")
+
+
+async def test_reads_are_retried_on_a_server_error(api: respx.MockRouter, client: Iamport) -> None:
+    route = api.get("/cards")
+    route.side_effect = [httpx.Response(503), httpx.Response(200, json=envelope([]))]
+    assert await Codes(client._transport).cards() == []
+    assert route.call_count == 2
+
+
+async def test_pg_settings(api: respx.MockRouter, client: Iamport) -> None:
+    api.get("/users/pg").respond(
+        json=envelope(
+            [
+                {
+                    "pg_provider": "html5_inicis",
+                    "pg_id": "INIpayTest",
+                    "sandbox": True,
+                    "type": "payment",
+                    "channel_name": "web",
+                    "channel_key": "channel-key-1",
+                },
+                {"pg_provider": "danal", "pg_id": "A010", "sandbox": False, "type": "new_kind"},
+            ]
+        )
+    )
+    settings = await PgSettings(client._transport).settings()
+    assert settings[0].type is PgSettingType.PAYMENT
+    assert settings[0].channel_key == "channel-key-1"
+    assert settings[0].sandbox is True
+    assert settings[1].type == "new_kind"  # an unknown type is kept
+    assert settings[1].channel_key is None
+
+
+async def test_tier(api: respx.MockRouter, client: Iamport) -> None:
+    api.get("/tiers/A01").respond(json=envelope({"tier_code": "A01", "tier_name": "Store 1"}))
+    tier = await Tiers(client._transport).get("A01")
+    assert (tier.tier_code, tier.tier_name) == ("A01", "Store 1")
+
+
+@pytest.mark.parametrize("code", ["a01", "AB", "ABCD", "A/1", ""])
+async def test_a_malformed_tier_code_is_refused(
+    api: respx.MockRouter, client: Iamport, code: str
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        await Tiers(client._transport).get(code)
+    assert caught.value.field == "tier_code"
+    assert len(api.calls) == 0
+
+
+async def test_an_empty_code_is_refused(api: respx.MockRouter, client: Iamport) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        await Codes(client._transport).card("")
+    assert caught.value.field == "card_standard_code"
+    assert len(api.calls) == 0
