@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import (
+    AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
     Awaitable,
@@ -32,6 +33,7 @@ from collections.abc import (
     Iterator,
     Sequence,
 )
+from contextlib import aclosing
 from types import TracebackType
 from typing import Generic, TypeVar
 from urllib.parse import quote_plus
@@ -302,21 +304,21 @@ class BatchStream(Generic[T]):
         assert self._results is not None
         self._task_group.cancel_scope.cancel()  # the caller is done, early or not
         self._results.receive.close()
-        return await self._task_group.__aexit__(exc_type, exc, traceback)
+        return await _exit(self._task_group, exc_type, exc, traceback)
 
     async def _produce(
         self, send: MemoryObjectSendStream[ChunkOutcome[T]], results: _Results[T]
     ) -> None:
         slots = anyio.Semaphore(self._concurrency)
         try:
-            async with send, anyio.create_task_group() as chunks:
-                async for chunk in self._chunks():
+            async with send, aclosing(self._chunks()) as source, anyio.create_task_group() as tg:
+                async for chunk in source:
                     await slots.acquire()
-                    chunks.start_soon(self._run_chunk, chunk, send.clone(), slots)
+                    tg.start_soon(self._run_chunk, chunk, send.clone(), slots)
         except Exception as error:  # not an API error (those are per chunk): stop the stream
             results.error = _unwrap(error)
 
-    async def _chunks(self) -> AsyncIterator[list[Key]]:
+    async def _chunks(self) -> AsyncGenerator[list[Key], None]:
         builder = self._builder
         if isinstance(self._keys, AsyncIterable):
             async for key in self._keys:
@@ -370,6 +372,25 @@ class _Results(Generic[T]):
                     raise self.error from None
                 raise StopAsyncIteration from None
             self._current = outcome.lookups()
+
+
+async def _exit(
+    task_group: anyio.abc.TaskGroup,
+    exc_type: type[BaseException] | None,
+    exc: BaseException | None,
+    traceback: TracebackType | None,
+) -> bool | None:
+    """Close ``task_group``, letting the caller's own error through unwrapped: the tasks are
+    ours, the exception group would be noise."""
+    try:
+        return await task_group.__aexit__(exc_type, exc, traceback)
+    except BaseExceptionGroup as group:
+        inner = _unwrap(group)
+        if exc is not None and inner is exc:
+            return False
+        if inner is group:
+            raise
+        raise inner from None
 
 
 def _unwrap(error: BaseException) -> BaseException:
@@ -437,7 +458,7 @@ class Coalescer(Generic[T]):
         task_group, self._task_group = self._task_group, None
         if self._pending is not None:  # send what is waiting now rather than after the window
             self._seal(self._pending)
-        return await task_group.__aexit__(exc_type, exc, traceback)
+        return await _exit(task_group, exc_type, exc, traceback)
 
     async def lookup(self, key: Key) -> Lookup[T]:
         """The lookup for ``key``, sent together with the other keys of its window."""

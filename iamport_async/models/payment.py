@@ -177,7 +177,7 @@ class Payment(Model):
     @property
     def is_paid(self) -> bool:
         """Paid and not cancelled in any part."""
-        return self.status == PaymentStatus.PAID
+        return self.status == PaymentStatus.PAID and self.cancel_amount == 0
 
     @property
     def is_fully_cancelled(self) -> bool:
@@ -201,10 +201,10 @@ PaymentPage = Page[Payment]
 """One page of a payment listing (``PagedPaymentAnnotation``)."""
 
 
-for _list_type in (
-    builtins.list[PaymentCancel],
-    builtins.list[VbankDeposit],
-    builtins.list[str],
-):
-    # the API may send null for an empty history: read it as []
-    converter.register_structure_hook(_list_type, _structure_list_or_none(_list_type))
+_NULLABLE_LISTS = frozenset(
+    {builtins.list[PaymentCancel], builtins.list[VbankDeposit], builtins.list[str]}
+)
+# the API may send null for an empty history: read it as []
+converter.register_structure_hook_factory(
+    lambda tp: tp in _NULLABLE_LISTS, _structure_list_or_none
+)

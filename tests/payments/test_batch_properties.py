@@ -1,0 +1,163 @@
+"""Properties of the generic batching machinery, on a fake fetch (no HTTP)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import anyio
+import anyio.lowlevel
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iamport_async._transport.batch import (
+    MAX_IDS,
+    BatchStream,
+    ChunkBuilder,
+    Key,
+    chunked,
+    encoded_length,
+    lookup_all,
+)
+from iamport_async.errors import ServerError
+
+ids = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=60)
+keys = st.lists(st.tuples(st.sampled_from(["imp_uid[]", "merchant_uid[]"]), ids), max_size=400)
+
+
+@given(keys, st.integers(1, 150), st.integers(50, 3000))
+def test_chunks_rejoin_to_the_input_and_respect_both_bounds(
+    items: list[Key], max_ids: int, max_length: int
+) -> None:
+    chunks = list(chunked(items, max_ids, max_length))
+    joined = [key for chunk in chunks for key in chunk]
+    assert list(dict.fromkeys(joined)) == list(dict.fromkeys(items))  # same keys, same order
+    for chunk in chunks:
+        assert 1 <= len(chunk) <= min(max_ids, MAX_IDS if max_ids > MAX_IDS else max_ids)
+        assert len(set(chunk)) == len(chunk)
+        if len(chunk) > 1:
+            assert sum(encoded_length(key) for key in chunk) <= max_length
+
+
+@given(st.lists(st.tuples(st.just("imp_uid[]"), ids), unique=True, max_size=400))
+def test_unique_keys_rejoin_exactly(items: list[Key]) -> None:
+    joined = [key for chunk in chunked(items) for key in chunk]
+    assert joined == items
+    assert all(1 <= len(chunk) <= 100 for chunk in chunked(items))
+
+
+def test_a_key_too_long_for_the_bound_still_gets_a_chunk_of_its_own() -> None:
+    builder = ChunkBuilder(max_ids=100, max_query_length=20)
+    assert builder.add(("imp_uid[]", "a")) == []
+    assert builder.add(("imp_uid[]", "x" * 50)) == [[("imp_uid[]", "a")]]
+    assert builder.flush() == [("imp_uid[]", "x" * 50)]
+
+
+class FakeApi:
+    """Answers chunks from a set of known ids; fails the chunks holding a poisoned id; tracks
+    how many fetches are in flight at once."""
+
+    def __init__(self, known: set[str], poisoned: set[str]) -> None:
+        self.known = known
+        self.poisoned = poisoned
+        self.in_flight = 0
+        self.peak = 0
+        self.chunks: list[Sequence[Key]] = []
+
+    async def fetch(self, chunk: Sequence[Key]) -> list[dict[str, str]]:
+        self.chunks.append(chunk)
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await anyio.lowlevel.checkpoint()
+            await anyio.lowlevel.checkpoint()
+            if any(key[1] in self.poisoned for key in chunk):
+                raise ServerError(
+                    status=500, code=None, message="boom", body="", method="GET", path="/p"
+                )
+            # answered in reverse order: matching must not depend on position
+            return [{"id": key[1]} for key in reversed(chunk) if key[1] in self.known]
+        finally:
+            self.in_flight -= 1
+
+
+def _match(item: dict[str, str]) -> list[Key]:
+    return [("imp_uid[]", item["id"])]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(0, 600), max_size=700),
+    st.sets(st.integers(0, 600)),
+    st.sets(st.integers(0, 600), max_size=3),
+    st.integers(1, 6),
+)
+def test_every_key_ends_found_missing_or_failed_exactly_once(
+    numbers: list[int], known: set[int], poisoned: set[int], concurrency: int
+) -> None:
+    items: list[Key] = [("imp_uid[]", f"imp_{n}") for n in numbers]
+    api = FakeApi({f"imp_{n}" for n in known}, {f"imp_{n}" for n in poisoned})
+
+    async def main() -> None:
+        result = await lookup_all(items, api.fetch, _match, concurrency=concurrency)
+        asked = list(dict.fromkeys(items))
+        assert list(result.lookups) == asked  # keyed by the ids asked for, in order
+        assert sum(len(chunk) for chunk in api.chunks) == len(asked)  # each sent once
+        assert api.peak <= concurrency
+        failed_chunks = [c for c in api.chunks if any(k[1] in api.poisoned for k in c)]
+        failed_keys = {key for chunk in failed_chunks for key in chunk}
+        for key in asked:
+            lookup = result[key]
+            assert [lookup.found, lookup.missing, lookup.failed].count(True) == 1
+            if key in failed_keys:
+                assert isinstance(lookup.error, ServerError)
+            elif key[1] in api.known:
+                assert lookup.item == {"id": key[1]}  # other chunks keep their results
+            else:
+                assert lookup.missing
+
+    anyio.run(main)
+
+
+@pytest.mark.anyio
+async def test_the_stream_reads_no_further_than_the_chunks_in_flight() -> None:
+    read = 0
+    released = anyio.Event()
+
+    def source() -> object:
+        nonlocal read
+        for n in range(100_000):
+            read += 1
+            yield ("imp_uid[]", f"imp_{n}")
+
+    async def blocked_fetch(chunk: Sequence[Key]) -> list[dict[str, str]]:
+        await released.wait()
+        return []
+
+    stream = BatchStream(source(), blocked_fetch, _match, concurrency=3)  # type: ignore[arg-type]
+    async with stream:
+        for _ in range(50):
+            await anyio.lowlevel.checkpoint()
+        # three chunks in flight, and at most one more being built
+        assert read <= 4 * MAX_IDS + 1
+        released.set()
+    # leaving early cancels the rest: nothing hangs, nothing more is read
+    assert read <= 5 * MAX_IDS + 1
+
+
+@pytest.mark.anyio
+async def test_an_error_that_is_not_the_apis_stops_the_stream() -> None:
+    async def source() -> object:
+        yield ("imp_uid[]", "imp_1")
+        raise KeyError("the input broke")
+
+    async def fetch(chunk: Sequence[Key]) -> list[dict[str, str]]:
+        return [{"id": key[1]} for key in chunk]
+
+    async def drain() -> None:
+        async with BatchStream(source(), fetch, _match) as results:  # type: ignore[arg-type]
+            async for _ in results:
+                pass
+
+    with pytest.raises(KeyError, match="the input broke"):
+        await drain()

@@ -1,0 +1,166 @@
+"""cancel and cancel_safely: bodies, retry safety and the API's refusals."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import httpx
+import pytest
+import respx
+
+from iamport_async import Iamport
+from iamport_async.endpoints.payments import Payments
+from iamport_async.errors import BusinessError, InvalidInputError, RequestTimeout
+from tests.conftest import envelope
+from tests.payments._payloads import payment
+
+pytestmark = pytest.mark.anyio
+
+ALREADY = "이미 전액취소된 주문입니다."
+
+
+def payments(client: Iamport) -> Payments:
+    return Payments(client._transport)
+
+
+def body_of(route: respx.Route, index: int = -1) -> dict[str, object]:
+    return json.loads(route.calls[index].request.content)  # type: ignore[no-any-return]
+
+
+async def test_full_cancel_sends_only_what_was_given(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    cancelled = payment("imp_1", status="cancelled", cancel_amount=1000)
+    route = api.post("/payments/cancel").respond(json=envelope(cancelled))
+    result = await payments(client).cancel("imp_1", reason="out of stock")
+    assert body_of(route) == {"imp_uid": "imp_1", "reason": "out of stock"}
+    assert result.is_fully_cancelled
+    assert result.refundable_amount == 0
+
+
+async def test_partial_cancel_sends_every_field_of_the_spec(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    partial = payment("imp_1", status="cancelled", cancel_amount=300)
+    route = api.post("/payments/cancel").respond(json=envelope(partial))
+    result = await payments(client).cancel(
+        merchant_uid="order-1",
+        amount=300,
+        tax_free=Decimal(0),
+        vat_amount=27,
+        checksum=1000,
+        reason="r",
+        refund_holder="홍길동",
+        refund_bank="88",
+        refund_account="110-000-000000",
+        refund_tel="01000000000",
+        retain_promotion=True,
+        enable_webhook=True,
+        extra={"requester": "customer"},
+    )
+    assert body_of(route) == {
+        "merchant_uid": "order-1",
+        "amount": 300,
+        "tax_free": 0,
+        "vat_amount": 27,
+        "checksum": 1000,
+        "reason": "r",
+        "refund_holder": "홍길동",
+        "refund_bank": "88",
+        "refund_account": "110-000-000000",
+        "refund_tel": "01000000000",
+        "retain_promotion": True,
+        "enable_webhook": True,
+        "extra": {"requester": "customer"},
+    }
+    assert result.is_partially_cancelled
+    assert result.refundable_amount == Decimal(700)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({}, "imp_uid"),
+        ({"imp_uid": "imp_1", "amount": -1}, "amount"),
+        ({"imp_uid": "imp_1", "amount": 0}, "amount"),
+        ({"imp_uid": "imp_1", "amount": 1.5}, "amount"),
+        ({"imp_uid": "imp_1", "checksum": -5}, "checksum"),
+        ({"imp_uid": "", "merchant_uid": "m"}, "imp_uid"),
+        ({"imp_uid": "imp_1", "extra": {"requester": 1}}, "extra"),
+    ],
+)
+async def test_bad_cancels_are_refused_before_any_request(
+    api: respx.MockRouter, client: Iamport, kwargs: dict[str, object], field: str
+) -> None:
+    route = api.post("/payments/cancel").respond(json=envelope(payment("imp_1")))
+    with pytest.raises(InvalidInputError) as caught:
+        await payments(client).cancel(**kwargs)  # type: ignore[arg-type]
+    assert caught.value.field == field
+    assert not route.called
+
+
+async def test_cancelling_a_fully_cancelled_payment_raises_with_the_apis_message(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.post("/payments/cancel").respond(json=envelope(code=1, message=ALREADY))
+    with pytest.raises(BusinessError) as caught:
+        await payments(client).cancel("imp_1")
+    assert caught.value.message == ALREADY
+    assert caught.value.code == 1
+
+
+async def test_without_checksum_a_timeout_is_not_retried_and_says_so(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.post("/payments/cancel").mock(side_effect=httpx.ReadTimeout("slow"))
+    with pytest.raises(RequestTimeout) as caught:
+        await payments(client).cancel("imp_1", amount=100, reason="r")
+    assert route.call_count == 1
+    assert any("not retried" in note for note in caught.value.__notes__)
+    assert "110-000" not in str(caught.value)
+
+
+async def test_with_checksum_a_timeout_is_retried_and_the_repeat_cannot_refund_twice(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    # the first attempt went through but its answer was lost; the server's balance is now
+    # 900, so the repeat carrying checksum 1000 is refused
+    route = api.post("/payments/cancel").mock(
+        side_effect=[
+            httpx.ReadTimeout("lost"),
+            httpx.Response(200, json=envelope(code=1, message="checksum mismatch")),
+        ]
+    )
+    with pytest.raises(BusinessError) as caught:
+        await payments(client).cancel("imp_1", amount=100, checksum=1000)
+    assert route.call_count == 2
+    assert body_of(route, 0) == body_of(route, 1)
+    assert caught.value.after_ambiguous_failure
+    assert any("Read the payment back" in note for note in caught.value.__notes__)
+
+
+async def test_with_checksum_a_retry_after_a_5xx_succeeds(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.post("/payments/cancel").mock(
+        side_effect=[
+            httpx.Response(502, text="bad gateway"),
+            httpx.Response(200, json=envelope(payment("imp_1", cancel_amount=100))),
+        ]
+    )
+    result = await payments(client).cancel("imp_1", amount=100, checksum=1000)
+    assert route.call_count == 2
+    assert result.cancel_amount == 100
+
+
+async def test_cancel_safely_reads_the_balance_and_sends_it_as_checksum(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments/imp_1").respond(json=envelope(payment("imp_1", cancel_amount=250)))
+    route = api.post("/payments/cancel").respond(
+        json=envelope(payment("imp_1", cancel_amount=350, status="cancelled"))
+    )
+    result = await payments(client).cancel_safely("imp_1", amount=100, reason="r")
+    assert body_of(route) == {"imp_uid": "imp_1", "amount": 100, "checksum": 750, "reason": "r"}
+    assert result.refundable_amount == 650

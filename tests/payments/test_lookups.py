@@ -1,0 +1,211 @@
+"""get, get_many, iter_many and coalescing against a mocked API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
+
+import anyio
+import httpx
+import pytest
+import respx
+
+from iamport_async import Iamport
+from iamport_async.endpoints.payments import Payments
+from iamport_async.errors import InvalidInputError, NotFoundError, ServerError
+from iamport_async.models.payment import PaymentStatus
+from tests.conftest import envelope
+from tests.payments._payloads import payment
+
+pytestmark = pytest.mark.anyio
+
+Handler = Callable[[httpx.Request], httpx.Response]
+NONE_FOUND = "해당되는 결제건을 찾지 못하였습니다."
+
+
+def multi_get(known: set[str], fail_if: str | None = None) -> Handler:
+    """A ``GET /payments`` handler that answers like the API: 200, 207 or 404 (in reverse
+    order, so that matching by position would fail)."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        imp_uids = request.url.params.get_list("imp_uid[]")
+        merchant_uids = request.url.params.get_list("merchant_uid[]")
+        if fail_if is not None and fail_if in imp_uids:
+            return httpx.Response(500, json=envelope(code=-1, message="down"))
+        found = [payment(i) for i in imp_uids if i in known]
+        found += [
+            payment(m.removeprefix("order-"))
+            for m in merchant_uids
+            if m in {f"order-{k}" for k in known}
+        ]
+        found.reverse()
+        if not found:
+            return httpx.Response(
+                404, json=envelope(code=1, message="해당되는 결제건을 찾지 못하였습니다.")
+            )
+        status = 200 if len(found) == len(imp_uids) + len(merchant_uids) else 207
+        return httpx.Response(status, json=envelope(found))
+
+    return handler
+
+
+def payments(client: Iamport) -> Payments:
+    return Payments(client._transport)
+
+
+async def test_get_returns_the_payment_and_sends_include_sandbox(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.get("/payments/imp_1").respond(json=envelope(payment("imp_1")))
+    got = await payments(client).get("imp_1", include_sandbox=True)
+    assert got.imp_uid == "imp_1"
+    assert got.status is PaymentStatus.PAID
+    assert got.amount == Decimal(1000)
+    assert route.calls.last.request.url.params["include_sandbox"] == "true"
+    await payments(client).get("imp_1")
+    assert "include_sandbox" not in route.calls.last.request.url.params
+
+
+async def test_get_of_an_unknown_payment_raises_not_found(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments/imp_x").respond(
+        404, json=envelope(code=-1, message="존재하지 않는 결제정보입니다.")
+    )
+    with pytest.raises(NotFoundError) as caught:
+        await payments(client).get("imp_x")
+    assert caught.value.message == "존재하지 않는 결제정보입니다."
+
+
+async def test_ids_that_need_encoding_reach_the_right_path(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.get(url__regex=r"/payments/imp%2F1%3Fa%3D1$").respond(
+        json=envelope(payment("imp/1?a=1"))
+    )
+    assert (await payments(client).get("imp/1?a=1")).imp_uid == "imp/1?a=1"
+    assert route.called
+
+
+@pytest.mark.parametrize("bad", ["", "   ", None, 7, "a\nb"])
+async def test_bad_ids_are_refused_before_any_request(
+    api: respx.MockRouter, client: Iamport, bad: object
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        await payments(client).get(bad)  # type: ignore[arg-type]
+    assert caught.value.field == "imp_uid"
+    with pytest.raises(InvalidInputError):
+        await payments(client).get_many(["imp_1", bad])  # type: ignore[list-item]
+    assert api.routes["token"].call_count == 0
+
+
+async def test_get_many_mixes_both_kinds_reports_missing_and_keeps_the_order_asked(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.get("/payments").mock(side_effect=multi_get({"imp_1", "imp_3", "imp_9"}))
+    result = await payments(client).get_many(
+        imp_uids=["imp_3", "imp_2", "imp_1", "imp_3"], merchant_uids=["order-imp_9", "nope"]
+    )
+    assert route.call_count == 1
+    sent = route.calls.last.request.url.params
+    assert sent.get_list("imp_uid[]") == ["imp_3", "imp_2", "imp_1"]  # deduplicated
+    assert sent.get_list("merchant_uid[]") == ["order-imp_9", "nope"]
+    assert list(result.imp_uids) == ["imp_3", "imp_2", "imp_1"]
+    assert result.imp_uids["imp_3"].imp_uid == "imp_3"  # type: ignore[union-attr]
+    assert result.imp_uids["imp_2"] is None
+    assert result.merchant_uids["order-imp_9"].imp_uid == "imp_9"  # type: ignore[union-attr]
+    assert result.missing == [("imp_uid[]", "imp_2"), ("merchant_uid[]", "nope")]
+    assert result.failed == {}
+
+
+async def test_get_many_when_none_is_found_reports_all_missing(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments").mock(side_effect=multi_get(set()))
+    result = await payments(client).get_many(["imp_1", "imp_2"])
+    assert result.missing == [("imp_uid[]", "imp_1"), ("imp_uid[]", "imp_2")]
+    assert result.found == {}
+
+
+async def test_get_many_splits_into_chunks_of_100_and_a_failed_chunk_loses_no_other(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    asked = [f"imp_{n}" for n in range(250)]
+    route = api.get("/payments").mock(side_effect=multi_get(set(asked), fail_if="imp_120"))
+    result = await payments(client).get_many(asked, concurrency=2)
+    sizes = sorted(len(c.request.url.params.get_list("imp_uid[]")) for c in route.calls)
+    assert sizes[-1] == 100
+    assert set(sizes) == {100, 50}  # full chunks (the failed one retried), then the rest
+    failed = result.failed
+    assert set(failed) == {("imp_uid[]", f"imp_{n}") for n in range(100, 200)}
+    assert all(isinstance(error, ServerError) for error in failed.values())
+    assert len(result.found) == 150
+    assert list(result.imp_uids) == asked
+
+
+async def test_iter_many_streams_an_async_iterable(api: respx.MockRouter, client: Iamport) -> None:
+    api.get("/payments").mock(side_effect=multi_get({f"imp_{n}" for n in range(0, 300, 2)}))
+
+    async def ids() -> AsyncIterator[str]:
+        for n in range(300):
+            yield f"imp_{n}"
+
+    found: set[str] = set()
+    missing: set[str] = set()
+    async with payments(client).iter_many(ids(), concurrency=3) as results:
+        async for lookup in results:
+            (found if lookup.found else missing).add(lookup.id)
+    assert found == {f"imp_{n}" for n in range(0, 300, 2)}
+    assert missing == {f"imp_{n}" for n in range(1, 300, 2)}
+
+
+async def test_iter_many_by_merchant_uid(api: respx.MockRouter, client: Iamport) -> None:
+    route = api.get("/payments").mock(side_effect=multi_get({"imp_1"}))
+    async with payments(client).iter_many(["order-imp_1"], by="merchant_uid") as results:
+        lookups = [lookup async for lookup in results]
+    assert [(lk.key, lk.item.imp_uid) for lk in lookups if lk.item] == [
+        (("merchant_uid[]", "order-imp_1"), "imp_1")
+    ]
+    assert route.calls.last.request.url.params.get_list("merchant_uid[]") == ["order-imp_1"]
+
+
+async def test_coalescing_turns_concurrent_gets_into_one_request(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.get("/payments").mock(side_effect=multi_get({"imp_1", "imp_2"}))
+    outcomes: dict[str, object] = {}
+
+    async with payments(client).coalescing(window=0.005) as view:
+
+        async def one(imp_uid: str) -> None:
+            try:
+                outcomes[imp_uid] = (await view.get(imp_uid)).imp_uid
+            except NotFoundError as error:
+                outcomes[imp_uid] = error
+
+        async with anyio.create_task_group() as tg:
+            for imp_uid in ["imp_1", "imp_2", "imp_404", "imp_1"]:
+                tg.start_soon(one, imp_uid)
+    assert route.call_count == 1
+    assert outcomes["imp_1"] == "imp_1"
+    assert outcomes["imp_2"] == "imp_2"
+    assert isinstance(outcomes["imp_404"], NotFoundError)
+
+
+async def test_coalesced_callers_all_get_the_shared_failure(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments").respond(503, json=envelope(code=-1, message="maintenance"))
+    errors: list[BaseException] = []
+    async with payments(client).coalescing() as view:
+
+        async def one(imp_uid: str) -> None:
+            try:
+                await view.get(imp_uid)
+            except ServerError as error:
+                errors.append(error)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(one, "imp_1")
+            tg.start_soon(one, "imp_2")
+    assert len(errors) == 2

@@ -1,0 +1,135 @@
+"""Payment models on payloads shaped like the spec, the seed page and real quirks."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iamport_async.errors import ResponseValidationError
+from iamport_async.models._converter import structure
+from iamport_async.models.payment import (
+    Channel,
+    CustomerUidUsage,
+    Payment,
+    PaymentPage,
+    PaymentStatus,
+)
+from tests.payments._payloads import payment
+
+SEED = Path("/work/shared/seeds/get-payments-api.txt")
+
+
+def load(data: Any) -> Payment:
+    result: Payment = structure(data, Payment, method="GET", path="/payments/x")
+    return result
+
+
+def seed_example() -> dict[str, Any]:
+    text = SEED.read_text()
+    start = text.index("Response Model Schema") + len("Response Model Schema")
+    body = json.loads(text[start : text.index("Swagger Test Link")])
+    return body["response"][0]  # type: ignore[no-any-return]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed pages not present")
+def test_the_seed_example_loads_with_its_string_null_card_type() -> None:
+    seeded = seed_example()
+    loaded = load(seeded)
+    assert seeded["card_type"] == "null"
+    assert loaded.card_type is None
+    assert loaded.status is PaymentStatus.READY
+    assert loaded.customer_uid_usage is CustomerUidUsage.ISSUE
+    assert loaded.started_at is None  # 0 means not set
+    assert loaded.sandbox is False  # absent from the seed, required by the spec
+    assert loaded.cancel_history[0].cancellation_id is None
+
+
+def test_a_spec_shaped_payment_keeps_every_value() -> None:
+    data = payment(
+        "imp_1",
+        amount=10.5,
+        currency="USD",
+        cancel_amount="0.5",
+        card_type="1",
+        card_quota=3,
+        vbank_date="1700003600",
+        promotion={"id": "promotion-id-1", "discount": 1000},
+        cancel_history=[
+            {
+                "pg_tid": "t",
+                "amount": 0.5,
+                "cancelled_at": 1_700_000_100,
+                "reason": "r",
+                "cancellation_id": "c1",
+                "receipt_url": "u",
+            }
+        ],
+        deposit_history=[
+            {"pg_tid": "d", "amount": 11, "depositor_name": "홍", "deposited_at": 1_700_000_000}
+        ],
+    )
+    loaded = load(data)
+    assert loaded.amount == Decimal("10.5")
+    assert isinstance(loaded.amount, Decimal)
+    assert loaded.refundable_amount == Decimal("10.0")
+    assert loaded.card_type == 1
+    assert loaded.channel is Channel.PC
+    assert loaded.paid_at == datetime.fromtimestamp(1_700_000_060, UTC)
+    assert loaded.vbank_date == datetime.fromtimestamp(1_700_003_600, UTC)
+    assert loaded.cancel_history[0].cancelled_at == datetime.fromtimestamp(1_700_000_100, UTC)
+    assert loaded.deposit_history[0].amount == 11
+    assert loaded.promotion is not None
+    assert loaded.promotion.discount == 1000
+    assert loaded.is_partially_cancelled
+    # part of it is refunded: it no longer matches an order of the full amount
+    assert loaded.matches(amount=Decimal("10.5"), currency="USD") is False
+    assert load(payment("imp_2")).matches(amount=1000, currency="KRW")
+    assert not load(payment("imp_2")).matches(amount=999)
+
+
+def test_unknown_fields_and_values_are_kept_not_crashed_on() -> None:
+    loaded = load(
+        payment(
+            "imp_1",
+            status="partial_refunded",
+            channel="kiosk",
+            customer_uid_usage="payment.future",
+            card_type=None,
+            cancel_history=None,
+            brand_new_field={"x": 1},
+        )
+    )
+    assert loaded.status == "partial_refunded"
+    assert loaded.channel == "kiosk"
+    assert loaded.customer_uid_usage == "payment.future"
+    assert loaded.card_type is None
+    assert loaded.cancel_history == []
+    assert loaded.unknown_fields == {"brand_new_field": {"x": 1}}
+
+
+def test_personal_data_stays_out_of_repr() -> None:
+    loaded = load(payment("imp_1", buyer_tel="010-1234-5678", card_number="4092-12**-****-1234"))
+    assert "010-1234-5678" not in repr(loaded)
+    assert "4092" not in repr(loaded)
+    assert "imp_1" in repr(loaded)
+
+
+def test_a_payment_without_its_required_fields_is_a_validation_error() -> None:
+    with pytest.raises(ResponseValidationError):
+        load({"imp_uid": "imp_1", "status": "paid"})
+
+
+def test_a_page_round_trips() -> None:
+    page = structure(
+        {"total": 2, "previous": 0, "next": 2, "list": [payment("a"), payment("b")]},
+        PaymentPage,
+        method="GET",
+        path="/payments/status/all",
+    )
+    assert [p.imp_uid for p in page.list] == ["a", "b"]
+    assert page.next == 2
