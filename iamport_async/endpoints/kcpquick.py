@@ -3,7 +3,7 @@
 The two charges (``pay_with_money``, ``pay_with_autopay``) move money and are never resent
 once they may have reached the server. If one fails with a timeout, a dropped connection or
 a 5xx (``error.reached_server`` / ``error.after_ambiguous_failure``), the charge may have
-gone through: look it up by ``merchant_uid`` before charging again.
+gone through: look it up with ``client.payments.find(merchant_uid)`` before charging again.
 """
 
 from __future__ import annotations
