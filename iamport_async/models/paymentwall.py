@@ -32,11 +32,12 @@ class PaymentwallRefundable(enum.StrEnum):
 class PaymentwallDelivery(Model):
     """Paymentwall's answer (``PaymentwallDeliveryDetailAnnotation``).
 
-    Success carries ``success: 1`` (kept in ``unknown_fields``); a refusal carries
-    ``error_code``, ``error`` and ``notices``. The client raises on a refusal, so a returned
+    Success carries ``success: 1``; a refusal carries ``error_code``, ``error`` and
+    ``notices``. The client raises on a refusal, so a returned
     value is a success.
     """
 
+    success: int | None = None
     error_code: int | None = None
     error: str | None = None
     notices: builtins.list[str] = attrs.field(factory=list)
