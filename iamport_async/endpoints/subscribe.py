@@ -662,7 +662,7 @@ class Subscribe(Endpoints):
         entry up with :meth:`get_schedule` before scheduling again.
         """
         require_id("customer_uid", customer_uid)
-        if isinstance(schedules, ScheduleEntry) or not isinstance(schedules, Sequence):
+        if isinstance(schedules, ScheduleEntry | str) or not isinstance(schedules, Sequence):
             raise InvalidInputError("schedules", "must be a list of ScheduleEntry")
         if not schedules:
             raise InvalidInputError("schedules", "must hold at least one entry")
