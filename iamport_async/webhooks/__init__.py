@@ -1,0 +1,38 @@
+"""Receive i'mport webhooks safely: parse the body, check the sender, re-fetch and compare.
+
+Framework-neutral: everything takes bytes, a content type, the peer address and a headers
+mapping. See ``docs/webhooks.md`` and ``docs/examples/fastapi_webhook.py``.
+"""
+
+from iamport_async.webhooks._event import (
+    MAX_BODY_BYTES,
+    InvalidWebhookError,
+    WebhookEvent,
+    parse_event,
+)
+from iamport_async.webhooks._request import WebhookVerifier
+from iamport_async.webhooks._source import DEFAULT_SOURCES, SourcePolicy
+from iamport_async.webhooks._verdict import (
+    Expected,
+    ExpectedLookup,
+    Outcome,
+    PaymentSource,
+    Verdict,
+    verify,
+)
+
+__all__ = [
+    "DEFAULT_SOURCES",
+    "MAX_BODY_BYTES",
+    "Expected",
+    "ExpectedLookup",
+    "InvalidWebhookError",
+    "Outcome",
+    "PaymentSource",
+    "SourcePolicy",
+    "Verdict",
+    "WebhookEvent",
+    "WebhookVerifier",
+    "parse_event",
+    "verify",
+]

@@ -1,0 +1,62 @@
+"""One call for a web handler: source check, parse, re-fetch, verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import attrs
+
+from iamport_async.webhooks._event import parse_event
+from iamport_async.webhooks._source import IPAddress, SourcePolicy
+from iamport_async.webhooks._verdict import (
+    Expected,
+    ExpectedLookup,
+    Outcome,
+    PaymentSource,
+    Verdict,
+    verify,
+)
+
+
+@attrs.frozen
+class WebhookVerifier:
+    """Everything a webhook route needs, built once at startup and shared by every request.
+
+    ::
+
+        verifier = WebhookVerifier(client.payments, expected=orders.expected_for)
+        verdict = await verifier.verify_request(
+            body, content_type, peer=request.client.host, headers=request.headers
+        )
+
+    ``sources`` defaults to the documented addresses with no trusted proxy.
+    """
+
+    payments: PaymentSource
+    expected: Expected | int | Decimal | ExpectedLookup
+    sources: SourcePolicy = attrs.field(factory=SourcePolicy)
+    include_sandbox: bool | None = None
+
+    async def verify_request(
+        self,
+        body: bytes,
+        content_type: str | None,
+        *,
+        peer: str | IPAddress | None,
+        headers: Mapping[str, str],
+    ) -> Verdict:
+        """The verdict on one delivery.
+
+        A sender outside ``sources`` gets :attr:`Outcome.SOURCE_NOT_ALLOWED` before the body
+        is read. A body that cannot be read raises
+        :class:`~iamport_async.webhooks.InvalidWebhookError` (answer 400). Otherwise as
+        :func:`~iamport_async.webhooks.verify`.
+        """
+        if not self.sources.allows(peer, headers):
+            sender = self.sources.sender(peer, headers)
+            return Verdict(Outcome.SOURCE_NOT_ALLOWED, f"sender {sender} is not an allowed source")
+        event = parse_event(body, content_type)
+        return await verify(
+            self.payments, event, self.expected, include_sandbox=self.include_sandbox
+        )

@@ -1,0 +1,206 @@
+"""Verify a webhook the way the API documents: re-fetch the payment and compare.
+
+Webhooks carry no signature and their URL is public, so the body proves nothing. The payment
+fetched from ``GET /payments/{imp_uid}`` with the merchant's own credentials is the truth:
+its status (which may be newer than the webhook: deliveries arrive late, twice or out of
+order) and its amount, compared with what the merchant expected for that order. Verifying
+sends one GET and changes nothing, so the same webhook verified twice gives the same verdict.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Protocol, TypeAlias
+
+import attrs
+
+from iamport_async.endpoints._base import require_amount
+from iamport_async.errors import InvalidInputError, NotFoundError
+from iamport_async.models.payment import Payment, PaymentStatus
+from iamport_async.webhooks._event import WebhookEvent
+
+
+class PaymentSource(Protocol):
+    """What :func:`verify` fetches through: ``client.payments`` (or a stand-in in tests)."""
+
+    async def get(self, imp_uid: str, *, include_sandbox: bool | None = None) -> Payment: ...
+
+
+def _amount(value: int | Decimal) -> Decimal:
+    return Decimal(require_amount("amount", value))
+
+
+def _currency(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError("currency", "must be a non-empty string such as 'KRW'")
+    return value.strip().upper()
+
+
+@attrs.frozen
+class Expected:
+    """What the merchant's order says the payment must be: ``amount`` (int or Decimal, never
+    float) and, when given, ``currency`` (``"KRW"``, ``"USD"``, ...; compared ignoring case)."""
+
+    amount: Decimal = attrs.field(converter=_amount)
+    currency: str | None = attrs.field(default=None, converter=_currency)
+
+
+ExpectedLookup: TypeAlias = Callable[[str], Expected | Awaitable[Expected | None] | None]
+"""``expected(merchant_uid)``: the order's :class:`Expected`, or None for an unknown order;
+a plain function or a coroutine function."""
+
+
+class Outcome(enum.StrEnum):
+    """What the handler should do. Only :attr:`PAID` means "fulfil the order"."""
+
+    PAID = "paid"
+    """Paid, and amount (and currency) match the order: fulfil it (once: deliveries repeat)."""
+    MISMATCH = "mismatch"
+    """The payment's amount or currency differs from the order, or the webhook names another
+    order than the payment's: forgery or tampering. Do not fulfil; alert; consider a cancel."""
+    CANCELLED = "cancelled"
+    """Fully or partially cancelled (``payment.cancel_amount`` says how much): refund flow."""
+    READY = "ready"
+    """A virtual account was issued and matches the order: wait for the deposit webhook."""
+    FAILED = "failed"
+    """The payment failed (e.g. a scheduled payment was declined): do not fulfil."""
+    UNKNOWN_ORDER = "unknown_order"
+    """The payment is real but ``expected`` knows no such order: do not fulfil; look into it."""
+    NOT_FOUND = "not_found"
+    """i'mport has no such payment: a forged webhook (or a test-channel payment, see
+    ``include_sandbox``). Do not fulfil."""
+    SOURCE_NOT_ALLOWED = "source_not_allowed"
+    """The request did not come from an allowed address; nothing was fetched."""
+    UNKNOWN_STATUS = "unknown_status"
+    """The payment has a status this version does not know: do not fulfil; look into it."""
+
+
+@attrs.frozen
+class Verdict:
+    """The result of verifying one webhook: what to do (``outcome``), why (``reason``, for
+    logs: ids, amounts and statuses, never personal data), and what it was based on."""
+
+    outcome: Outcome
+    reason: str
+    event: WebhookEvent | None = None
+    payment: Payment | None = None
+    expected: Expected | None = None
+
+    @property
+    def fulfil(self) -> bool:
+        """True only for :attr:`Outcome.PAID`."""
+        return self.outcome is Outcome.PAID
+
+    @property
+    def merchant_uid(self) -> str | None:
+        """The order this verdict is about: the re-fetched payment's, never the body's."""
+        return self.payment.merchant_uid if self.payment is not None else None
+
+
+async def verify(
+    payments: PaymentSource,
+    event: WebhookEvent,
+    expected: Expected | int | Decimal | ExpectedLookup,
+    *,
+    include_sandbox: bool | None = None,
+) -> Verdict:
+    """Re-fetch ``event``'s payment and compare it with ``expected``; never raises for a
+    payment that is missing, mismatched, cancelled or failed: those are verdicts.
+
+    ``payments`` is ``client.payments``. ``expected`` is an :class:`Expected`, a bare amount,
+    or ``expected(merchant_uid)`` (sync or async) returning the order's :class:`Expected` or
+    None. It is called with the *payment's* ``merchant_uid``, so a forged body cannot point
+    a real payment at another order. ``include_sandbox=True`` also finds test-channel payments.
+
+    Errors other than "not found" (network, 5xx, auth) propagate: answer the webhook with a
+    5xx so that i'mport resends it (when resending is enabled in the console).
+    """
+    if not isinstance(event, WebhookEvent):
+        raise InvalidInputError("event", f"must be a WebhookEvent, got {type(event).__name__}")
+    fixed = _fixed(expected)
+    try:
+        payment = await payments.get(event.imp_uid, include_sandbox=include_sandbox)
+    except NotFoundError:
+        return Verdict(Outcome.NOT_FOUND, f"i'mport has no payment {event.imp_uid!r}", event)
+
+    def verdict(outcome: Outcome, reason: str, wanted: Expected | None = None) -> Verdict:
+        return Verdict(outcome, reason, event, payment, wanted)
+
+    if event.merchant_uid is not None and event.merchant_uid != payment.merchant_uid:
+        return verdict(
+            Outcome.MISMATCH,
+            f"webhook names order {event.merchant_uid!r} but payment {payment.imp_uid!r} "
+            f"belongs to {payment.merchant_uid!r}",
+        )
+    wanted = fixed if isinstance(fixed, Expected) else await _lookup(fixed, payment.merchant_uid)
+    if wanted is None:
+        return verdict(Outcome.UNKNOWN_ORDER, f"no order {payment.merchant_uid!r}")
+    return _judge(payment, wanted, verdict)
+
+
+def _judge(
+    payment: Payment,
+    wanted: Expected,
+    verdict: Callable[[Outcome, str, Expected | None], Verdict],
+) -> Verdict:
+    """The verdict from the re-fetched status; amounts count for ``paid`` and ``ready``."""
+    status = payment.status
+    order = f"order {payment.merchant_uid!r}"
+    if status == PaymentStatus.CANCELLED:
+        part = "fully" if payment.cancel_amount >= payment.amount else "partially"
+        return verdict(
+            Outcome.CANCELLED,
+            f"{order} {part} cancelled: {payment.cancel_amount} of {payment.amount}",
+            wanted,
+        )
+    if status == PaymentStatus.FAILED:
+        return verdict(Outcome.FAILED, f"{order}: payment failed", wanted)
+    if status not in (PaymentStatus.PAID, PaymentStatus.READY):
+        return verdict(Outcome.UNKNOWN_STATUS, f"{order}: unknown status {status!r}", wanted)
+    if payment.amount != wanted.amount:
+        return verdict(
+            Outcome.MISMATCH,
+            f"{order}: payment amount {payment.amount} but the order expects {wanted.amount}",
+            wanted,
+        )
+    currency = (payment.currency or "").upper()
+    if wanted.currency is not None and currency != wanted.currency:
+        return verdict(
+            Outcome.MISMATCH,
+            f"{order}: payment currency {payment.currency!r} but the order expects "
+            f"{wanted.currency!r}",
+            wanted,
+        )
+    if status == PaymentStatus.READY:
+        return verdict(Outcome.READY, f"{order}: virtual account issued, awaiting deposit", wanted)
+    return verdict(Outcome.PAID, f"{order}: paid {payment.amount}, as expected", wanted)
+
+
+def _fixed(expected: Expected | int | Decimal | ExpectedLookup) -> Expected | ExpectedLookup:
+    """``expected`` as an :class:`Expected` when it is a plain value; a lookup unchanged.
+
+    Checked before the fetch, so a wrong argument fails without a request."""
+    if isinstance(expected, Expected) or callable(expected):
+        return expected
+    if isinstance(expected, bool) or not isinstance(expected, int | Decimal):
+        raise InvalidInputError(
+            "expected",
+            f"must be an Expected, an amount or a lookup, got {type(expected).__name__}",
+        )
+    return Expected(expected)
+
+
+async def _lookup(expected: ExpectedLookup, merchant_uid: str) -> Expected | None:
+    found = expected(merchant_uid)
+    if inspect.isawaitable(found):
+        found = await found
+    if found is not None and not isinstance(found, Expected):
+        raise InvalidInputError(
+            "expected", f"the lookup must return an Expected or None, got {type(found).__name__}"
+        )
+    return found
