@@ -401,7 +401,8 @@ class ScheduleEntry:
 
 def is_ambiguous(error: IamportError) -> bool:
     """Whether the server may have acted on a request that ended in ``error``: no answer in
-    time, a dropped connection, a 5xx, an unreadable 2xx, or any error after such a failure."""
+    time, a dropped connection, a 5xx, a 2xx that cannot be read (no envelope, or a payment
+    that does not fit the model), or any error after such a failure."""
     return error.after_ambiguous_failure or isinstance(
         error, RequestTimeout | ConnectionLost | ServerError | ResponseValidationError
     )
@@ -607,6 +608,7 @@ class Subscribe(Endpoints):
             payload = await self._transport.request(
                 "POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED
             )
+            payment: Payment = structure(payload, Payment, method="POST", path=endpoint)
         except IamportError as error:
             if not is_ambiguous(error):
                 raise
@@ -614,7 +616,6 @@ class Subscribe(Endpoints):
             if made is None:
                 raise
             return made
-        payment: Payment = structure(payload, Payment, method="POST", path=endpoint)
         return payment
 
     async def _find_payment(self, merchant_uid: str, original: IamportError) -> Payment | None:

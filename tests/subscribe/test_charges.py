@@ -176,6 +176,16 @@ async def test_a_failed_lookup_still_raises_the_original_error(
     assert charged.call_count == 1
 
 
+async def test_an_unreadable_success_is_settled_by_the_lookup_too(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    charged = api.post("/subscribe/payments/again").respond(json=envelope(None))
+    lookup = api.get("/payments/find/order_1").respond(json=envelope(payment("order_1")))
+    assert (await charge(client, "again")).is_paid
+    assert charged.call_count == 1
+    assert lookup.call_count == 1
+
+
 async def test_a_connection_never_made_is_resent(api: respx.MockRouter, client: Iamport) -> None:
     charged = api.post("/subscribe/payments/again").mock(
         side_effect=[httpx.ConnectError("refused"), httpx.Response(200, json=envelope(payment()))]
