@@ -1,0 +1,108 @@
+"""Benepia welfare points (tag ``benepia``, through KCP): read a member's points and pay with
+them. Both calls carry the member's Benepia login, which the client never logs or shows in
+an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from iamport_async._transport import Idempotency
+from iamport_async.endpoints._base import (
+    Endpoints,
+    drop_none,
+    money_json,
+    operation,
+    require_amount,
+    require_id,
+)
+from iamport_async.endpoints.subscribe import (
+    buyer_fields,
+    optional_string,
+    optional_text,
+    text,
+)
+from iamport_async.endpoints.vbanks import notice_urls
+from iamport_async.errors import InvalidInputError
+from iamport_async.models.benepia import BenepiaPoint
+from iamport_async.models.payment import Payment
+
+
+def _credential(field: str, value: object) -> str:
+    """A Benepia login value: any non-blank string; never echoed."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(field, "must be a non-empty string")
+    return value
+
+
+class Benepia(Endpoints):
+    """Benepia points (``client.benepia``)."""
+
+    @operation("POST", "/benepia/point")
+    async def get_points(
+        self, *, benepia_user: str, benepia_password: str, channel_key: str
+    ) -> BenepiaPoint:
+        """The points held by the Benepia member who gave you ``benepia_user`` and
+        ``benepia_password``.
+
+        Retry: ``UNGUARDED``, though nothing changes: the API answers every failure, wrong
+        credentials included, with HTTP 500, so retrying would repeat a failed login against
+        the member's Benepia account. Only a request that never reached the server is
+        resent.
+        """
+        body = {
+            "benepia_user": _credential("benepia_user", benepia_user),
+            "benepia_password": _credential("benepia_password", benepia_password),
+            "channel_key": text("channel_key", channel_key),
+        }
+        points: BenepiaPoint = await self._call(
+            "POST", "/benepia/point", BenepiaPoint, json=body, idempotency=Idempotency.UNGUARDED
+        )
+        return points
+
+    @operation("POST", "/benepia/payment")
+    async def pay(
+        self,
+        *,
+        benepia_user: str,
+        benepia_password: str,
+        merchant_uid: str,
+        amount: int | Decimal,
+        name: str,
+        channel_key: str,
+        benepia_member_code: str | None = None,
+        buyer_name: str | None = None,
+        buyer_email: str | None = None,
+        buyer_tel: str | None = None,
+        buyer_addr: str | None = None,
+        buyer_postcode: str | None = None,
+        notice_url: str | Sequence[str] | None = None,
+        custom_data: str | None = None,
+    ) -> Payment:
+        """Pay ``amount`` with the member's Benepia points; answers the payment.
+
+        Without ``benepia_member_code`` (the member company's code from Benepia) the payment
+        is a test payment. A ``merchant_uid`` already paid cannot be used again.
+
+        Retry: ``UNGUARDED``: it spends points. A request that may have reached the server is
+        not resent; look the payment up by ``merchant_uid`` before paying again.
+        """
+        body = drop_none(
+            {
+                "benepia_user": _credential("benepia_user", benepia_user),
+                "benepia_password": _credential("benepia_password", benepia_password),
+                "merchant_uid": text("merchant_uid", require_id("merchant_uid", merchant_uid), 40),
+                "amount": money_json(require_amount("amount", amount, positive=True)),
+                "name": text("name", name, 40),
+                "channel_key": text("channel_key", channel_key),
+                "benepia_member_code": optional_text("benepia_member_code", benepia_member_code),
+                **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
+                "notice_url": notice_urls(notice_url),
+                "custom_data": optional_string("custom_data", custom_data),
+            }
+        )
+        payment: Payment = await self._call(
+            "POST", "/benepia/payment", Payment, json=body, idempotency=Idempotency.UNGUARDED
+        )
+        return payment

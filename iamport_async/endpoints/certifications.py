@@ -1,0 +1,141 @@
+"""Identity verification (tag ``certifications``): read or delete a verification result, and
+verify a person by SMS code without the browser window (OTP: Danal and KCP's new module, for
+merchants the carriers approved).
+
+Everything sent here is personal data (name, phone, birth date, the resident number's 7th
+digit, the code itself). Each value is checked for shape, and no error or log shows it.
+"""
+
+from __future__ import annotations
+
+from iamport_async._transport import Idempotency
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path, require_id
+from iamport_async.endpoints.subscribe import (
+    choice,
+    optional_bool,
+    optional_string,
+    optional_text,
+    text,
+)
+from iamport_async.endpoints.vbanks import digit_string, optional_choice
+from iamport_async.errors import InvalidInputError
+from iamport_async.models.certification import Certification, CertificationOtp
+
+CARRIERS = ("SKT", "KT", "LGT")
+"""Carriers an OTP request names; MVNO subscribers give their host's and ``is_mvno=True``."""
+VERIFICATION_METHODS = ("SMS", "APP")
+GENDER_DIGITS = frozenset("12345678")
+"""1-4 for Koreans (1/3 male, 2/4 female, 3/4 from 2000), 5-8 for foreigners."""
+
+
+class Certifications(Endpoints):
+    """Identity verification (``client.certifications``)."""
+
+    @operation("GET", "/certifications/{imp_uid}")
+    async def get(self, imp_uid: str) -> Certification:
+        """The verification result ``imp_uid``. NotFoundError when there is none (or it was
+        deleted)."""
+        endpoint = path("/certifications/{}", require_id("imp_uid", imp_uid))
+        result: Certification = await self._call("GET", endpoint, Certification)
+        return result
+
+    @operation("DELETE", "/certifications/{imp_uid}")
+    async def delete(self, imp_uid: str) -> Certification:
+        """Delete the verification result ``imp_uid`` from i'mport's servers for good (for
+        merchants that must not leave personal data with third parties); answers it as it was.
+
+        Retry: ``GUARDED``. No money moves, and a deleted result cannot be deleted again
+        (404), so a repeat can do no more than the first attempt. A NotFoundError with
+        ``after_ambiguous_failure`` set usually means the first attempt deleted it.
+        """
+        endpoint = path("/certifications/{}", require_id("imp_uid", imp_uid))
+        result: Certification = await self._call(
+            "DELETE", endpoint, Certification, idempotency=Idempotency.GUARDED
+        )
+        return result
+
+    @operation("POST", "/certifications/otp/request")
+    async def request_otp(
+        self,
+        *,
+        name: str,
+        phone: str,
+        birth: str,
+        gender_digit: str,
+        carrier: str,
+        channel_key: str,
+        is_mvno: bool | None = None,
+        company: str | None = None,
+        merchant_uid: str | None = None,
+        pg: str | None = None,
+        verification_method: str | None = None,
+        bypass: str | None = None,
+    ) -> CertificationOtp:
+        """Check a person's details with their carrier and, if they match, text them a 6-digit
+        code; answers the ``imp_uid`` to pass to :meth:`confirm_otp` with that code.
+
+        ``birth`` is YYMMDD, ``gender_digit`` the 7th digit of the resident registration
+        number (``"1"`` to ``"8"``), ``carrier`` ``SKT``, ``KT`` or ``LGT`` (MVNO subscribers:
+        their host, with ``is_mvno=True``). ``company`` is the service name the SMS shows.
+        ``pg`` is deprecated by the API in favour of ``channel_key``; ``verification_method``
+        (``SMS`` or ``APP``) and ``bypass`` are for KCP's new module. Details that do not
+        match are refused (400, BadRequestError).
+
+        Retry: ``UNGUARDED``. Each request texts a new code (and PGs throttle requests per
+        person), so a request that may have reached the server is not resent; ask again
+        only if no SMS arrived.
+        """
+        body = drop_none(
+            {
+                "name": text("name", name),
+                "phone": digit_string("phone", phone, 10, 11, "a mobile number of 10 or 11 digits"),
+                "birth": digit_string("birth", birth, 6, 6, "YYMMDD (6 digits)"),
+                "gender_digit": _gender_digit(gender_digit),
+                "carrier": choice("carrier", carrier, CARRIERS),
+                "channel_key": text("channel_key", channel_key),
+                "is_mvno": optional_bool("is_mvno", is_mvno),
+                "company": optional_text("company", company),
+                "merchant_uid": (
+                    None if merchant_uid is None else require_id("merchant_uid", merchant_uid)
+                ),
+                "pg": optional_text("pg", pg),
+                "verification_method": optional_choice(
+                    "verification_method", verification_method, VERIFICATION_METHODS
+                ),
+                "bypass": optional_string("bypass", bypass),
+            }
+        )
+        answer: CertificationOtp = await self._call(
+            "POST",
+            "/certifications/otp/request",
+            CertificationOtp,
+            json=body,
+            idempotency=Idempotency.UNGUARDED,
+        )
+        return answer
+
+    @operation("POST", "/certifications/otp/confirm/{imp_uid}")
+    async def confirm_otp(self, imp_uid: str, *, otp: str | None = None) -> Certification:
+        """Complete verification ``imp_uid`` with the ``otp`` code the person received; answers
+        the result (name, phone, carrier, gender, birthday, CI and DI). Leave ``otp`` out for
+        KCP's APP method. A wrong code, or a verification already completed, is refused (400,
+        BadRequestError).
+
+        Retry: ``GUARDED``. The API refuses to confirm a verification twice (spec 400), and
+        no money moves. A BadRequestError with ``after_ambiguous_failure`` set usually means
+        the first attempt completed it: read the result with :meth:`get`.
+        """
+        endpoint = path("/certifications/otp/confirm/{}", require_id("imp_uid", imp_uid))
+        body = drop_none(
+            {"otp": None if otp is None else digit_string("otp", otp, 4, 10, "digits")}
+        )
+        result: Certification = await self._call(
+            "POST", endpoint, Certification, json=body, idempotency=Idempotency.GUARDED
+        )
+        return result
+
+
+def _gender_digit(value: object) -> str:
+    if not isinstance(value, str) or value not in GENDER_DIGITS:
+        raise InvalidInputError("gender_digit", "must be one digit from 1 to 8")
+    return value

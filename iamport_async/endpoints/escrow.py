@@ -1,0 +1,276 @@
+"""Escrow shipping details (tag ``escrow``): register, change and read the parcel sent for an
+escrow payment. The PG releases the money once the buyer confirms receipt.
+
+The body is two levels deep (``sender``, ``receiver``, ``logis``, ``products[]``), so each
+part is a request class checked when built. Which sender and receiver fields are needed
+differs by PG (INICIS wants name, tel, addr and postcode; Kiwoom Pay a ``relationship``;
+Smartro a ``formed_address``); ``logis`` is always complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from iamport_async._transport import Idempotency
+from iamport_async.endpoints._base import (
+    Endpoints,
+    drop_none,
+    money_json,
+    operation,
+    path,
+    require_amount,
+    require_id,
+)
+from iamport_async.endpoints.subscribe import (
+    currency_code,
+    optional_bool,
+    optional_count,
+    optional_text,
+    text,
+    unix_seconds,
+)
+from iamport_async.errors import InvalidInputError
+from iamport_async.models.escrow import EscrowLogis
+
+
+def _address(field: str, value: object) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        raise InvalidInputError(field, "must be a mapping with string keys")
+    return dict(value)
+
+
+@attrs.frozen(kw_only=True)
+class EscrowSender:
+    """Who sends the parcel (SPEC ``EscrowLogisSenderAnnotation``). Personal data: out of
+    ``repr``."""
+
+    name: str | None = attrs.field(default=None, repr=False)
+    tel: str | None = attrs.field(default=None, repr=False)
+    addr: str | None = attrs.field(default=None, repr=False)
+    postcode: str | None = attrs.field(default=None, repr=False)
+    relationship: str | None = None
+    """The sender's relation to the buyer (Kiwoom Pay), e.g. ``본인``."""
+    formed_address: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
+    """The structured address Smartro's new module needs instead of ``addr``."""
+
+    def __attrs_post_init__(self) -> None:
+        self.to_json()
+
+    def to_json(self) -> dict[str, Any]:
+        return drop_none(
+            {
+                "name": optional_text("sender.name", self.name),
+                "tel": optional_text("sender.tel", self.tel),
+                "addr": optional_text("sender.addr", self.addr),
+                "postcode": optional_text("sender.postcode", self.postcode),
+                "relationship": optional_text("sender.relationship", self.relationship),
+                "formed_address": _address("sender.formed_address", self.formed_address),
+            }
+        )
+
+
+@attrs.frozen(kw_only=True)
+class EscrowReceiver:
+    """Who receives the parcel (SPEC ``EscrowLogisReceiverAnnotation``). Personal data: out of
+    ``repr``."""
+
+    name: str | None = attrs.field(default=None, repr=False)
+    tel: str | None = attrs.field(default=None, repr=False)
+    addr: str | None = attrs.field(default=None, repr=False)
+    postcode: str | None = attrs.field(default=None, repr=False)
+    formed_address: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.to_json()
+
+    def to_json(self) -> dict[str, Any]:
+        return drop_none(
+            {
+                "name": optional_text("receiver.name", self.name),
+                "tel": optional_text("receiver.tel", self.tel),
+                "addr": optional_text("receiver.addr", self.addr),
+                "postcode": optional_text("receiver.postcode", self.postcode),
+                "formed_address": _address("receiver.formed_address", self.formed_address),
+            }
+        )
+
+
+@attrs.frozen(kw_only=True)
+class EscrowLogisInfo:
+    """The parcel (SPEC ``EscrowLogisInfoAnnotation``): courier code (``company``, from the
+    courier code table), ``invoice`` number and when it was sent (aware datetime or UNIX
+    seconds). ``receiving_at`` (a date, sent as YYYYMMDD) and ``address`` are for Kiwoom Pay."""
+
+    company: str
+    invoice: str
+    sent_at: datetime | int
+    receiving_at: date | str | None = None
+    address: str | None = attrs.field(default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.to_json()
+
+    def to_json(self) -> dict[str, Any]:
+        return drop_none(
+            {
+                "company": text("logis.company", self.company),
+                "invoice": text("logis.invoice", self.invoice),
+                "sent_at": unix_seconds("logis.sent_at", self.sent_at),
+                "receiving_at": _yyyymmdd("logis.receiving_at", self.receiving_at),
+                "address": optional_text("logis.address", self.address),
+            }
+        )
+
+
+@attrs.frozen(kw_only=True)
+class EscrowProduct:
+    """A product in the parcel (SPEC ``EscrowLogisProductsAnnotation``; Welcome Payments
+    requires the list). ``amount`` is the unit price."""
+
+    id: str
+    name: str
+    amount: int | Decimal
+    code: str | None = None
+    currency: str | None = None
+    """The API's default: KRW."""
+    quantity: int | None = None
+    """The API's default: 1."""
+    tag: str | None = None
+    """A category, e.g. books or appliances."""
+
+    def __attrs_post_init__(self) -> None:
+        self.to_json()
+
+    def to_json(self) -> dict[str, Any]:
+        return drop_none(
+            {
+                "id": text("products.id", self.id),
+                "name": text("products.name", self.name),
+                "amount": money_json(require_amount("products.amount", self.amount)),
+                "code": optional_text("products.code", self.code),
+                "currency": (
+                    None
+                    if self.currency is None
+                    else currency_code("products.currency", self.currency)
+                ),
+                "quantity": optional_count("products.quantity", self.quantity, 1),
+                "tag": optional_text("products.tag", self.tag),
+            }
+        )
+
+
+class Escrow(Endpoints):
+    """Escrow shipping details (``client.escrow``)."""
+
+    @operation("GET", "/escrows/logis/{imp_uid}")
+    async def get(self, imp_uid: str) -> EscrowLogis:
+        """The shipping details registered for escrow payment ``imp_uid``.
+
+        No such payment is a NotFoundError; a payment with no details registered yet is a
+        ConflictError (409, as the spec documents).
+        """
+        endpoint = path("/escrows/logis/{}", require_id("imp_uid", imp_uid))
+        logis: EscrowLogis = await self._call("GET", endpoint, EscrowLogis)
+        return logis
+
+    @operation("POST", "/escrows/logis/{imp_uid}")
+    async def register(
+        self,
+        imp_uid: str,
+        *,
+        sender: EscrowSender,
+        receiver: EscrowReceiver,
+        logis: EscrowLogisInfo,
+        products: Sequence[EscrowProduct] | None = None,
+        send_email: bool | None = None,
+    ) -> EscrowLogis:
+        """Register the parcel sent for escrow payment ``imp_uid``. ``send_email`` (NICE's new
+        module; the API's default: true) mails the buyer when the purchase is confirmed.
+
+        Retry: ``GUARDED``. The API registers details once per payment and refuses a second
+        registration (409, ConflictError), and no money moves. A ConflictError with
+        ``after_ambiguous_failure`` set usually means the first attempt registered them: read
+        them with :meth:`get`.
+        """
+        endpoint = path("/escrows/logis/{}", require_id("imp_uid", imp_uid))
+        body = _shipping(sender, receiver, logis, products)
+        if send_email is not None:
+            body["send_email"] = optional_bool("send_email", send_email)
+        registered: EscrowLogis = await self._call(
+            "POST", endpoint, EscrowLogis, json=body, idempotency=Idempotency.GUARDED
+        )
+        return registered
+
+    @operation("PUT", "/escrows/logis/{imp_uid}")
+    async def update(
+        self,
+        imp_uid: str,
+        *,
+        sender: EscrowSender,
+        receiver: EscrowReceiver,
+        logis: EscrowLogisInfo,
+        products: Sequence[EscrowProduct] | None = None,
+    ) -> EscrowLogis:
+        """Replace the shipping details of escrow payment ``imp_uid`` (a wrong invoice number,
+        another courier). Details that can no longer change are refused (409, ConflictError).
+
+        Retry: ``GUARDED``. The details are replaced by the ones given, so a repeat leaves
+        them as the first attempt did, and no money moves.
+        """
+        endpoint = path("/escrows/logis/{}", require_id("imp_uid", imp_uid))
+        body = _shipping(sender, receiver, logis, products)
+        updated: EscrowLogis = await self._call(
+            "PUT", endpoint, EscrowLogis, json=body, idempotency=Idempotency.GUARDED
+        )
+        return updated
+
+
+def _shipping(
+    sender: EscrowSender,
+    receiver: EscrowReceiver,
+    logis: EscrowLogisInfo,
+    products: Sequence[EscrowProduct] | None,
+) -> dict[str, Any]:
+    _require("sender", sender, EscrowSender)
+    _require("receiver", receiver, EscrowReceiver)
+    _require("logis", logis, EscrowLogisInfo)
+    body: dict[str, Any] = {
+        "sender": sender.to_json(),
+        "receiver": receiver.to_json(),
+        "logis": logis.to_json(),
+    }
+    if products is not None:
+        if isinstance(products, EscrowProduct | str) or not isinstance(products, Sequence):
+            raise InvalidInputError("products", "must be a list of EscrowProduct")
+        for product in products:
+            _require("products", product, EscrowProduct)
+        body["products"] = [product.to_json() for product in products]
+    return body
+
+
+def _require(field: str, value: object, cls: type[Any]) -> None:
+    if not isinstance(value, cls):
+        raise InvalidInputError(field, f"must be an {cls.__name__}, got {type(value).__name__}")
+
+
+def _yyyymmdd(field: str, value: object) -> str | None:
+    """A date as the API's ``YYYYMMDD`` string (a ``date`` or such a string)."""
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.strftime("%Y%m%d")
+    if isinstance(value, str) and len(value) == 8 and value.isascii() and value.isdigit():
+        try:
+            date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError:
+            pass
+        else:
+            return value
+    raise InvalidInputError(field, "must be a date or a YYYYMMDD string")

@@ -1,0 +1,258 @@
+"""Virtual accounts (tag ``vbanks``): issue one by API, change its amount or due date, revoke
+it before it is paid into, and look up the holder of a bank account.
+
+A virtual account is a payment in ``ready`` state until the customer pays into it, so issue,
+modify and revoke answer a :class:`~iamport_async.models.payment.Payment`. Several ready
+accounts may share one ``merchant_uid`` (reference §8), which is why modify and revoke take
+the ``imp_uid``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from iamport_async._transport import Idempotency
+from iamport_async.endpoints._base import (
+    Endpoints,
+    drop_none,
+    money_json,
+    operation,
+    path,
+    require_amount,
+    require_id,
+)
+from iamport_async.endpoints.subscribe import (
+    PRODUCT_TYPES,
+    buyer_fields,
+    choice,
+    optional_bool,
+    optional_count,
+    optional_string,
+    optional_text,
+    text,
+    unix_seconds,
+)
+from iamport_async.errors import InvalidInputError
+from iamport_async.models.payment import Payment
+from iamport_async.models.vbank import VbankHolder
+
+# --- Input checks shared with cvs.py, benepia.py and receipts.py ---------------------------
+
+
+def whole_amount(field: str, value: object, *, positive: bool = False) -> int:
+    """An amount the spec types ``integer``: an int, or a Decimal with no fraction."""
+    amount = require_amount(field, value, positive=positive)
+    if isinstance(amount, Decimal):
+        if amount != amount.to_integral_value():
+            raise InvalidInputError(field, "must be a whole amount (the API takes an integer)")
+        return int(amount)
+    return amount
+
+
+def optional_whole_amount(field: str, value: object, ceiling: int | Decimal | None = None) -> Any:
+    """An optional part of an amount (``tax_free``): whole, at least 0, at most ``ceiling``."""
+    if value is None:
+        return None
+    amount = whole_amount(field, value)
+    if ceiling is not None and amount > ceiling:
+        raise InvalidInputError(field, "must not exceed amount")
+    return amount
+
+
+def optional_part(field: str, value: object, ceiling: int | Decimal | None = None) -> Any:
+    """An optional part of an amount the spec types ``number`` (``vat_amount``)."""
+    if value is None:
+        return None
+    amount = require_amount(field, value)
+    if ceiling is not None and amount > ceiling:
+        raise InvalidInputError(field, "must not exceed amount")
+    return money_json(amount)
+
+
+def notice_urls(value: str | Sequence[str] | None) -> list[str] | None:
+    """``notice_url``, an array in the spec: one URL or several, each a non-blank string."""
+    if value is None:
+        return None
+    urls = [value] if isinstance(value, str) else value
+    if not isinstance(urls, Sequence) or not urls:
+        raise InvalidInputError("notice_url", "must be a URL or a non-empty list of URLs")
+    return [text("notice_url", url) for url in urls]
+
+
+def digit_string(field: str, value: object, low: int, high: int, shape: str) -> str:
+    """``value`` as given if it holds ``low`` to ``high`` digits, with only ``-``, ``.`` or
+    spaces besides (the API strips those). The error names the shape, never the value: these
+    are account, phone and identity numbers."""
+    if not isinstance(value, str):
+        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
+    digits = [char for char in value if char not in "-. "]
+    if not all(char in "0123456789" for char in digits) or not low <= len(digits) <= high:
+        raise InvalidInputError(field, f"must be {shape}")
+    return value
+
+
+def optional_choice(field: str, value: object, choices: tuple[str, ...]) -> str | None:
+    return None if value is None else choice(field, value, choices)
+
+
+# --- The group ---------------------------------------------------------------------------
+
+
+class Vbanks(Endpoints):
+    """Virtual accounts (``client.vbanks``)."""
+
+    @operation("POST", "/vbanks")
+    async def issue(
+        self,
+        *,
+        channel_key: str,
+        merchant_uid: str,
+        amount: int | Decimal,
+        vbank_code: str,
+        vbank_due: datetime | int,
+        vbank_holder: str | None = None,
+        name: str | None = None,
+        buyer_name: str | None = None,
+        buyer_email: str | None = None,
+        buyer_tel: str | None = None,
+        buyer_addr: str | None = None,
+        buyer_postcode: str | None = None,
+        business_registration_number: str | None = None,
+        product_type: str | None = None,
+        vbank_num: str | None = None,
+        vbank_key: str | None = None,
+        notice_url: str | Sequence[str] | None = None,
+        custom_data: str | None = None,
+        tax_free: int | Decimal | None = None,
+        vat_amount: int | Decimal | None = None,
+        product_count: int | None = None,
+        escrow_password: str | None = None,
+        fixed_unlimited_vbank: bool | None = None,
+        pg_api_key: str | None = None,
+    ) -> Payment:
+        """Issue a virtual account at bank ``vbank_code`` that the customer can pay ``amount``
+        into until ``vbank_due`` (an aware datetime or UNIX seconds); answers the ``ready``
+        payment with ``vbank_num``.
+
+        Which optional fields a PG needs differs (``vbank_holder`` for INICIS, NICE, Hecto
+        and Smartro; ``product_type`` for KSNET; ``vbank_num``/``vbank_key`` for fixed
+        accounts; ``pg_api_key``, sent in the query, for INICIS): see the spec. A
+        ``merchant_uid`` already paid cannot be used again.
+
+        Retry: ``UNGUARDED``. The API does not refuse a second account for the same
+        ``merchant_uid`` while the first is unpaid (reference §8), so a repeat could leave the
+        customer two accounts to pay into. A request that may have reached the server is not
+        resent: look for the payment by ``merchant_uid`` before issuing again.
+        """
+        total = require_amount("amount", amount, positive=True)
+        body = drop_none(
+            {
+                "channel_key": text("channel_key", channel_key),
+                "merchant_uid": text("merchant_uid", require_id("merchant_uid", merchant_uid), 40),
+                "amount": money_json(total),
+                "vbank_code": text("vbank_code", vbank_code),
+                "vbank_due": unix_seconds("vbank_due", vbank_due),
+                "vbank_holder": optional_text("vbank_holder", vbank_holder, 16),
+                "name": optional_text("name", name, 40),
+                **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
+                "business_registration_number": optional_text(
+                    "business_registration_number", business_registration_number, 10
+                ),
+                "product_type": optional_choice("product_type", product_type, PRODUCT_TYPES),
+                "vbank_num": optional_text("vbank_num", vbank_num),
+                "vbank_key": optional_text("vbank_key", vbank_key, 13),
+                "notice_url": notice_urls(notice_url),
+                "custom_data": optional_string("custom_data", custom_data),
+                "tax_free": optional_whole_amount("tax_free", tax_free, total),
+                "vat_amount": optional_part("vat_amount", vat_amount, total),
+                "product_count": optional_count("product_count", product_count, 1),
+                "escrow_password": _optional_secret("escrow_password", escrow_password),
+                "fixed_unlimited_vbank": optional_bool(
+                    "fixed_unlimited_vbank", fixed_unlimited_vbank
+                ),
+            }
+        )
+        params = drop_none({"pg_api_key": _optional_secret("pg_api_key", pg_api_key)})
+        payment: Payment = await self._call(
+            "POST",
+            "/vbanks",
+            Payment,
+            params=params or None,
+            json=body,
+            idempotency=Idempotency.UNGUARDED,
+        )
+        return payment
+
+    @operation("PUT", "/vbanks/{imp_uid}")
+    async def modify(
+        self,
+        imp_uid: str,
+        *,
+        amount: int | Decimal | None = None,
+        vbank_due: datetime | int | None = None,
+    ) -> Payment:
+        """Change the ``amount`` or the due date of an unpaid virtual account (Hecto only).
+
+        A paid or revoked account is refused (400, BadRequestError).
+
+        Retry: ``GUARDED``. Both fields are set to the values given, not added to, so a repeat
+        leaves the account as the first attempt did; once the account is paid into, the API
+        refuses any change.
+        """
+        endpoint = path("/vbanks/{}", require_id("imp_uid", imp_uid))
+        body = drop_none(
+            {
+                "amount": None if amount is None else whole_amount("amount", amount, positive=True),
+                "vbank_due": None if vbank_due is None else unix_seconds("vbank_due", vbank_due),
+            }
+        )
+        payment: Payment = await self._call(
+            "PUT", endpoint, Payment, json=body, idempotency=Idempotency.GUARDED
+        )
+        return payment
+
+    @operation("DELETE", "/vbanks/{imp_uid}")
+    async def revoke(self, imp_uid: str, *, pg_api_key: str | None = None) -> Payment:
+        """Revoke an unpaid virtual account so that nobody pays into it by mistake; answers
+        the payment as revoked. ``pg_api_key`` (query) is required by INICIS.
+
+        Retry: ``GUARDED``. No money moves, and only a ``ready`` account can be revoked (400
+        otherwise), so a repeat can do no more than the first attempt. A BadRequestError with
+        ``after_ambiguous_failure`` set usually means the first attempt revoked it.
+        """
+        endpoint = path("/vbanks/{}", require_id("imp_uid", imp_uid))
+        params = drop_none({"pg_api_key": _optional_secret("pg_api_key", pg_api_key)})
+        payment: Payment = await self._call(
+            "DELETE", endpoint, Payment, params=params or None, idempotency=Idempotency.GUARDED
+        )
+        return payment
+
+    @operation("GET", "/vbanks/holder")
+    async def holder(self, *, bank_code: str, bank_num: str) -> VbankHolder:
+        """The holder's name of account ``bank_num`` at bank ``bank_code`` (a 3-digit KFTC
+        code such as ``004``): to check a refund account before refunding into it.
+
+        Hidden from the newest spec since 2025-10 but still documented (reference §10). An
+        account the bank does not know is a NotFoundError. Both values travel in the query
+        string (the API's design); the client never puts them in an error or its own logs.
+        """
+        params = {
+            "bank_code": digit_string("bank_code", bank_code, 3, 3, "a 3-digit bank code"),
+            "bank_num": digit_string(
+                "bank_num", bank_num, 6, 20, "an account number (digits, '-' allowed)"
+            ),
+        }
+        holder: VbankHolder = await self._call("GET", "/vbanks/holder", VbankHolder, params=params)
+        return holder
+
+
+def _optional_secret(field: str, value: object) -> str | None:
+    """A key or password: checked for type and blankness only; never echoed."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError(field, "must be a non-empty string")
+    return value

@@ -1,0 +1,67 @@
+"""Cash receipts (``ReceiptAnnotation``, ``ExternalReceiptAnnotation``) and the sales-slip URL
+answered when sub-merchant lines are registered (``PartnerReceiptResultAnnotation``).
+
+A receipt for an i'mport payment is named by its ``imp_uid``; one for a cash sale made outside
+i'mport ("external") by the merchant's ``merchant_uid``. Both carry the same fields otherwise.
+The identifier the receipt was issued to (a phone, business or card number) is not part of the
+answer; should the API ever send it, it stays in ``unknown_fields``, which no ``repr`` shows.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from iamport_async.models._converter import Model, Money, Timestamp
+
+
+class ReceiptType(enum.StrEnum):
+    """``type``: who the receipt is for."""
+
+    PERSON = "person"
+    """Income deduction (소득공제용): an individual."""
+    COMPANY = "company"
+    """Proof of expense (지출증빙용): a business."""
+
+
+@attrs.frozen(kw_only=True)
+class CashReceipt(Model):
+    """The fields every cash receipt has. ``cancelled_at`` is None while it stands."""
+
+    amount: Money
+    vat: Money | None = None
+    type: ReceiptType | str | None = None
+    apply_num: str | None = None
+    """The National Tax Service's approval number."""
+    receipt_tid: str | None = None
+    """The PG's id of the receipt."""
+    receipt_url: str | None = None
+    applied_at: Timestamp = None
+    cancelled_at: Timestamp = None
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether the receipt was revoked (the API keeps revoked receipts readable)."""
+        return self.cancelled_at is not None
+
+
+@attrs.frozen(kw_only=True)
+class Receipt(CashReceipt):
+    """A cash receipt for an i'mport payment (``ReceiptAnnotation``)."""
+
+    imp_uid: str
+
+
+@attrs.frozen(kw_only=True)
+class ExternalReceipt(CashReceipt):
+    """A cash receipt for a cash sale made outside i'mport (``ExternalReceiptAnnotation``)."""
+
+    merchant_uid: str
+
+
+@attrs.frozen
+class PartnerReceiptResult(Model):
+    """``PartnerReceiptResultAnnotation``: where the sales slip with the new lines is shown."""
+
+    receipt_url: str | None = None
