@@ -72,4 +72,4 @@ async def test_a_whole_scenario_at_debug_level_leaks_no_secret(
 
 def appears(secret: str, text: str) -> bool:
     """``secret`` as a whole token of ``text`` (a two-digit PIN inside a float is no leak)."""
-    return re.search(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", text) is not None
+    return re.search(rf"(?<![0-9A-Za-z.]){re.escape(secret)}(?![0-9A-Za-z.])", text) is not None
