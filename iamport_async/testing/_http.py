@@ -1,0 +1,137 @@
+"""The fake's view of one HTTP exchange: the parsed request and the answer to it.
+
+Both front ends (the in-process httpx transport and the ASGI app) turn their request into a
+:class:`FakeRequest` and turn the :class:`Reply` (or a :class:`Drop` / :class:`Hang`) back into
+bytes or an exception, so the semantics live in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+JSON_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-type", b"application/json; charset=utf-8"),
+)
+
+
+class FakeRequest:
+    """One request as the handlers see it. The body is kept raw and never logged."""
+
+    __slots__ = ("_data", "body", "headers", "method", "path", "path_params", "query", "raw_query")
+
+    def __init__(
+        self, method: str, raw_path: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> None:
+        path, _, raw_query = raw_path.partition("?")
+        self.method = method.upper()
+        self.path = path
+        self.raw_query = raw_query
+        self.query = parse_qs(raw_query, keep_blank_values=True)
+        self.headers = {key.lower(): value for key, value in headers.items()}
+        self.body = body
+        self.path_params: dict[str, str] = {}
+        self._data: dict[str, Any] | None = None
+
+    def arg(self, name: str) -> str | None:
+        """A query parameter (the last one, if repeated)."""
+        values = self.query.get(name)
+        return values[-1] if values else None
+
+    def args(self, name: str) -> list[str]:
+        """A repeated query parameter such as ``imp_uid[]``."""
+        return self.query.get(name, [])
+
+    def data(self) -> dict[str, Any]:
+        """The body: JSON, or form-urlencoded (flat fields and ``key[]`` lists), as the API
+        accepts both (reference section 0). A body that is neither reads as empty."""
+        if self._data is None:
+            self._data = _parse_body(self.headers.get("content-type", ""), self.body)
+        return self._data
+
+
+def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    if "json" in content_type or body[:1] == b"{":
+        try:
+            parsed = json.loads(body, parse_float=Decimal)
+        except ValueError:
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+    form: dict[str, Any] = {}
+    for key, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+        if key.endswith("[]"):
+            form[key[:-2]] = values
+        else:
+            form[key] = values[-1]
+    return form
+
+
+def path_segment(raw: str) -> str:
+    return unquote(raw)
+
+
+class Reply:
+    """A complete HTTP answer."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(
+        self,
+        status: int,
+        body: bytes,
+        headers: tuple[tuple[bytes, bytes], ...] = JSON_HEADERS,
+    ) -> None:
+        self.status = status
+        self.body = body
+        self.headers = headers
+
+    def envelope(self) -> Any:
+        """The decoded body (for tests and the request log)."""
+        return json.loads(self.body)
+
+
+class Drop:
+    """The connection closes without a (complete) answer."""
+
+    __slots__ = ("processed",)
+
+    def __init__(self, processed: bool) -> None:
+        self.processed = processed
+
+
+class Hang:
+    """No answer until the client gives up."""
+
+    __slots__ = ()
+
+
+Outcome = Reply | Drop | Hang
+
+
+def _default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def encode(value: Any) -> bytes:
+    """Compact UTF-8 JSON; ``Decimal`` money goes out as a JSON number."""
+    return _encoder.encode(value).encode("utf-8")
+
+
+def ok(response: Any, status: int = 200) -> Reply:
+    """Success: ``{code: 0, message: null, response}`` (reference sections 1 and 2)."""
+    return Reply(status, encode({"code": 0, "message": None, "response": response}))
+
+
+def fail(status: int, code: int, message: str) -> Reply:
+    """A refusal in the envelope, ``response: null`` (reference section 2)."""
+    return Reply(status, encode({"code": code, "message": message, "response": None}))

@@ -1,0 +1,78 @@
+"""Virtual accounts (issue, revoke) and identity verifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iamport_async.testing._http import FakeRequest, Reply, fail, ok
+from iamport_async.testing._params import amount_of, exact, text
+from iamport_async.testing._records import BANK_NAMES, make_payment
+from iamport_async.testing._router import route
+from iamport_async.testing._state import FakeState
+
+
+@route("POST", "/vbanks")
+def issue_vbank(state: FakeState, request: FakeRequest) -> Reply:
+    """A ``ready`` vbank payment; an order number already paid cannot be reused (section 8)."""
+    data = request.data()
+    merchant_uid = text(data, "merchant_uid")
+    amount = amount_of(data.get("amount"))
+    due = amount_of(data.get("vbank_due"))
+    bank_code = text(data, "vbank_code")
+    if merchant_uid is None or amount is None or amount <= 0 or due is None or not bank_code:
+        return fail(200, 1, "merchant_uid, amount, vbank_code, vbank_due 파라메터가 필요합니다.")
+    if state.merchant_uid_paid(merchant_uid):
+        return fail(200, 1, "이미 결제가 이루어진 거래건입니다.")
+    now = state.now()
+    fields: dict[str, Any] = {
+        "imp_uid": state.new_imp_uid(),
+        "merchant_uid": merchant_uid,
+        "pay_method": "vbank",
+        "channel": "api",
+        "amount": exact(amount),
+        "status": "ready",
+        "name": text(data, "name") or "가상계좌 입금",
+        "started_at": now,
+        "vbank_code": bank_code,
+        "vbank_name": BANK_NAMES.get(bank_code, bank_code),
+        "vbank_num": text(data, "vbank_num") or f"{state.rng.randrange(10**13):013d}",
+        "vbank_holder": text(data, "vbank_holder") or "(주)테스트상점",
+        "vbank_date": int(due),
+        "vbank_issued_at": now,
+        "custom_data": text(data, "custom_data"),
+    }
+    for field in ("buyer_name", "buyer_email", "buyer_tel", "buyer_addr", "buyer_postcode"):
+        if text(data, field) is not None:
+            fields[field] = text(data, field)
+    record = make_payment(state.rng, now, **fields)
+    state.store_payment(record, tier=request.headers.get("tier"))
+    return ok(record)
+
+
+@route("DELETE", "/vbanks/{imp_uid}")
+def revoke_vbank(state: FakeState, request: FakeRequest) -> Reply:
+    """Only a virtual account still waiting for its deposit can be revoked (spec: 400)."""
+    payment = state.find_payment(request.path_params["imp_uid"], request.headers.get("tier"))
+    if payment is None:
+        return fail(404, -1, "존재하지 않는 결제정보입니다.")
+    if payment["pay_method"] != "vbank" or payment["status"] != "ready":
+        return fail(400, -1, "입금대기(ready) 상태의 가상계좌가 아닙니다.")
+    payment.update(status="cancelled", cancelled_at=state.now(), cancel_reason="가상계좌 말소")
+    state.version += 1
+    return ok(payment)
+
+
+@route("GET", "/certifications/{imp_uid}")
+def get_certification(state: FakeState, request: FakeRequest) -> Reply:
+    record = state.certifications.get(request.path_params["imp_uid"])
+    if record is None:
+        return fail(404, -1, "본인인증결과를 찾을 수 없습니다.")
+    return ok(record)
+
+
+@route("DELETE", "/certifications/{imp_uid}")
+def delete_certification(state: FakeState, request: FakeRequest) -> Reply:
+    record = state.certifications.pop(request.path_params["imp_uid"], None)
+    if record is None:
+        return fail(404, -1, "본인인증결과를 찾을 수 없습니다.")
+    return ok(record)

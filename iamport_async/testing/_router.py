@@ -1,0 +1,77 @@
+"""A tiny router: an operation is one handler registered by method and path template.
+
+Adding an operation to the fake is one function::
+
+    @route("GET", "/tiers/{tier_code}")
+    def get_tier(state: FakeState, request: FakeRequest) -> Reply: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
+
+from iamport_async.testing._http import FakeRequest, Reply, path_segment
+
+if TYPE_CHECKING:
+    from iamport_async.testing._state import FakeState
+
+Handler: TypeAlias = "Callable[[FakeState, FakeRequest], Reply]"
+
+
+class Route:
+    __slots__ = ("handler", "method", "operation", "segments", "template")
+
+    def __init__(self, method: str, template: str, handler: Handler) -> None:
+        self.method = method
+        self.template = template
+        self.operation = f"{method} {template}"
+        self.segments = tuple(template.strip("/").split("/"))
+        self.handler = handler
+
+    def match(self, parts: list[str]) -> dict[str, str] | None:
+        if len(parts) != len(self.segments):
+            return None
+        params: dict[str, str] = {}
+        for pattern, part in zip(self.segments, parts, strict=True):
+            if pattern.startswith("{"):
+                if not part:
+                    return None
+                params[pattern[1:-1]] = path_segment(part)
+            elif pattern != part:
+                return None
+        return params
+
+
+class Router:
+    """Routes by method and path; templates with more literal segments win ties, so
+    ``/payments/status/{payment_status}`` is tried before ``/payments/{imp_uid}``."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, list[Route]] = {}
+        self.operations: dict[str, Route] = {}
+
+    def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            added = Route(method.upper(), template, handler)
+            if added.operation in self.operations:
+                raise ValueError(f"{added.operation} is registered twice")
+            self.operations[added.operation] = added
+            routes = self._routes.setdefault(added.method, [])
+            routes.append(added)
+            routes.sort(key=lambda r: -sum(not s.startswith("{") for s in r.segments))
+            return handler
+
+        return register
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        parts = path.strip("/").split("/")
+        for candidate in self._routes.get(method, ()):
+            params = candidate.match(parts)
+            if params is not None:
+                return candidate, params
+        return None
+
+
+ROUTER = Router()
+route = ROUTER.route

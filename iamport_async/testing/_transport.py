@@ -1,0 +1,44 @@
+"""The in-process front end: an httpx transport that hands requests to the fake directly.
+
+No socket, no ASGI round trip. Connection-level faults surface as the httpx exceptions a real
+socket would raise, so the client's retry logic sees the same thing either way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+
+from iamport_async._transport.clock import sleep_for
+from iamport_async.testing._http import Drop, FakeRequest, Reply
+
+if TYPE_CHECKING:
+    from iamport_async.testing._fake import FakeIamport
+
+
+class FakeTransport(httpx.AsyncBaseTransport):
+    """``fake.transport()``: pass it as ``Iamport(transport=...)`` or to ``httpx.AsyncClient``."""
+
+    def __init__(self, fake: FakeIamport) -> None:
+        self._fake = fake
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        outcome = await self._fake.handle(
+            FakeRequest(request.method, request.url.raw_path.decode("ascii"), request.headers, body)
+        )
+        if isinstance(outcome, Reply):
+            return httpx.Response(
+                outcome.status, headers=list(outcome.headers), content=outcome.body, request=request
+            )
+        if isinstance(outcome, Drop):
+            if outcome.processed:
+                raise httpx.RemoteProtocolError(
+                    "Server disconnected without sending a response.", request=request
+                )
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        timeout = request.extensions.get("timeout", {}).get("read")
+        if timeout:
+            await sleep_for(self._fake.clock, float(timeout))
+        raise httpx.ReadTimeout("The read operation timed out", request=request)
