@@ -28,6 +28,15 @@ from iamport_async._transport import (
     Unlimited,
 )
 from iamport_async._transport.engine import QueryParams
+from iamport_async.endpoints.codes import Codes
+from iamport_async.endpoints.customers import Customers
+from iamport_async.endpoints.kcpquick import KcpQuick
+from iamport_async.endpoints.naverpay import NaverPay
+from iamport_async.endpoints.payco import Payco
+from iamport_async.endpoints.paymentwall import Paymentwall
+from iamport_async.endpoints.pg import PgSettings
+from iamport_async.endpoints.subscribe import Subscribe
+from iamport_async.endpoints.tiers import Tiers
 from iamport_async.errors import InvalidInputError
 
 API_URL = "https://api.iamport.kr"
@@ -132,7 +141,15 @@ class Iamport:
     def _attach_groups(self) -> None:
         """One attribute per API group, each sharing this client's transport."""
         transport = self._transport
-        del transport  # groups are attached here as their modules land
+        self.customers = Customers(transport)
+        self.subscribe = Subscribe(transport)
+        self.naverpay = NaverPay(transport)
+        self.payco = Payco(transport)
+        self.kcpquick = KcpQuick(transport)
+        self.codes = Codes(transport)
+        self.pg = PgSettings(transport)
+        self.tiers = Tiers(transport)
+        self.paymentwall = Paymentwall(transport)
 
     @classmethod
     def _derived(cls, transport: Transport) -> Self:
