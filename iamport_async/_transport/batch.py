@@ -23,6 +23,7 @@ Three forms share the machinery:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -66,10 +67,19 @@ DEFAULT_CONCURRENCY = 8
 apply underneath, so this only bounds what one lookup may take of them."""
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+_name_lengths: dict[str, int] = {}
+
+
 def encoded_length(key: Key) -> int:
     """Characters ``key`` adds to a query string (``name=value&``), encoded as httpx does."""
     name, value = key
-    return len(quote_plus(name, safe="")) + len(quote_plus(value, safe="")) + 2
+    name_length = _name_lengths.get(name)
+    if name_length is None:
+        name_length = _name_lengths[name] = len(quote_plus(name, safe=""))
+    if _UNRESERVED.fullmatch(value):  # the usual id: nothing to escape, no need to encode
+        return name_length + len(value) + 2
+    return name_length + len(quote_plus(value, safe="")) + 2
 
 
 class ChunkBuilder:
