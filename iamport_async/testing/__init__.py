@@ -7,7 +7,7 @@ in-process through ``fake.transport()`` / ``fake.client()``, or on a socket with
 
 from iamport_async.testing._fake import FakeIamport
 from iamport_async.testing._faults import Answer
-from iamport_async.testing._http import FakeRequest, Reply
+from iamport_async.testing._http import FakeRequest, Reply, fail, ok
 from iamport_async.testing._ops_subscribe import DECLINED_CARD, UNDERFUNDED_CARD
 from iamport_async.testing._records import seed_payments
 from iamport_async.testing._router import route
@@ -26,6 +26,8 @@ __all__ = [
     "Reply",
     "Stats",
     "VirtualClock",
+    "fail",
+    "ok",
     "route",
     "seed_payments",
 ]

@@ -1,0 +1,66 @@
+"""A FastAPI handler that verifies a payment after checkout (docs/testing.md).
+
+The browser comes back with ``imp_uid``; the server must not trust it. It reads the payment
+from the API and compares it with its own order. A payment for the wrong amount (a tampered
+checkout) is refunded at once, and that refund must never happen twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from decimal import Decimal
+
+from fastapi import FastAPI, HTTPException
+from pydantic import BaseModel
+
+from iamport_async import Iamport
+from iamport_async.errors import BusinessError
+
+
+class Checkout(BaseModel):
+    imp_uid: str
+
+
+def create_app(client: Iamport, orders: Mapping[str, int]) -> FastAPI:
+    """``orders`` maps merchant_uid to the amount due: a stand-in for your database."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with client:  # one client for the whole app, closed on shutdown
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/orders/{merchant_uid}/verify")
+    async def verify(merchant_uid: str, checkout: Checkout) -> dict[str, str]:
+        if merchant_uid not in orders:
+            raise HTTPException(404, "no such order")
+        payment = await client.payments.get(checkout.imp_uid)  # retried on 5xx/timeouts
+        if payment.merchant_uid != merchant_uid:
+            raise HTTPException(400, "payment is for another order")
+        if payment.status != "paid":
+            raise HTTPException(402, f"payment is {payment.status}")
+        if payment.amount == Decimal(orders[merchant_uid]):
+            return {"status": "paid"}
+        await refund_all(client, payment.imp_uid)
+        raise HTTPException(409, "amount does not match the order: refunded")
+
+    return app
+
+
+async def refund_all(client: Iamport, imp_uid: str) -> None:
+    """Refund what is left, exactly once, even if the answer to the refund is lost.
+
+    ``cancel_safely`` sends the balance it read as ``checksum``: a retry after a lost answer
+    is refused by the API instead of refunding again. That refusal is the proof the first
+    attempt went through; read the payment back to be sure.
+    """
+    try:
+        await client.payments.cancel_safely(imp_uid, reason="amount mismatch")
+    except BusinessError as error:
+        if not error.after_ambiguous_failure:
+            raise
+        payment = await client.payments.get(imp_uid)
+        if payment.refundable_amount != 0:
+            raise
