@@ -52,8 +52,7 @@ def _serve(payments: int, latency: float, ready: Any, stop: Any) -> None:
         fake.faults.latency(latency)
         async with fake.serve() as url:
             ready.send(url)
-            while not stop.is_set():
-                await asyncio.sleep(0.05)
+            await asyncio.to_thread(stop.wait)
 
     asyncio.run(main())
 

@@ -14,6 +14,7 @@ from iamport_async import Iamport
 from iamport_async.endpoints.payments import Payments
 from iamport_async.errors import InvalidInputError, NotFoundError, ServerError
 from iamport_async.models.payment import PaymentStatus
+from iamport_async.testing.clock import VirtualClock
 from tests.conftest import envelope
 from tests.payments._payloads import payment
 
@@ -209,3 +210,45 @@ async def test_coalesced_callers_all_get_the_shared_failure(
             tg.start_soon(one, "imp_1")
             tg.start_soon(one, "imp_2")
     assert len(errors) == 2
+
+
+async def test_a_get_after_the_window_goes_in_the_next_request(
+    api: respx.MockRouter, client: Iamport, clock: VirtualClock
+) -> None:
+    route = api.get("/payments").mock(side_effect=multi_get({"imp_1", "imp_2"}))
+    async with payments(client).coalescing(window=0.005) as view:
+
+        async def late() -> None:
+            await clock.sleep_until(clock.monotonic() + 0.010)
+            assert (await view.get("imp_2")).imp_uid == "imp_2"
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(late)
+            assert (await view.get("imp_1")).imp_uid == "imp_1"
+    assert [c.request.url.params.get_list("imp_uid[]") for c in route.calls] == [
+        ["imp_1"],
+        ["imp_2"],
+    ]
+
+
+async def test_a_full_window_is_sent_at_once_and_the_rest_goes_on(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.get("/payments").mock(side_effect=multi_get({f"imp_{n}" for n in range(150)}))
+    got: list[str] = []
+    async with payments(client).coalescing(window=60.0) as view:
+
+        async def one(imp_uid: str) -> None:
+            got.append((await view.get(imp_uid)).imp_uid)
+
+        async with anyio.create_task_group() as tg:
+            for n in range(150):
+                tg.start_soon(one, f"imp_{n}")
+    sizes = [len(c.request.url.params.get_list("imp_uid[]")) for c in route.calls]
+    assert sizes == [100, 50]
+    assert sorted(got) == sorted(f"imp_{n}" for n in range(150))
+
+
+async def test_the_coalescing_view_must_be_entered(client: Iamport) -> None:
+    with pytest.raises(RuntimeError, match="async with"):
+        await payments(client).coalescing().get("imp_1")

@@ -133,3 +133,34 @@ def test_a_page_round_trips() -> None:
     )
     assert [p.imp_uid for p in page.list] == ["a", "b"]
     assert page.next == 2
+
+
+def test_loose_types_are_read_as_the_fields_types() -> None:
+    loaded = load(payment("imp_1", apply_num=12345678, escrow=None, sandbox=1, amount="1000"))
+    assert loaded.apply_num == "12345678"
+    assert loaded.escrow is False
+    assert loaded.sandbox is True
+    assert loaded.amount == Decimal(1000)
+
+
+def test_a_value_that_does_not_fit_names_its_field() -> None:
+    with pytest.raises(ResponseValidationError, match="paid_at"):
+        load(payment("imp_1", paid_at="yesterday"))
+
+
+def test_the_fast_hook_builds_the_same_payment_as_the_constructor() -> None:
+    loaded = load(payment("imp_1", card_type=None, cancel_history=None))
+    built = Payment(
+        imp_uid="imp_1",
+        merchant_uid="order-imp_1",
+        amount=Decimal(1000),
+        status=PaymentStatus.PAID,
+        currency="KRW",
+        pay_method="card",
+        channel=Channel.PC,
+        pg_provider="html5_inicis",
+        pg_tid="StdpayCARD_1",
+        started_at=datetime.fromtimestamp(1_700_000_000, UTC),
+        paid_at=datetime.fromtimestamp(1_700_000_060, UTC),
+    )
+    assert loaded == built
