@@ -1,0 +1,429 @@
+"""Escrow shipping details, convenience-store barcodes and Benepia points."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from iamport_async import Iamport
+from iamport_async.endpoints.benepia import Benepia
+from iamport_async.endpoints.cvs import Cvs
+from iamport_async.endpoints.escrow import (
+    Escrow,
+    EscrowLogisInfo,
+    EscrowProduct,
+    EscrowReceiver,
+    EscrowSender,
+)
+from iamport_async.errors import (
+    ConflictError,
+    InvalidInputError,
+    RequestTimeout,
+    ServerError,
+)
+from iamport_async.models.escrow import EscrowLogis
+from iamport_async.models.payment import Payment
+from tests.conftest import envelope
+from tests.endpoints_b._helpers import NOW, body_of, payment
+
+pytestmark = pytest.mark.anyio
+
+KST = timezone(timedelta(hours=9))
+SENT = datetime(2024, 3, 4, 10, 0, tzinfo=KST)
+
+
+def logis_payload(**fields: Any) -> dict[str, Any]:
+    return {
+        "company": "CJGLS",
+        "invoice": "123456789012",
+        "sent_at": int(SENT.timestamp()),
+        "applied_at": NOW,
+        **fields,
+    }
+
+
+@pytest.fixture
+def escrow(client: Iamport) -> Escrow:
+    return Escrow(client._transport)
+
+
+@pytest.fixture
+def cvs(client: Iamport) -> Cvs:
+    return Cvs(client._transport)
+
+
+@pytest.fixture
+def benepia(client: Iamport) -> Benepia:
+    return Benepia(client._transport)
+
+
+def shipping() -> dict[str, Any]:
+    return {
+        "sender": EscrowSender(name="Shop", tel="02-000-0000", addr="Seoul", postcode="06236"),
+        "receiver": EscrowReceiver(
+            name="Hong", tel="010-1234-5678", addr="Busan", postcode="48058"
+        ),
+        "logis": EscrowLogisInfo(company="CJGLS", invoice="123456789012", sent_at=SENT),
+    }
+
+
+SHIPPING_JSON = {
+    "sender": {"name": "Shop", "tel": "02-000-0000", "addr": "Seoul", "postcode": "06236"},
+    "receiver": {"name": "Hong", "tel": "010-1234-5678", "addr": "Busan", "postcode": "48058"},
+    "logis": {"company": "CJGLS", "invoice": "123456789012", "sent_at": int(SENT.timestamp())},
+}
+
+
+async def test_register_sends_the_nested_body(api: respx.MockRouter, escrow: Escrow) -> None:
+    route = api.post("/escrows/logis/imp_1").respond(json=envelope(logis_payload()))
+    result = await escrow.register("imp_1", **shipping())
+    assert body_of(route) == SHIPPING_JSON
+    assert isinstance(result, EscrowLogis)
+    assert result.invoice == "123456789012"
+    assert result.sent_at == SENT.astimezone(UTC)
+    assert result.applied_at == datetime.fromtimestamp(NOW, UTC)
+
+
+async def test_register_sends_every_optional_part_by_the_spec_names(
+    api: respx.MockRouter, escrow: Escrow
+) -> None:
+    route = api.post("/escrows/logis/imp_1").respond(json=envelope(logis_payload()))
+    await escrow.register(
+        "imp_1",
+        sender=EscrowSender(relationship="본인", formed_address={"zipcode": "06236"}),
+        receiver=EscrowReceiver(formed_address={"zipcode": "48058"}),
+        logis=EscrowLogisInfo(
+            company="CJGLS",
+            invoice="1",
+            sent_at=1_709_514_000,
+            receiving_at=date(2024, 3, 6),
+            address="Seoul warehouse",
+        ),
+        products=[
+            EscrowProduct(id="p1", name="Book", amount=12000),
+            EscrowProduct(
+                id="p2",
+                name="Pen",
+                amount=Decimal(1500),
+                code="PEN",
+                currency="KRW",
+                quantity=3,
+                tag="stationery",
+            ),
+        ],
+        send_email=False,
+    )
+    assert body_of(route) == {
+        "sender": {"relationship": "본인", "formed_address": {"zipcode": "06236"}},
+        "receiver": {"formed_address": {"zipcode": "48058"}},
+        "logis": {
+            "company": "CJGLS",
+            "invoice": "1",
+            "sent_at": 1_709_514_000,
+            "receiving_at": "20240306",
+            "address": "Seoul warehouse",
+        },
+        "products": [
+            {"id": "p1", "name": "Book", "amount": 12000},
+            {
+                "id": "p2",
+                "name": "Pen",
+                "amount": 1500,
+                "code": "PEN",
+                "currency": "KRW",
+                "quantity": 3,
+                "tag": "stationery",
+            },
+        ],
+        "send_email": False,
+    }
+
+
+async def test_a_second_registration_is_a_conflict_and_a_5xx_is_retried(
+    api: respx.MockRouter, escrow: Escrow
+) -> None:
+    route = api.post("/escrows/logis/imp_1").mock(
+        side_effect=[
+            httpx.Response(503, text="unavailable"),
+            httpx.Response(409, json=envelope(None, code=-1, message="이미 등록됨")),
+        ]
+    )
+    with pytest.raises(ConflictError) as caught:
+        await escrow.register("imp_1", **shipping())
+    assert route.call_count == 2
+    assert caught.value.after_ambiguous_failure
+
+
+async def test_update_puts_the_same_body_without_send_email(
+    api: respx.MockRouter, escrow: Escrow
+) -> None:
+    route = api.put("/escrows/logis/imp_1").respond(json=envelope(logis_payload(invoice="2")))
+    result = await escrow.update("imp_1", **shipping())
+    assert body_of(route) == SHIPPING_JSON
+    assert result.invoice == "2"
+
+
+async def test_get_without_registered_details_is_a_conflict(
+    api: respx.MockRouter, escrow: Escrow
+) -> None:
+    api.get("/escrows/logis/imp_1").respond(409, json=envelope(None, code=-1, message="없음"))
+    with pytest.raises(ConflictError):
+        await escrow.get("imp_1")
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (
+            lambda: EscrowLogisInfo(company="C", invoice="1", sent_at=datetime(2024, 1, 1)),
+            "logis.sent_at",
+        ),
+        (lambda: EscrowLogisInfo(company="", invoice="1", sent_at=1), "logis.company"),
+        (
+            lambda: EscrowLogisInfo(company="C", invoice="1", sent_at=1, receiving_at="2024-03-06"),
+            "logis.receiving_at",
+        ),
+        (
+            lambda: EscrowLogisInfo(company="C", invoice="1", sent_at=1, receiving_at="20241306"),
+            "logis.receiving_at",
+        ),
+        (lambda: EscrowProduct(id="p", name="n", amount=-1), "products.amount"),
+        (lambda: EscrowProduct(id="p", name="n", amount=1, currency="won"), "products.currency"),
+        (lambda: EscrowProduct(id="p", name="n", amount=1, quantity=0), "products.quantity"),
+        (lambda: EscrowSender(tel=""), "sender.tel"),
+        (
+            lambda: EscrowReceiver(formed_address=["Seoul"]),  # type: ignore[arg-type]
+            "receiver.formed_address",
+        ),
+    ],
+)
+def test_request_parts_are_checked_when_built(build: Any, field: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        build()
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"sender": {"name": "Shop"}}, "sender"),
+        ({"logis": None}, "logis"),
+        ({"products": EscrowProduct(id="p", name="n", amount=1)}, "products"),
+        ({"products": [{"id": "p"}]}, "products"),
+    ],
+)
+async def test_register_refuses_parts_of_the_wrong_kind(
+    api: respx.MockRouter, escrow: Escrow, changes: dict[str, Any], field: str
+) -> None:
+    route = api.post("/escrows/logis/imp_1").respond(json=envelope(logis_payload()))
+    with pytest.raises(InvalidInputError) as caught:
+        await escrow.register("imp_1", **{**shipping(), **changes})
+    assert caught.value.field == field
+    assert route.call_count == 0
+
+
+def test_sender_and_receiver_keep_personal_data_out_of_repr() -> None:
+    parts = shipping()
+    text = repr(parts["sender"]) + repr(parts["receiver"])
+    for value in ("Hong", "010-1234-5678", "Busan", "48058"):
+        assert value not in text
+
+
+async def test_cvs_issue_sends_the_spec_fields(api: respx.MockRouter, cvs: Cvs) -> None:
+    route = api.post("/cvs").respond(json=envelope(payment(pay_method="cvs")))
+    result = await cvs.issue(channel_key="k", merchant_uid="order-1", amount=15000)
+    assert body_of(route) == {"channel_key": "k", "merchant_uid": "order-1", "amount": 15000}
+    assert isinstance(result, Payment)
+
+    expires = datetime(2030, 1, 1, tzinfo=UTC)
+    await cvs.issue(
+        channel_key="k",
+        merchant_uid="order-1",
+        amount=Decimal(15000),
+        barcode="1234567890123",
+        expired_at=expires,
+        name="Order",
+        buyer_name="Hong",
+        buyer_email="hong@example.com",
+        buyer_tel="01012345678",
+        buyer_addr="Seoul",
+        buyer_postcode="06236",
+        confirm_url="https://shop.example/confirm",
+        notice_url=["https://shop.example/a", "https://shop.example/b"],
+        custom_data="{}",
+    )
+    assert body_of(route) == {
+        "channel_key": "k",
+        "merchant_uid": "order-1",
+        "amount": 15000,
+        "barcode": "1234567890123",
+        "expired_at": int(expires.timestamp()),
+        "name": "Order",
+        "buyer_name": "Hong",
+        "buyer_email": "hong@example.com",
+        "buyer_tel": "01012345678",
+        "buyer_addr": "Seoul",
+        "buyer_postcode": "06236",
+        "confirm_url": "https://shop.example/confirm",
+        "notice_url": ["https://shop.example/a", "https://shop.example/b"],
+        "custom_data": "{}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"amount": -1}, "amount"),
+        ({"amount": 1.5}, "amount"),
+        ({"expired_at": datetime(2030, 1, 1)}, "expired_at"),
+        ({"buyer_name": "x" * 17}, "buyer_name"),
+        ({"notice_url": ["https://a", ""]}, "notice_url"),
+    ],
+)
+async def test_cvs_issue_refuses_bad_input(
+    api: respx.MockRouter, cvs: Cvs, changes: dict[str, Any], field: str
+) -> None:
+    route = api.post("/cvs").respond(json=envelope(payment()))
+    arguments: dict[str, Any] = {"channel_key": "k", "merchant_uid": "o", "amount": 1000}
+    with pytest.raises(InvalidInputError) as caught:
+        await cvs.issue(**{**arguments, **changes})
+    assert caught.value.field == field
+    assert route.call_count == 0
+
+
+async def test_cvs_issue_is_not_resent_after_a_timeout(api: respx.MockRouter, cvs: Cvs) -> None:
+    route = api.post("/cvs").mock(side_effect=httpx.ReadTimeout("slow"))
+    with pytest.raises(RequestTimeout):
+        await cvs.issue(channel_key="k", merchant_uid="o", amount=1000)
+    assert route.call_count == 1
+
+
+async def test_cvs_revoke_deletes_and_is_retried_after_a_timeout(
+    api: respx.MockRouter, cvs: Cvs
+) -> None:
+    route = api.delete("/cvs/imp_1").mock(
+        side_effect=[
+            httpx.ReadTimeout("slow"),
+            httpx.Response(200, json=envelope(payment(status="cancelled"))),
+        ]
+    )
+    result = await cvs.revoke("imp_1")
+    assert route.call_count == 2
+    assert result.status == "cancelled"
+
+
+async def test_benepia_points_are_read_without_resending_the_login(
+    api: respx.MockRouter, benepia: Benepia
+) -> None:
+    route = api.post("/benepia/point").respond(json=envelope({"point": 35000}))
+    result = await benepia.get_points(
+        benepia_user="member", benepia_password="pw-secret", channel_key="k"
+    )
+    assert body_of(route) == {
+        "benepia_user": "member",
+        "benepia_password": "pw-secret",
+        "channel_key": "k",
+    }
+    assert result.point == Decimal(35000)
+
+
+async def test_a_failed_benepia_login_is_not_repeated_nor_shown(
+    api: respx.MockRouter, benepia: Benepia
+) -> None:
+    route = api.post("/benepia/point").respond(
+        500, json=envelope(None, code=-1, message="베네피아 포인트 조회 실패")
+    )
+    with pytest.raises(ServerError) as caught:
+        await benepia.get_points(
+            benepia_user="member", benepia_password="pw-secret", channel_key="k"
+        )
+    assert route.call_count == 1
+    assert "pw-secret" not in str(caught.value)
+
+
+async def test_benepia_pay_sends_the_spec_fields(api: respx.MockRouter, benepia: Benepia) -> None:
+    route = api.post("/benepia/payment").respond(
+        json=envelope(payment(status="paid", pay_method="point", amount=5000))
+    )
+    required: dict[str, Any] = {
+        "benepia_user": "member",
+        "benepia_password": "pw-secret",
+        "merchant_uid": "order-9",
+        "amount": 5000,
+        "name": "Gift",
+        "channel_key": "k",
+    }
+    result = await benepia.pay(**required)
+    assert body_of(route) == required
+    assert result.amount == Decimal(5000)
+
+    await benepia.pay(
+        **required,
+        benepia_member_code="M01",
+        buyer_name="Hong",
+        buyer_email="hong@example.com",
+        buyer_tel="01012345678",
+        buyer_addr="Seoul",
+        buyer_postcode="06236",
+        notice_url="https://shop.example/hook",
+        custom_data="{}",
+    )
+    assert body_of(route) == {
+        **required,
+        "benepia_member_code": "M01",
+        "buyer_name": "Hong",
+        "buyer_email": "hong@example.com",
+        "buyer_tel": "01012345678",
+        "buyer_addr": "Seoul",
+        "buyer_postcode": "06236",
+        "notice_url": ["https://shop.example/hook"],
+        "custom_data": "{}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"amount": 0}, "amount"),
+        ({"amount": 10.0}, "amount"),
+        ({"benepia_password": ""}, "benepia_password"),
+        ({"name": "x" * 41}, "name"),
+    ],
+)
+async def test_benepia_pay_refuses_bad_input(
+    api: respx.MockRouter, benepia: Benepia, changes: dict[str, Any], field: str
+) -> None:
+    route = api.post("/benepia/payment").respond(json=envelope(payment()))
+    arguments: dict[str, Any] = {
+        "benepia_user": "m",
+        "benepia_password": "p",
+        "merchant_uid": "o",
+        "amount": 1000,
+        "name": "n",
+        "channel_key": "k",
+    }
+    with pytest.raises(InvalidInputError) as caught:
+        await benepia.pay(**{**arguments, **changes})
+    assert caught.value.field == field
+    assert route.call_count == 0
+
+
+async def test_benepia_pay_is_not_resent_after_a_5xx(
+    api: respx.MockRouter, benepia: Benepia
+) -> None:
+    route = api.post("/benepia/payment").respond(502, text="bad gateway")
+    with pytest.raises(ServerError):
+        await benepia.pay(
+            benepia_user="m",
+            benepia_password="p",
+            merchant_uid="o",
+            amount=1000,
+            name="n",
+            channel_key="k",
+        )
+    assert route.call_count == 1
