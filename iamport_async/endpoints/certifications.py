@@ -81,8 +81,8 @@ class Certifications(Endpoints):
         (``SMS`` or ``APP``) and ``bypass`` are for KCP's new module. Details that do not
         match are refused (400, BadRequestError).
 
-        Retry: ``UNGUARDED``. Each request texts a new code (and PGs throttle requests per
-        person), so a request that may have reached the server is not resent; ask again
+        Retry: ``UNGUARDED``. Each request texts a new code (and PGs throttle verification
+        requests), so a request that may have reached the server is not resent; ask again
         only if no SMS arrived.
         """
         body = drop_none(
