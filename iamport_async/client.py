@@ -28,15 +28,21 @@ from iamport_async._transport import (
     Unlimited,
 )
 from iamport_async._transport.engine import QueryParams
+from iamport_async.endpoints.benepia import Benepia
+from iamport_async.endpoints.certifications import Certifications
 from iamport_async.endpoints.codes import Codes
 from iamport_async.endpoints.customers import Customers
+from iamport_async.endpoints.cvs import Cvs
+from iamport_async.endpoints.escrow import Escrow
 from iamport_async.endpoints.kcpquick import KcpQuick
 from iamport_async.endpoints.naverpay import NaverPay
 from iamport_async.endpoints.payco import Payco
 from iamport_async.endpoints.paymentwall import Paymentwall
 from iamport_async.endpoints.pg import PgSettings
+from iamport_async.endpoints.receipts import Receipts
 from iamport_async.endpoints.subscribe import Subscribe
 from iamport_async.endpoints.tiers import Tiers
+from iamport_async.endpoints.vbanks import Vbanks
 from iamport_async.errors import InvalidInputError
 
 API_URL = "https://api.iamport.kr"
@@ -142,6 +148,12 @@ class Iamport:
         """One attribute per API group, each sharing this client's transport."""
         transport = self._transport
         self.customers = Customers(transport)
+        self.receipts = Receipts(transport)
+        self.vbanks = Vbanks(transport)
+        self.certifications = Certifications(transport)
+        self.escrow = Escrow(transport)
+        self.cvs = Cvs(transport)
+        self.benepia = Benepia(transport)
         self.subscribe = Subscribe(transport)
         self.naverpay = NaverPay(transport)
         self.payco = Payco(transport)
