@@ -190,6 +190,8 @@ def rss_child(url: str, n: int, known: list[str], concurrency: int) -> None:
         for index in range(n):  # one id in ten is a real payment; the rest are missing
             yield known[index // 10 % len(known)] if index % 10 == 0 else f"imp_none_{index}"
 
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # imports and known ids
+
     async def main() -> None:
         counter = [0]
         found = missing = failed = 0
@@ -210,6 +212,7 @@ def rss_child(url: str, n: int, known: list[str], concurrency: int) -> None:
                 {
                     "n": n,
                     "peak_kib": peak,
+                    "baseline_kib": baseline,
                     "found": found,
                     "missing": missing,
                     "failed": failed,
@@ -221,12 +224,35 @@ def rss_child(url: str, n: int, known: list[str], concurrency: int) -> None:
     asyncio.run(main())
 
 
+def measure_rss(url: str, n: int) -> None:
+    """Peak RSS of iter_many over 100,000 and 1,000,000 ids, each in a fresh process."""
+    growth: dict[int, int] = {}
+    for size in (100_000, 1_000_000):
+        started = time.perf_counter()
+        command = [sys.executable, __file__, "--ids", str(n), "--rss-child", url, str(size)]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        figures = json.loads(out.strip().splitlines()[-1])
+        growth[size] = figures["peak_kib"] - figures["baseline_kib"]
+        print(
+            f"iter_many {size}: peak RSS {figures['peak_kib'] / 1024:.1f} MiB, of which "
+            f"{growth[size] / 1024:.1f} MiB after streaming started; "
+            f"{figures['requests']} requests, found {figures['found']}, "
+            f"missing {figures['missing']}, failed {figures['failed']}, "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    print(
+        f"streaming growth 100k -> 1M: {growth[100_000] / 1024:.1f} -> "
+        f"{growth[1_000_000] / 1024:.1f} MiB (must stay flat: within 20%)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ids", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-rss", action="store_true")
+    parser.add_argument("--rss-only", action="store_true")
     parser.add_argument("--rss-child", nargs=2, metavar=("URL", "N"))
     args = parser.parse_args()
     if args.rss_child:
@@ -238,6 +264,9 @@ def main() -> None:
     ids = imp_uids(n)
     server = Server(n, LATENCY)
     try:
+        if args.rss_only:
+            measure_rss(server.url, n)
+            return
         client_times, bare_times = [], []
         requests = found = 0
         bodies: list[bytes] = []
@@ -269,33 +298,7 @@ def main() -> None:
             f"ratio {client_cpu / loads:.2f} (target <= 2.0)"
         )
         if not args.skip_rss:
-            peaks = {}
-            for size in (100_000, 1_000_000):
-                started = time.perf_counter()
-                out = subprocess.run(
-                    [
-                        sys.executable,
-                        __file__,
-                        "--ids",
-                        str(n),
-                        "--rss-child",
-                        server.url,
-                        str(size),
-                    ],
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-                figures = json.loads(out.strip().splitlines()[-1])
-                peaks[size] = figures["peak_kib"]
-                print(
-                    f"iter_many {size}: peak RSS {figures['peak_kib'] / 1024:.1f} MiB, "
-                    f"{figures['requests']} requests, found {figures['found']}, "
-                    f"missing {figures['missing']}, failed {figures['failed']}, "
-                    f"{time.perf_counter() - started:.1f} s"
-                )
-            growth = peaks[1_000_000] / peaks[100_000] - 1
-            print(f"peak RSS growth 100k -> 1M: {growth * 100:+.1f}% (must be within 20%)")
+            measure_rss(server.url, n)
     finally:
         server.close()
 

@@ -252,3 +252,18 @@ async def test_a_full_window_is_sent_at_once_and_the_rest_goes_on(
 async def test_the_coalescing_view_must_be_entered(client: Iamport) -> None:
     with pytest.raises(RuntimeError, match="async with"):
         await payments(client).coalescing().get("imp_1")
+
+
+async def test_iter_many_stops_at_an_invalid_id_with_its_field(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments").mock(side_effect=multi_get({"imp_1"}))
+
+    async def drain() -> None:
+        async with payments(client).iter_many(["imp_1", "  "]) as results:
+            async for _ in results:
+                pass
+
+    with pytest.raises(InvalidInputError) as caught:
+        await drain()
+    assert caught.value.field == "imp_uid"
