@@ -275,3 +275,14 @@ async def test_request_log_keeps_no_body_and_no_secret(
         "POST /users/getToken",
         "POST /subscribe/customers/{customer_uid}",
     ]
+
+
+async def test_stats_reset(iamport_fake: FakeIamport, iamport_client: Iamport) -> None:
+    iamport_fake.add_payment(imp_uid="imp_1")
+    await iamport_client.request("GET", "/payments/imp_1")
+    assert iamport_fake.stats.total_requests == 2
+    iamport_fake.stats.reset()
+    assert iamport_fake.stats.total_requests == 0
+    assert iamport_fake.stats.tokens_issued == 0
+    await iamport_client.request("GET", "/payments/imp_1")  # the token is still valid
+    assert iamport_fake.stats.requests == {GET_PAYMENT: 1}
