@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import quote
 
-from iamport_async._transport import Idempotency, Transport
+from iamport_async._transport import Idempotency
 from iamport_async._transport.batch import (
     DEFAULT_CONCURRENCY,
     BatchResult,
@@ -93,9 +93,6 @@ def _keys_of(payment: Payment) -> tuple[Key, Key]:
 
 class Payments(Endpoints):
     """Payments: the verify-after-checkout lookup, bulk lookups, listings and cancels."""
-
-    def __init__(self, transport: Transport) -> None:
-        super().__init__(transport)
 
     # --- one payment -----------------------------------------------------------------------
 
