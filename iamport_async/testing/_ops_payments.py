@@ -22,6 +22,8 @@ MAX_MULTI_IDS = 100
 """``GET /payments`` takes at most 100 ids (reference section 3)."""
 STATUS_FILTERS = ("all", "ready", "paid", "cancelled", "failed")
 NINETY_DAYS = 90 * 86400
+LISTING_CACHE_SIZE = 16
+"""Sorted listings kept for paging through them; ``to`` defaults to now, so keys vary."""
 NOT_FOUND = "존재하지 않는 결제정보입니다."
 NOTHING_TO_CANCEL = "취소할 결제건이 존재하지 않습니다."
 ALREADY_CANCELLED = "이미 전액취소된 주문입니다."
@@ -68,7 +70,8 @@ def _sorted(payments: list[dict[str, Any]], sorting: str | None) -> list[dict[st
 def get_payment(state: FakeState, request: FakeRequest) -> Reply:
     """404 ``code -1`` for an unknown id; test payments only with ``include_sandbox=true``."""
     payment = state.find_payment(request.path_params["imp_uid"], _tier(request))
-    if payment is None or (payment["sandbox"] and request.arg("include_sandbox") != "true"):
+    include_sandbox = (request.arg("include_sandbox") or "").lower() in ("true", "1")
+    if payment is None or (payment["sandbox"] and not include_sandbox):
         return fail(404, -1, NOT_FOUND)
     return ok(payment)
 
@@ -123,6 +126,8 @@ def get_payments_by_status(state: FakeState, request: FakeRequest) -> Reply:
         if cached is not None and cached[0] == state.version:
             matches = cached[1]
         else:
+            if len(state.listing_cache) >= LISTING_CACHE_SIZE:
+                state.listing_cache.clear()
             field = TIME_FIELD[status]
             matches = _sorted(
                 [

@@ -14,7 +14,7 @@ from typing import Any
 
 from iamport_async.testing._http import FakeRequest, Reply, fail, ok
 from iamport_async.testing._params import amount_of, exact, text
-from iamport_async.testing._records import CARDS, PGS, make_payment, masked_card
+from iamport_async.testing._records import CARDS, PGS, make_payment, mask, masked_card
 from iamport_async.testing._router import route
 from iamport_async.testing._state import FakeState
 
@@ -41,7 +41,6 @@ def _issue_customer(state: FakeState, customer_uid: str, data: dict[str, Any]) -
     now = state.now()
     code, card_name = state.rng.choice(CARDS)
     pg_provider, pg_id = PGS[0]
-    digits = re.sub(r"\D", "", text(data, "card_number") or "")
     previous = state.customers.get(customer_uid)
     record: dict[str, Any] = {
         "customer_uid": customer_uid,
@@ -55,7 +54,7 @@ def _issue_customer(state: FakeState, customer_uid: str, data: dict[str, Any]) -
         "card_issuer_name": card_name,
         "card_publisher_code": code,
         "card_publisher_name": card_name,
-        "card_number": f"{digits[:4]}-{digits[4:6]}**-****-{digits[-4:]}",
+        "card_number": mask(text(data, "card_number") or ""),
         "card_type": 0,
         "customer_name": text(data, "customer_name"),
         "customer_tel": text(data, "customer_tel"),
@@ -184,7 +183,7 @@ def onetime(state: FakeState, request: FakeRequest) -> Reply:
     if customer_uid is not None:
         card_number = _issue_customer(state, customer_uid, data)["card_number"]
     else:
-        card_number = masked_card(state.rng)
+        card_number = mask(text(data, "card_number") or "")
     usage = "issue" if customer_uid else None
     return ok(
         _charge(

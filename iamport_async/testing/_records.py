@@ -112,6 +112,12 @@ def masked_card(rng: random.Random) -> str:
     return f"{rng.randint(4000, 5999)}-{rng.randint(10, 99)}**-****-{rng.randint(0, 9999):04d}"
 
 
+def mask(card_number: str) -> str:
+    """What the API shows of a card: the first 6 and the last 4 digits."""
+    digits = "".join(c for c in card_number if c.isdigit())
+    return f"{digits[:4]}-{digits[4:6]}**-****-{digits[-4:]}"
+
+
 def make_payment(rng: random.Random, now: int, **fields: Any) -> dict[str, Any]:
     """A full ``PaymentAnnotation`` dict: ``fields`` as given, the rest filled in plausibly
     for the payment's method and status."""

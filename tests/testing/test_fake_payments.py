@@ -46,10 +46,11 @@ async def test_sandbox_payment_needs_include_sandbox(
     iamport_fake.add_payment(imp_uid="imp_test", sandbox=True)
     with pytest.raises(NotFoundError):
         await iamport_client.request("GET", "/payments/imp_test")
-    got = await iamport_client.request(
-        "GET", "/payments/imp_test", params={"include_sandbox": "true"}
-    )
-    assert got["sandbox"] is True
+    for flag in ("true", "1"):
+        got = await iamport_client.request(
+            "GET", "/payments/imp_test", params={"include_sandbox": flag}
+        )
+        assert got["sandbox"] is True
 
 
 async def test_url_encoded_ids_are_decoded(
@@ -148,6 +149,16 @@ async def test_listing_sees_changes_made_after_it_was_cached(
     await iamport_client.request("POST", "/payments/cancel", json={"imp_uid": "imp_1"})
     paid = await iamport_client.request("GET", "/payments/status/paid")
     assert [p["imp_uid"] for p in paid["list"]] == ["imp_2"]
+
+
+async def test_listing_cache_stays_bounded(
+    iamport_fake: FakeIamport, iamport_client: Iamport
+) -> None:
+    iamport_fake.add_payment()
+    now = iamport_fake.now()
+    for offset in range(40):
+        await iamport_client.request("GET", "/payments/status/all", params={"to": now + offset})
+    assert 0 < len(iamport_fake.listing_cache) <= 16
 
 
 async def test_empty_first_page_is_200(iamport_client: Iamport) -> None:

@@ -124,6 +124,7 @@ async def test_onetime_and_its_merchant_uid_rule(
     body = {**CARD, "merchant_uid": "once_1", "amount": 2500, "customer_uid": "kept"}
     paid = await iamport_client.request("POST", "/subscribe/payments/onetime", json=body)
     assert (paid["status"], paid["channel"], paid["customer_uid_usage"]) == ("paid", "api", "issue")
+    assert paid["card_number"] == "5361-12**-****-1234"
     assert "kept" in iamport_fake.customers
     with pytest.raises(BusinessError):
         await iamport_client.request("POST", "/subscribe/payments/onetime", json=body)
