@@ -37,6 +37,7 @@ from iamport_async.endpoints.escrow import Escrow
 from iamport_async.endpoints.kcpquick import KcpQuick
 from iamport_async.endpoints.naverpay import NaverPay
 from iamport_async.endpoints.payco import Payco
+from iamport_async.endpoints.payments import Payments
 from iamport_async.endpoints.paymentwall import Paymentwall
 from iamport_async.endpoints.pg import PgSettings
 from iamport_async.endpoints.receipts import Receipts
@@ -147,6 +148,7 @@ class Iamport:
     def _attach_groups(self) -> None:
         """One attribute per API group, each sharing this client's transport."""
         transport = self._transport
+        self.payments = Payments(transport)
         self.customers = Customers(transport)
         self.receipts = Receipts(transport)
         self.vbanks = Vbanks(transport)
