@@ -25,6 +25,9 @@ async def serve(app: FakeApp, *, host: str, port: int, log_level: str) -> AsyncI
         raise RuntimeError("fake.serve() runs uvicorn, which needs asyncio")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit it: without it the answer's two writes (head, body) meet
+    # the client's delayed ACK and every request takes 40 ms (measured: 22 -> 580 req/s).
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
