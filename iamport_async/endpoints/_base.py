@@ -7,6 +7,7 @@ describes the request, and names the model of the answer. It does no I/O of its 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -41,6 +42,9 @@ def operation(method: str, path_template: str) -> Callable[[F], F]:
 
 MAX_ID_LENGTH = 256
 """Longest id accepted (the docs give merchant_uid <= 40, customer_uid <= 80)."""
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Endpoints:
@@ -86,7 +90,7 @@ def require_id(field: str, value: object) -> str:
         raise InvalidInputError(field, "must not be empty")
     if len(value) > MAX_ID_LENGTH:
         raise InvalidInputError(field, f"is {len(value)} characters; at most {MAX_ID_LENGTH}")
-    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+    if _CONTROL_CHARACTER.search(value):
         raise InvalidInputError(field, "contains control characters")
     return value
 
