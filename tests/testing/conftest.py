@@ -1,5 +1,5 @@
-"""The plugin's fixtures, loaded by import: pytest refuses ``pytest_plugins`` outside the root
-conftest. Once the ``pytest11`` entry point is declared, these imports are redundant."""
+"""Raw HTTP access to the fake; its ``iamport_fake`` / ``iamport_client`` fixtures come from the
+package's pytest plugin (the ``pytest11`` entry point), as they do in a user's suite."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import httpx
 import pytest
 
 from iamport_async.testing import FakeIamport
-from iamport_async.testing.pytest_plugin import iamport_client, iamport_fake
-
-__all__ = ["iamport_client", "iamport_fake"]
 
 FAKE_URL = "https://api.iamport.kr"
 

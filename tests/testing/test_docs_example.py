@@ -11,7 +11,6 @@ from types import ModuleType
 import httpx
 import pytest
 
-from iamport_async import Iamport
 from iamport_async.testing import FakeIamport
 
 pytest.importorskip("fastapi")
@@ -32,18 +31,9 @@ def load_example() -> ModuleType:
     return module
 
 
-def with_payments(client: Iamport) -> Iamport:
-    """``client.payments``, attached here until client.py wires the group."""
-    if getattr(client, "payments", None) is None:
-        from iamport_async.endpoints.payments import Payments
-
-        setattr(client, "payments", Payments(client._transport))  # noqa: B010
-    return client
-
-
 @pytest.fixture
 async def shop(iamport_fake: FakeIamport) -> AsyncIterator[httpx.AsyncClient]:
-    app = load_example().create_app(with_payments(iamport_fake.client()), ORDERS)
+    app = load_example().create_app(iamport_fake.client(), ORDERS)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://shop") as http,

@@ -17,7 +17,6 @@ import pytest
 import respx
 
 from iamport_async import Iamport
-from iamport_async.endpoints.payments import Payments
 from iamport_async.webhooks import SourcePolicy, WebhookVerifier
 from tests.conftest import envelope
 from tests.webhooks._payloads import payment
@@ -41,7 +40,7 @@ def example(client: Iamport) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     verifier = WebhookVerifier(
-        Payments(client._transport),
+        client.payments,
         expected=module.orders.expected,
         sources=SourcePolicy(trusted_proxies=["10.0.0.0/8"]),
     )

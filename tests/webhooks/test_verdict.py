@@ -34,7 +34,7 @@ NOT_FOUND = envelope(code=-1, message="존재하지 않는 결제정보입니다
 
 @pytest.fixture
 def payments(client: Iamport) -> Payments:
-    return Payments(client._transport)
+    return client.payments
 
 
 def serve(api: respx.MockRouter, **fields: object) -> respx.Route:
