@@ -1,21 +1,23 @@
-"""What every endpoint group shares: the transport, the converter, and input checks.
+"""What every endpoint group shares: the transport, the converter and the operation marks.
 
-An endpoint method checks its arguments (raising InvalidInputError before anything is sent),
-describes the request, and names the model of the answer. It does no I/O of its own.
+An endpoint method checks its arguments (``_checks``: InvalidInputError before anything is
+sent), describes the request, and names the model of the answer. It does no I/O of its own.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import quote
 
 from iamport_async._transport import Idempotency, Transport
 from iamport_async._transport.engine import QueryParams
-from iamport_async.errors import InvalidInputError
+
+# Re-exported for the modules that import these from here (payments, webhooks); they live in
+# ``_checks`` with the other argument checks.
+from iamport_async.endpoints._checks import money_json as money_json
+from iamport_async.endpoints._checks import require_amount as require_amount
+from iamport_async.endpoints._checks import require_id as require_id
 from iamport_async.models._converter import structure
 
 T = TypeVar("T")
@@ -38,13 +40,6 @@ def operation(method: str, path_template: str) -> Callable[[F], F]:
         return function
 
     return mark
-
-
-MAX_ID_LENGTH = 256
-"""Longest id accepted (the docs give merchant_uid <= 40, customer_uid <= 80)."""
-
-
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Endpoints:
@@ -82,43 +77,6 @@ def path(template: str, *segments: str) -> str:
     return template.format(*(quote(segment, safe="") for segment in segments))
 
 
-def require_id(field: str, value: object) -> str:
-    """``value`` if it is a usable id; InvalidInputError naming ``field`` otherwise."""
-    if not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidInputError(field, "must not be empty")
-    if len(value) > MAX_ID_LENGTH:
-        raise InvalidInputError(field, f"is {len(value)} characters; at most {MAX_ID_LENGTH}")
-    if _CONTROL_CHARACTER.search(value):
-        raise InvalidInputError(field, "contains control characters")
-    return value
-
-
-def require_amount(field: str, value: object, *, positive: bool = False) -> int | Decimal:
-    """An amount as int or Decimal (never float); negative (or zero, if ``positive``) refused."""
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise InvalidInputError(field, f"must be an int or Decimal, got {type(value).__name__}")
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise InvalidInputError(field, "must be a finite number")
-    if value < 0 or (positive and value == 0):
-        raise InvalidInputError(field, f"must be {'above' if positive else 'at least'} 0")
-    return value
-
-
-def money_json(value: int | Decimal) -> int | float:
-    """An amount as a JSON number: exact for whole amounts, the nearest double otherwise."""
-    if isinstance(value, int):
-        return value
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def drop_none(body: Mapping[str, Any]) -> dict[str, Any]:
     """``body`` without the keys left at None: optional fields are not sent at all."""
     return {key: value for key, value in body.items() if value is not None}
-
-
-def require_finite(field: str, value: float) -> float:
-    if not math.isfinite(value):
-        raise InvalidInputError(field, "must be a finite number")
-    return value

@@ -9,31 +9,19 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import (
-    Endpoints,
-    drop_none,
-    money_json,
-    operation,
-    require_amount,
-    require_id,
-)
-from iamport_async.endpoints.subscribe import (
+from iamport_async.endpoints._base import Endpoints, drop_none, operation
+from iamport_async.endpoints._checks import (
     buyer_fields,
+    money_json,
+    notice_urls,
     optional_string,
     optional_text,
+    require_amount,
+    require_id,
     text,
 )
-from iamport_async.endpoints.vbanks import notice_urls
-from iamport_async.errors import InvalidInputError
 from iamport_async.models.benepia import BenepiaPoint
 from iamport_async.models.payment import Payment
-
-
-def _credential(field: str, value: object) -> str:
-    """A Benepia login value: any non-blank string; never echoed."""
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(field, "must be a non-empty string")
-    return value
 
 
 class Benepia(Endpoints):
@@ -52,8 +40,8 @@ class Benepia(Endpoints):
         resent.
         """
         body = {
-            "benepia_user": _credential("benepia_user", benepia_user),
-            "benepia_password": _credential("benepia_password", benepia_password),
+            "benepia_user": text("benepia_user", benepia_user),
+            "benepia_password": text("benepia_password", benepia_password),
             "channel_key": text("channel_key", channel_key),
         }
         points: BenepiaPoint = await self._call(
@@ -90,9 +78,9 @@ class Benepia(Endpoints):
         """
         body = drop_none(
             {
-                "benepia_user": _credential("benepia_user", benepia_user),
-                "benepia_password": _credential("benepia_password", benepia_password),
-                "merchant_uid": text("merchant_uid", require_id("merchant_uid", merchant_uid), 40),
+                "benepia_user": text("benepia_user", benepia_user),
+                "benepia_password": text("benepia_password", benepia_password),
+                "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
                 "amount": money_json(require_amount("amount", amount, positive=True)),
                 "name": text("name", name, 40),
                 "channel_key": text("channel_key", channel_key),

@@ -9,22 +9,24 @@ digit, the code itself). Each value is checked for shape, and no error or log sh
 from __future__ import annotations
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import Endpoints, drop_none, operation, path, require_id
-from iamport_async.endpoints.subscribe import (
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
     choice,
+    digit_string,
     optional_bool,
+    optional_choice,
+    optional_id,
     optional_string,
     optional_text,
+    require_id,
     text,
 )
-from iamport_async.endpoints.vbanks import digit_string, optional_choice
-from iamport_async.errors import InvalidInputError
 from iamport_async.models.certification import Certification, CertificationOtp
 
 CARRIERS = ("SKT", "KT", "LGT")
 """Carriers an OTP request names; MVNO subscribers give their host's and ``is_mvno=True``."""
 VERIFICATION_METHODS = ("SMS", "APP")
-GENDER_DIGITS = frozenset("12345678")
+GENDER_DIGITS = tuple("12345678")
 """1-4 for Koreans (1/3 male, 2/4 female, 3/4 from 2000), 5-8 for foreigners."""
 
 
@@ -90,14 +92,12 @@ class Certifications(Endpoints):
                 "name": text("name", name),
                 "phone": digit_string("phone", phone, 10, 11, "a mobile number of 10 or 11 digits"),
                 "birth": digit_string("birth", birth, 6, 6, "YYMMDD (6 digits)"),
-                "gender_digit": _gender_digit(gender_digit),
+                "gender_digit": choice("gender_digit", gender_digit, GENDER_DIGITS),
                 "carrier": choice("carrier", carrier, CARRIERS),
                 "channel_key": text("channel_key", channel_key),
                 "is_mvno": optional_bool("is_mvno", is_mvno),
                 "company": optional_text("company", company),
-                "merchant_uid": (
-                    None if merchant_uid is None else require_id("merchant_uid", merchant_uid)
-                ),
+                "merchant_uid": optional_id("merchant_uid", merchant_uid),
                 "pg": optional_text("pg", pg),
                 "verification_method": optional_choice(
                     "verification_method", verification_method, VERIFICATION_METHODS
@@ -133,9 +133,3 @@ class Certifications(Endpoints):
             "POST", endpoint, Certification, json=body, idempotency=Idempotency.GUARDED
         )
         return result
-
-
-def _gender_digit(value: object) -> str:
-    if not isinstance(value, str) or value not in GENDER_DIGITS:
-        raise InvalidInputError("gender_digit", "must be one digit from 1 to 8")
-    return value

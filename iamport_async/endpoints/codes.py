@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import builtins
 
-from iamport_async.endpoints._base import Endpoints, operation, path, require_id
+from iamport_async.endpoints._base import Endpoints, operation, path
+from iamport_async.endpoints._checks import require_id
 from iamport_async.models.reference_data import StandardCode
 
 

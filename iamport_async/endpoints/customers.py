@@ -14,15 +14,17 @@ from datetime import datetime
 
 from iamport_async._transport import Idempotency
 from iamport_async._transport.batch import DEFAULT_CONCURRENCY, BatchResult, Key, lookup_all
-from iamport_async.endpoints._base import Endpoints, drop_none, operation, path, require_id
-from iamport_async.endpoints._paging import Paged
-from iamport_async.endpoints.subscribe import (
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
     card_fields,
-    customer_schedules,
+    count,
     optional_text,
     page_number,
+    require_id,
     text,
 )
+from iamport_async.endpoints._paging import Paged
+from iamport_async.endpoints._schedules import customer_schedules
 from iamport_async.errors import InvalidInputError, NotFoundError
 from iamport_async.models._converter import structure
 from iamport_async.models.customer import BillingKey, Customer, SuperBillingKey
@@ -151,8 +153,7 @@ class Customers(Endpoints):
         """
         if isinstance(customer_uids, str) or not isinstance(customer_uids, Iterable):
             raise InvalidInputError("customer_uids", "must be a list of ids (not one string)")
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise InvalidInputError("concurrency", "must be an int of at least 1")
+        count("concurrency", concurrency, 1)
         keys = [(MULTI_KEY, require_id("customer_uids", uid)) for uid in customer_uids]
         return await lookup_all(keys, self._fetch_many, _keys_of, concurrency=concurrency)
 

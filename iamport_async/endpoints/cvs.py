@@ -12,23 +12,18 @@ from datetime import datetime
 from decimal import Decimal
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import (
-    Endpoints,
-    drop_none,
-    money_json,
-    operation,
-    path,
-    require_amount,
-    require_id,
-)
-from iamport_async.endpoints.subscribe import (
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
     buyer_fields,
+    money_json,
+    notice_urls,
     optional_string,
     optional_text,
+    optional_unix_seconds,
+    require_amount,
+    require_id,
     text,
-    unix_seconds,
 )
-from iamport_async.endpoints.vbanks import notice_urls
 from iamport_async.models.payment import Payment
 
 
@@ -71,12 +66,10 @@ class Cvs(Endpoints):
         body = drop_none(
             {
                 "channel_key": text("channel_key", channel_key),
-                "merchant_uid": text("merchant_uid", require_id("merchant_uid", merchant_uid), 40),
+                "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
                 "amount": money_json(total),
                 "barcode": optional_text("barcode", barcode),
-                "expired_at": None
-                if expired_at is None
-                else unix_seconds("expired_at", expired_at),
+                "expired_at": optional_unix_seconds("expired_at", expired_at),
                 "name": optional_text("name", name, 40),
                 **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
                 "confirm_url": optional_text("confirm_url", confirm_url),

@@ -17,20 +17,15 @@ from typing import Any
 import attrs
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import (
-    Endpoints,
-    drop_none,
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
     money_json,
-    operation,
-    path,
-    require_amount,
-    require_id,
-)
-from iamport_async.endpoints.subscribe import (
-    currency_code,
     optional_bool,
     optional_count,
+    optional_currency_code,
     optional_text,
+    require_amount,
+    require_id,
     text,
     unix_seconds,
 )
@@ -155,11 +150,7 @@ class EscrowProduct:
                 "name": text("products.name", self.name),
                 "amount": money_json(require_amount("products.amount", self.amount)),
                 "code": optional_text("products.code", self.code),
-                "currency": (
-                    None
-                    if self.currency is None
-                    else currency_code("products.currency", self.currency)
-                ),
+                "currency": optional_currency_code("products.currency", self.currency),
                 "quantity": optional_count("products.quantity", self.quantity, 1),
                 "tag": optional_text("products.tag", self.tag),
             }

@@ -13,8 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import Endpoints, drop_none, operation, path, require_id
-from iamport_async.endpoints.naverpay import optional_text, text, whole_amount
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
+    optional_choice,
+    optional_text,
+    optional_whole_amount,
+    require_id,
+    text,
+    whole_amount,
+)
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.kcpquick import KcpQuickAutopayKey, KcpQuickFidoRelease, KcpQuickMember
 from iamport_async.models.payment import Payment
@@ -47,7 +54,7 @@ class KcpQuick(Endpoints):
         body = {
             "member_id": text("member_id", member_id, max_length=16),
             "channel_key": text("channel_key", channel_key),
-            "merchant_uid": _merchant_uid(merchant_uid),
+            "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
             "name": text("name", name, max_length=40),
             "amount": whole_amount("amount", amount, positive=True),
             "imp_uid": require_id("imp_uid", imp_uid),
@@ -81,7 +88,7 @@ class KcpQuick(Endpoints):
         """
         body = {
             "customer_uid": require_id("customer_uid", customer_uid),
-            "merchant_uid": _merchant_uid(merchant_uid),
+            "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
             "name": text("name", name, max_length=40),
             "buyer_name": text("buyer_name", buyer_name, max_length=20),
             "amount": whole_amount("amount", amount, positive=True),
@@ -115,7 +122,7 @@ class KcpQuick(Endpoints):
         ConflictError), so a resend cannot register twice; a 409 after an ambiguous failure
         (``error.after_ambiguous_failure``) means the first attempt went through.
         """
-        url = path("/kcpquick/prepare/{}", _merchant_uid(merchant_uid))
+        url = path("/kcpquick/prepare/{}", require_id("merchant_uid", merchant_uid, 40))
         body = _prepare_body(
             btid, cust_ip, code_verifier, prepaid_auth_yn, prepaid_amount, vender_type, reward_id
         )
@@ -139,7 +146,7 @@ class KcpQuick(Endpoints):
         GUARDED: a PUT of the same values twice leaves the same registration, so a resend
         changes nothing more.
         """
-        url = path("/kcpquick/prepare/{}", _merchant_uid(merchant_uid))
+        url = path("/kcpquick/prepare/{}", require_id("merchant_uid", merchant_uid, 40))
         body = _prepare_body(
             btid, cust_ip, code_verifier, prepaid_auth_yn, prepaid_amount, vender_type, reward_id
         )
@@ -193,10 +200,6 @@ class KcpQuick(Endpoints):
         return result
 
 
-def _merchant_uid(value: str) -> str:
-    return text("merchant_uid", require_id("merchant_uid", value), max_length=40)
-
-
 def _prepare_body(
     btid: str,
     cust_ip: str,
@@ -211,19 +214,18 @@ def _prepare_body(
         ipaddress.IPv4Address(text("cust_ip", cust_ip))
     except ValueError:
         raise InvalidInputError("cust_ip", "must be an IPv4 address") from None
-    if prepaid_auth_yn is not None and prepaid_auth_yn not in ("Y", "N"):
-        raise InvalidInputError("prepaid_auth_yn", "must be 'Y' or 'N'")
-    amount = None if prepaid_amount is None else whole_amount("prepaid_amount", prepaid_amount)
+    auth = optional_choice("prepaid_auth_yn", prepaid_auth_yn, ("Y", "N"))
+    amount = optional_whole_amount("prepaid_amount", prepaid_amount)
     if amount is not None and len(str(amount)) > _PREPAID_AMOUNT_DIGITS:
         raise InvalidInputError("prepaid_amount", "has more than 9 digits")
-    if prepaid_auth_yn == "Y" and amount is None:
+    if auth == "Y" and amount is None:
         raise InvalidInputError("prepaid_amount", "is required when prepaid_auth_yn is 'Y'")
     return drop_none(
         {
             "btid": text("btid", btid, max_length=20),
             "cust_ip": cust_ip,
             "code_verifier": text("code_verifier", code_verifier, max_length=200),
-            "prepaid_auth_yn": prepaid_auth_yn,
+            "prepaid_auth_yn": auth,
             "prepaid_amount": amount,
             "vender_type": optional_text("vender_type", vender_type, max_length=20),
             "reward_id": optional_text("reward_id", reward_id, max_length=20),

@@ -14,17 +14,18 @@ import enum
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import (
-    Endpoints,
-    drop_none,
-    money_json,
-    operation,
-    path,
-    require_amount,
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
+    choice,
+    optional_choice,
+    optional_text,
+    optional_whole_amount,
     require_id,
+    text,
+    unix_seconds,
 )
 from iamport_async.errors import InvalidInputError, ServerError
 from iamport_async.models._converter import structure
@@ -43,59 +44,7 @@ from iamport_async.models.naverpay import (
     NaverWithholdReason,
 )
 
-E = TypeVar("E", bound=enum.Enum)
-
 _ALL_FAILED_STATUS = 500
-
-
-# Input checks shared by this group's modules (candidates for endpoints/_base.py).
-
-
-def choice(field: str, value: object, codes: type[E]) -> str:
-    """``value`` (a member of ``codes`` or its string) as the string the API expects."""
-    if isinstance(value, codes):
-        return str(value.value)
-    allowed = {str(member.value) for member in codes}
-    if not isinstance(value, str) or value not in allowed:
-        raise InvalidInputError(field, f"must be one of {', '.join(sorted(allowed))}")
-    return value
-
-
-def text(field: str, value: object, *, max_length: int | None = None) -> str:
-    """A non-blank string of at most ``max_length`` characters."""
-    if not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidInputError(field, "must not be empty")
-    if max_length is not None and len(value) > max_length:
-        raise InvalidInputError(field, f"is {len(value)} characters; at most {max_length}")
-    return value
-
-
-def optional_text(field: str, value: object, *, max_length: int | None = None) -> str | None:
-    return None if value is None else text(field, value, max_length=max_length)
-
-
-def unix_seconds(field: str, value: object) -> int:
-    """An aware datetime (or UNIX seconds as an int) as UNIX seconds; naive datetimes refused:
-    their time zone would be a guess."""
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise InvalidInputError(field, "must be timezone-aware (naive datetimes are refused)")
-        return int(value.timestamp())
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInputError(field, f"must be an aware datetime, got {type(value).__name__}")
-    if value <= 0:
-        raise InvalidInputError(field, "must be a positive UNIX time")
-    return value
-
-
-def whole_amount(field: str, value: object, *, positive: bool = False) -> int:
-    """An amount the API types as an integer: int or whole Decimal, never float."""
-    amount = require_amount(field, value, positive=positive)
-    if isinstance(amount, Decimal) and amount != amount.to_integral_value():
-        raise InvalidInputError(field, "must be a whole amount")
-    return int(money_json(amount))
 
 
 def _product_order_ids(value: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -173,7 +122,7 @@ class NaverPay(Endpoints):
         never resent once it may have reached the server.
         """
         ids = _product_order_ids(product_order_id)
-        fields = {"reason": None if reason is None else choice("reason", reason, NaverCancelReason)}
+        fields = {"reason": optional_choice("reason", reason, NaverCancelReason)}
         return await self._act("cancel", require_id("imp_uid", imp_uid), ids, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/approve-cancel")
@@ -265,7 +214,7 @@ class NaverPay(Endpoints):
         UNGUARDED: the spec shows no guard against a repeat.
         """
         fields = _shipping(delivery_method, delivery_company, tracking_number, "RETURN_DELIVERY")
-        fields["reason"] = None if reason is None else choice("reason", reason, NaverReturnReason)
+        fields["reason"] = optional_choice("reason", reason, NaverReturnReason)
         ids = _product_order_ids(product_order_id)
         return await self._act("request-return", require_id("imp_uid", imp_uid), ids, fields)
 
@@ -313,10 +262,8 @@ class NaverPay(Endpoints):
         """
         fields = {
             "memo": text("memo", memo),
-            "reason": None if reason is None else choice("reason", reason, NaverWithholdReason),
-            "extra_charge": (
-                None if extra_charge is None else whole_amount("extra_charge", extra_charge)
-            ),
+            "reason": optional_choice("reason", reason, NaverWithholdReason),
+            "extra_charge": optional_whole_amount("extra_charge", extra_charge),
         }
         ids = _product_order_ids(product_order_id)
         return await self._act("withhold-return", require_id("imp_uid", imp_uid), ids, fields)
@@ -352,13 +299,7 @@ class NaverPay(Endpoints):
         with the reason in ``ServerError.message``.
         """
         url = path("/payments/{}/naver/confirm", require_id("imp_uid", imp_uid))
-        body = drop_none(
-            {
-                "requester": None
-                if requester is None
-                else choice("requester", requester, NaverRequester)
-            }
-        )
+        body = drop_none({"requester": optional_choice("requester", requester, NaverRequester)})
         await self._call("POST", url, None, json=body, idempotency=Idempotency.UNGUARDED)
 
     @operation("GET", "/payments/{imp_uid}/naver/cash-amount")
@@ -423,7 +364,7 @@ def _shipping(
     parcel_method: str,
 ) -> dict[str, Any]:
     """The shipping fields; carrier and tracking number are required for a parcel."""
-    codes: type[enum.Enum] = (
+    codes: type[enum.StrEnum] = (
         NaverDeliveryMethod if parcel_method == "DELIVERY" else NaverReturnDeliveryMethod
     )
     method = choice("delivery_method", delivery_method, codes)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import Endpoints, operation, path, require_id
-from iamport_async.endpoints.naverpay import choice
+from iamport_async.endpoints._base import Endpoints, operation, path
+from iamport_async.endpoints._checks import choice, require_id
 from iamport_async.models.payco import PaycoOrderStatus, PaycoStatus
 
 

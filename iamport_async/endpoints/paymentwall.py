@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import Endpoints, drop_none, operation, require_id
-from iamport_async.endpoints.naverpay import choice, optional_text, text, unix_seconds
+from iamport_async.endpoints._base import Endpoints, drop_none, operation
+from iamport_async.endpoints._checks import choice, optional_text, require_id, text, unix_seconds
 from iamport_async.errors import BusinessError, InvalidInputError
 from iamport_async.models._converter import structure
 from iamport_async.models.paymentwall import (
@@ -72,10 +72,8 @@ class Paymentwall(Endpoints):
             "lastname": shipping_address_lastname,
         }
         body = {
-            "imp_uid": text("imp_uid", require_id("imp_uid", imp_uid), max_length=40),
-            "merchant_uid": text(
-                "merchant_uid", require_id("merchant_uid", merchant_uid), max_length=40
-            ),
+            "imp_uid": require_id("imp_uid", imp_uid, 40),
+            "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
             "type": kind,
             "status": choice("status", status, PaymentwallDeliveryStatus),
             "carrier_tracking_id": optional_text(

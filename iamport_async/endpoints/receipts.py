@@ -20,21 +20,18 @@ from typing import Any
 import attrs
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import (
-    Endpoints,
-    drop_none,
-    money_json,
-    operation,
-    path,
-    require_amount,
-    require_id,
-)
-from iamport_async.endpoints.subscribe import PRODUCT_TYPES, optional_text, text
-from iamport_async.endpoints.vbanks import (
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
+    PRODUCT_TYPES,
     digit_string,
+    money_json,
     optional_choice,
     optional_part,
+    optional_text,
     optional_whole_amount,
+    require_amount,
+    require_id,
+    text,
     whole_amount,
 )
 from iamport_async.errors import InvalidInputError, ServerError

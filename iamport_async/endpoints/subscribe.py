@@ -8,7 +8,6 @@ failure by looking the payment up by its ``merchant_uid`` (see :meth:`Subscribe.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,16 +16,37 @@ from typing import Any
 import attrs
 
 from iamport_async._transport import Idempotency, Transport
-from iamport_async.endpoints._base import (
-    Endpoints,
-    drop_none,
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
+    PRODUCT_TYPES,
+    buyer_fields,
+    card_fields,
+    choice,
+    count,
+    currency_code,
     money_json,
-    operation,
-    path,
+    optional_bool,
+    optional_choice,
+    optional_count,
+    optional_currency_code,
+    optional_id,
+    optional_part,
+    optional_string,
+    optional_text,
+    page_number,
     require_amount,
     require_id,
+    string_map,
+    text,
+    unix_seconds,
 )
 from iamport_async.endpoints._paging import Paged
+from iamport_async.endpoints._schedules import (
+    customer_schedules,
+    schedule_list,
+    schedule_listing,
+    schedule_range,
+)
 from iamport_async.errors import (
     ConnectionLost,
     IamportError,
@@ -36,7 +56,6 @@ from iamport_async.errors import (
     ServerError,
 )
 from iamport_async.models._converter import structure
-from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.models.schedule import Schedule, ScheduleStatus
 
@@ -48,261 +67,7 @@ def system_now() -> datetime:
     return datetime.now(UTC)
 
 
-# --- Input checks shared with customers.py (candidates for endpoints/_base.py) -------------
-
-
-def unix_seconds(field: str, value: object) -> int:
-    """A request timestamp as UNIX seconds: an aware ``datetime`` or an int of seconds.
-
-    Naive datetimes are refused: their time zone would be a guess, and a guess about when to
-    charge a card is not one to make silently.
-    """
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise InvalidInputError(field, "must be timezone-aware (naive datetimes are refused)")
-        return int(value.timestamp())
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInputError(
-            field, f"must be an aware datetime or UNIX seconds, got {type(value).__name__}"
-        )
-    if value <= 0:
-        raise InvalidInputError(field, "must be a positive UNIX time")
-    return value
-
-
-def text(field: str, value: object, max_length: int | None = None) -> str:
-    """A non-blank string of at most ``max_length`` characters (the spec's ``maxLength``)."""
-    if not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidInputError(field, "must not be empty")
-    if max_length is not None and len(value) > max_length:
-        raise InvalidInputError(field, f"is {len(value)} characters; at most {max_length}")
-    return value
-
-
-def optional_text(field: str, value: object, max_length: int | None = None) -> str | None:
-    return None if value is None else text(field, value, max_length)
-
-
-def optional_string(field: str, value: object) -> str | None:
-    """Free text passed through as given (``custom_data``, ``bypass``): any string."""
-    if value is not None and not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    return value
-
-
-def optional_bool(field: str, value: object) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidInputError(field, f"must be a bool, got {type(value).__name__}")
-    return value
-
-
-def choice(field: str, value: object, choices: tuple[str, ...]) -> str:
-    """One of ``choices`` (a StrEnum member counts as its value), as a plain string."""
-    if not isinstance(value, str) or value not in choices:
-        raise InvalidInputError(field, f"must be one of {', '.join(choices)}")
-    return str(value)
-
-
-def count(field: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInputError(field, f"must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise InvalidInputError(field, f"must be at least {minimum}")
-    return value
-
-
-def optional_count(field: str, value: object, minimum: int) -> int | None:
-    return None if value is None else count(field, value, minimum)
-
-
-def optional_money(field: str, value: object, amount: int | Decimal) -> int | float | None:
-    """A part of ``amount`` (``tax_free``, ``vat_amount``): at least 0 and at most ``amount``."""
-    if value is None:
-        return None
-    part = require_amount(field, value)
-    if part > amount:
-        raise InvalidInputError(field, "must not exceed amount")
-    return money_json(part)
-
-
-_CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
-
-
-def currency_code(field: str, value: object) -> str:
-    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-        raise InvalidInputError(field, "must be a currency code such as KRW or USD")
-    return value
-
-
-def string_map(field: str, value: object) -> dict[str, str] | None:
-    """``extra`` (``{"naverUseCfm": "YYYYMMDD"}``): a mapping of strings to strings."""
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        raise InvalidInputError(field, "must be a mapping of strings to strings")
-    return dict(value)
-
-
-def page_number(value: object) -> int:
-    return count("page", value, 1)
-
-
-PRODUCT_TYPES = ("real", "digital")
 CASH_RECEIPT_TYPES = ("person", "company", "anonymous")
-SCHEDULE_STATUSES = tuple(str(status) for status in ScheduleStatus)
-
-
-def buyer_fields(
-    buyer_name: str | None,
-    buyer_email: str | None,
-    buyer_tel: str | None,
-    buyer_addr: str | None,
-    buyer_postcode: str | None,
-) -> dict[str, str | None]:
-    """The buyer fields, with the ``maxLength`` the spec gives them on again, onetime and
-    schedules alike."""
-    return {
-        "buyer_name": optional_text("buyer_name", buyer_name, 16),
-        "buyer_email": optional_text("buyer_email", buyer_email, 64),
-        "buyer_tel": optional_text("buyer_tel", buyer_tel, 16),
-        "buyer_addr": optional_text("buyer_addr", buyer_addr, 128),
-        "buyer_postcode": optional_text("buyer_postcode", buyer_postcode, 8),
-    }
-
-
-# --- Card data: checked, and never echoed ------------------------------------------------
-
-_CARD_NUMBER = re.compile(
-    r"\d{4}-\d{4}-\d{4}-\d{4}"  # 16 digits, the documented form
-    r"|\d{4}-\d{6}-\d{5}"  # 15-digit American Express, as printed
-    r"|\d{4}-\d{4}-\d{4}-\d{3}"  # 15 digits in the 4-4-4-3 form some PGs take
-    r"|\d{4}-\d{6}-\d{4}",  # 14-digit Diners
-    re.ASCII,
-)
-_EXPIRY = re.compile(r"\d{4}-(0[1-9]|1[0-2])", re.ASCII)
-_BIRTH = re.compile(r"\d{6}|\d{10}", re.ASCII)
-_PWD_2DIGIT = re.compile(r"\d{2}", re.ASCII)
-_CVC = re.compile(r"\d{3,4}", re.ASCII)
-
-
-def _secret(field: str, value: object, pattern: re.Pattern[str], shape: str) -> str:
-    """``value`` if it has the documented shape. The error names the field and the shape,
-    never the value: it is card data."""
-    if not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    if not pattern.fullmatch(value):
-        raise InvalidInputError(field, f"must have the form {shape}")
-    return value
-
-
-def card_fields(
-    *,
-    card_number: str | None,
-    expiry: str | None,
-    birth: str | None,
-    pwd_2digit: str | None,
-    cvc: str | None,
-) -> dict[str, str]:
-    """The card fields given, each checked against its documented form.
-
-    ``card_number`` ``dddd-dddd-dddd-dddd`` (15-digit ``dddd-dddddd-ddddd`` or
-    ``dddd-dddd-dddd-ddd``, 14-digit ``dddd-dddddd-dddd``), ``expiry`` ``YYYY-MM``, ``birth``
-    6 digits (YYMMDD; ``000000`` for foreign PGs) or a 10-digit business number, ``pwd_2digit``
-    2 digits, ``cvc`` 3 or 4 digits.
-    """
-    checks = (
-        ("card_number", card_number, _CARD_NUMBER, "dddd-dddd-dddd-dddd"),
-        ("expiry", expiry, _EXPIRY, "YYYY-MM"),
-        ("birth", birth, _BIRTH, "YYMMDD (6 digits) or a 10-digit business number"),
-        ("pwd_2digit", pwd_2digit, _PWD_2DIGIT, "dd (the first 2 digits of the PIN)"),
-        ("cvc", cvc, _CVC, "3 or 4 digits"),
-    )
-    return {
-        field: _secret(field, value, pattern, shape)
-        for field, value, pattern, shape in checks
-        if value is not None
-    }
-
-
-# --- Schedule listings -------------------------------------------------------------------
-
-MAX_SCHEDULE_RANGE = 92 * 24 * 3600
-"""The longest three calendar months, in seconds. The API allows a range of "3 months"
-without saying how it counts them; wider is certainly refused, and the server decides the
-edge (it answers 400, raised as BadRequestError)."""
-
-
-def schedule_range(
-    from_field: str, start: datetime | int, to_field: str, end: datetime | int
-) -> tuple[int, int]:
-    """``(from, to)`` in UNIX seconds: ``from <= schedule_at < to``, at most 3 months apart.
-
-    Wider ranges are refused rather than split: a listing is paged by the server, and
-    stitching the pages of several ranges together would break ``await listing.page(n)``.
-    """
-    low = unix_seconds(from_field, start)
-    high = unix_seconds(to_field, end)
-    if high <= low:
-        raise InvalidInputError(to_field, f"must be after {from_field}")
-    if high - low > MAX_SCHEDULE_RANGE:
-        raise InvalidInputError(
-            to_field, f"is more than 3 months after {from_field}; query each range separately"
-        )
-    return low, high
-
-
-def schedule_page(payload: Any, method: str, path: str) -> Page[Schedule]:
-    """A page of schedules from either shape the API is known for.
-
-    SPEC types the schedule lists as a plain array (``ScheduleResponse``); the Java, PHP and
-    Node clients parse the paged object ``{total, previous, next, list}`` (reference §4). An
-    array is one complete page; ``null`` is an empty one.
-    """
-    if payload is None:
-        return Page(total=0, list=[])
-    if isinstance(payload, list):
-        items: list[Schedule] = structure(payload, list[Schedule], method=method, path=path)
-        return Page(total=len(items), list=items)
-    page: Page[Schedule] = structure(payload, Page[Schedule], method=method, path=path)
-    return page
-
-
-def schedule_listing(
-    group: Endpoints, path: str, params: dict[str, str | int], first: int
-) -> Paged[Schedule]:
-    async def fetch(number: int) -> Page[Schedule]:
-        payload = await group._call("GET", path, None, params={**params, "page": number})
-        return schedule_page(payload, "GET", path)
-
-    return Paged(fetch, first)
-
-
-def schedule_list(payload: Any, method: str, path: str) -> list[Schedule]:
-    """The schedules a POST answers: an array (SPEC), or a paged object's ``list``."""
-    return schedule_page(payload, method, path).list
-
-
-def customer_schedules(
-    group: Endpoints,
-    template: str,
-    customer_uid: str,
-    schedule_from: datetime | int,
-    schedule_to: datetime | int,
-    schedule_status: ScheduleStatus | str | None,
-    page: int,
-) -> Paged[Schedule]:
-    """The two "schedules of one billing key" listings: same query, ``schedule-status`` with a
-    hyphen (SPEC, PHP, Node; the Java client's ``schedule_status`` is likely its bug)."""
-    require_id("customer_uid", customer_uid)
-    low, high = schedule_range("schedule_from", schedule_from, "schedule_to", schedule_to)
-    params: dict[str, str | int] = {"from": low, "to": high}
-    if schedule_status is not None:
-        params["schedule-status"] = choice("schedule_status", schedule_status, SCHEDULE_STATUSES)
-    return schedule_listing(group, path(template, customer_uid), params, page_number(page))
 
 
 # --- The request object of POST /subscribe/payments/schedule ------------------------------
@@ -361,8 +126,8 @@ class ScheduleEntry:
             "amount": money_json(amount),
             "currency": currency_code("currency", self.currency),
             "name": text("name", self.name, 40),
-            "tax_free": optional_money("tax_free", self.tax_free, amount),
-            "vat_amount": optional_money("vat_amount", self.vat_amount, amount),
+            "tax_free": optional_part("tax_free", self.tax_free, amount),
+            "vat_amount": optional_part("vat_amount", self.vat_amount, amount),
             **buyer_fields(
                 self.buyer_name,
                 self.buyer_email,
@@ -372,15 +137,9 @@ class ScheduleEntry:
             ),
             "custom_data": optional_string("custom_data", self.custom_data),
             "notice_url": optional_text("notice_url", self.notice_url),
-            "product_type": (
-                None
-                if self.product_type is None
-                else choice("product_type", self.product_type, PRODUCT_TYPES)
-            ),
-            "cash_receipt_type": (
-                None
-                if self.cash_receipt_type is None
-                else choice("cash_receipt_type", self.cash_receipt_type, CASH_RECEIPT_TYPES)
+            "product_type": optional_choice("product_type", self.product_type, PRODUCT_TYPES),
+            "cash_receipt_type": optional_choice(
+                "cash_receipt_type", self.cash_receipt_type, CASH_RECEIPT_TYPES
             ),
             "card_quota": optional_count("card_quota", self.card_quota, 0),
             "interest_free_by_merchant": optional_bool(
@@ -486,12 +245,10 @@ class Subscribe(Endpoints):
                     pwd_2digit=pwd_2digit,
                     cvc=cvc,
                 ),
-                "currency": None if currency is None else currency_code("currency", currency),
-                "tax_free": optional_money("tax_free", tax_free, amount),
-                "vat_amount": optional_money("vat_amount", vat_amount, amount),
-                "customer_uid": (
-                    None if customer_uid is None else require_id("customer_uid", customer_uid)
-                ),
+                "currency": optional_currency_code("currency", currency),
+                "tax_free": optional_part("tax_free", tax_free, amount),
+                "vat_amount": optional_part("vat_amount", vat_amount, amount),
+                "customer_uid": optional_id("customer_uid", customer_uid),
                 "pg": optional_text("pg", pg, 80),
                 "channelGroupId": optional_text("channelGroupId", channelGroupId, 55),
                 "name": optional_text("name", name, 40),
@@ -506,11 +263,7 @@ class Subscribe(Endpoints):
                 "browser_ip": optional_text("browser_ip", browser_ip),
                 "secure_3d_charge_id": optional_text("secure_3d_charge_id", secure_3d_charge_id),
                 "secure_3d_token": optional_text("secure_3d_token", secure_3d_token),
-                "product_type": (
-                    None
-                    if product_type is None
-                    else choice("product_type", product_type, PRODUCT_TYPES)
-                ),
+                "product_type": optional_choice("product_type", product_type, PRODUCT_TYPES),
                 "promotion_id": optional_text("promotion_id", promotion_id),
                 "bypass": optional_string("bypass", bypass),
             }
@@ -571,9 +324,9 @@ class Subscribe(Endpoints):
                 "merchant_uid": require_id("merchant_uid", merchant_uid),
                 "amount": money_json(amount),
                 "name": text("name", name, 40),
-                "currency": None if currency is None else currency_code("currency", currency),
-                "tax_free": optional_money("tax_free", tax_free, amount),
-                "vat_amount": optional_money("vat_amount", vat_amount, amount),
+                "currency": optional_currency_code("currency", currency),
+                "tax_free": optional_part("tax_free", tax_free, amount),
+                "vat_amount": optional_part("vat_amount", vat_amount, amount),
                 **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
                 "card_quota": optional_count("card_quota", card_quota, 0),
                 "interest_free_by_merchant": optional_bool(
@@ -583,16 +336,10 @@ class Subscribe(Endpoints):
                 "custom_data": optional_string("custom_data", custom_data),
                 "notice_url": optional_text("notice_url", notice_url),
                 "browser_ip": optional_text("browser_ip", browser_ip),
-                "product_type": (
-                    None
-                    if product_type is None
-                    else choice("product_type", product_type, PRODUCT_TYPES)
-                ),
+                "product_type": optional_choice("product_type", product_type, PRODUCT_TYPES),
                 "product_count": optional_count("product_count", product_count, 1),
-                "cash_receipt_type": (
-                    None
-                    if cash_receipt_type is None
-                    else choice("cash_receipt_type", cash_receipt_type, CASH_RECEIPT_TYPES)
+                "cash_receipt_type": optional_choice(
+                    "cash_receipt_type", cash_receipt_type, CASH_RECEIPT_TYPES
                 ),
                 "bypass": optional_string("bypass", bypass),
                 "extra": string_map("extra", extra),
@@ -762,13 +509,9 @@ class Subscribe(Endpoints):
         low, high = schedule_range("schedule_from", schedule_from, "schedule_to", schedule_to)
         params: dict[str, str | int] = {"schedule_from": low, "schedule_to": high}
         if schedule_status is not None:
-            params["schedule_status"] = choice(
-                "schedule_status", schedule_status, SCHEDULE_STATUSES
-            )
+            params["schedule_status"] = choice("schedule_status", schedule_status, ScheduleStatus)
         if limit is not None:
-            params["limit"] = count("limit", limit, 1)
-            if limit > 1000:
-                raise InvalidInputError("limit", "must be at most 1000")
+            params["limit"] = count("limit", limit, 1, 1000)
         if sorting is not None:
             params["sorting"] = text("sorting", sorting)
         return schedule_listing(self, "/subscribe/payments/schedule", params, page_number(page))

@@ -12,91 +12,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from iamport_async._transport import Idempotency
-from iamport_async.endpoints._base import (
-    Endpoints,
-    drop_none,
-    money_json,
-    operation,
-    path,
-    require_amount,
-    require_id,
-)
-from iamport_async.endpoints.subscribe import (
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
     buyer_fields,
-    choice,
+    digit_string,
+    money_json,
+    notice_urls,
     optional_bool,
+    optional_choice,
     optional_count,
+    optional_part,
     optional_string,
     optional_text,
+    optional_unix_seconds,
+    optional_whole_amount,
+    require_amount,
+    require_id,
     text,
     unix_seconds,
+    whole_amount,
 )
-from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
 from iamport_async.models.vbank import VbankHolder
-
-# --- Input checks shared with cvs.py, benepia.py and receipts.py ---------------------------
-
-
-def whole_amount(field: str, value: object, *, positive: bool = False) -> int:
-    """An amount the spec types ``integer``: an int, or a Decimal with no fraction."""
-    amount = require_amount(field, value, positive=positive)
-    if isinstance(amount, Decimal):
-        if amount != amount.to_integral_value():
-            raise InvalidInputError(field, "must be a whole amount (the API takes an integer)")
-        return int(amount)
-    return amount
-
-
-def optional_whole_amount(field: str, value: object, ceiling: int | Decimal | None = None) -> Any:
-    """An optional part of an amount (``tax_free``): whole, at least 0, at most ``ceiling``."""
-    if value is None:
-        return None
-    amount = whole_amount(field, value)
-    if ceiling is not None and amount > ceiling:
-        raise InvalidInputError(field, "must not exceed amount")
-    return amount
-
-
-def optional_part(field: str, value: object, ceiling: int | Decimal | None = None) -> Any:
-    """An optional part of an amount the spec types ``number`` (``vat_amount``)."""
-    if value is None:
-        return None
-    amount = require_amount(field, value)
-    if ceiling is not None and amount > ceiling:
-        raise InvalidInputError(field, "must not exceed amount")
-    return money_json(amount)
-
-
-def notice_urls(value: str | Sequence[str] | None) -> list[str] | None:
-    """``notice_url``, an array in the spec: one URL or several, each a non-blank string."""
-    if value is None:
-        return None
-    urls = [value] if isinstance(value, str) else value
-    if not isinstance(urls, Sequence) or not urls:
-        raise InvalidInputError("notice_url", "must be a URL or a non-empty list of URLs")
-    return [text("notice_url", url) for url in urls]
-
-
-def digit_string(field: str, value: object, low: int, high: int, shape: str) -> str:
-    """``value`` as given if it holds ``low`` to ``high`` digits, with only ``-``, ``.`` or
-    spaces besides (the API strips those). The error names the shape, never the value: these
-    are account, phone and identity numbers."""
-    if not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    digits = [char for char in value if char not in "-. "]
-    if not all(char in "0123456789" for char in digits) or not low <= len(digits) <= high:
-        raise InvalidInputError(field, f"must be {shape}")
-    return value
-
-
-def optional_choice(field: str, value: object, choices: tuple[str, ...]) -> str | None:
-    return None if value is None else choice(field, value, choices)
-
 
 # --- The group ---------------------------------------------------------------------------
 
@@ -151,7 +91,7 @@ class Vbanks(Endpoints):
         body = drop_none(
             {
                 "channel_key": text("channel_key", channel_key),
-                "merchant_uid": text("merchant_uid", require_id("merchant_uid", merchant_uid), 40),
+                "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
                 "amount": money_json(total),
                 "vbank_code": text("vbank_code", vbank_code),
                 "vbank_due": unix_seconds("vbank_due", vbank_due),
@@ -169,13 +109,13 @@ class Vbanks(Endpoints):
                 "tax_free": optional_whole_amount("tax_free", tax_free, total),
                 "vat_amount": optional_part("vat_amount", vat_amount, total),
                 "product_count": optional_count("product_count", product_count, 1),
-                "escrow_password": _optional_secret("escrow_password", escrow_password),
+                "escrow_password": optional_text("escrow_password", escrow_password),
                 "fixed_unlimited_vbank": optional_bool(
                     "fixed_unlimited_vbank", fixed_unlimited_vbank
                 ),
             }
         )
-        params = drop_none({"pg_api_key": _optional_secret("pg_api_key", pg_api_key)})
+        params = drop_none({"pg_api_key": optional_text("pg_api_key", pg_api_key)})
         payment: Payment = await self._call(
             "POST",
             "/vbanks",
@@ -206,7 +146,7 @@ class Vbanks(Endpoints):
         body = drop_none(
             {
                 "amount": None if amount is None else whole_amount("amount", amount, positive=True),
-                "vbank_due": None if vbank_due is None else unix_seconds("vbank_due", vbank_due),
+                "vbank_due": optional_unix_seconds("vbank_due", vbank_due),
             }
         )
         payment: Payment = await self._call(
@@ -224,7 +164,7 @@ class Vbanks(Endpoints):
         ``after_ambiguous_failure`` set usually means the first attempt revoked it.
         """
         endpoint = path("/vbanks/{}", require_id("imp_uid", imp_uid))
-        params = drop_none({"pg_api_key": _optional_secret("pg_api_key", pg_api_key)})
+        params = drop_none({"pg_api_key": optional_text("pg_api_key", pg_api_key)})
         payment: Payment = await self._call(
             "DELETE", endpoint, Payment, params=params or None, idempotency=Idempotency.GUARDED
         )
@@ -247,12 +187,3 @@ class Vbanks(Endpoints):
         }
         holder: VbankHolder = await self._call("GET", "/vbanks/holder", VbankHolder, params=params)
         return holder
-
-
-def _optional_secret(field: str, value: object) -> str | None:
-    """A key or password: checked for type and blankness only; never echoed."""
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError(field, "must be a non-empty string")
-    return value
