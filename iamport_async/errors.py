@@ -15,6 +15,7 @@
     │   ├── ConflictError              409
     │   ├── RateLimitedError           429, with ``retry_after`` in seconds
     │   ├── ServerError                5xx
+    │   │   └── UnsupportedPgError     501: the PG cannot do this through i'mport (never retried)
     │   └── BusinessError              HTTP 200 with ``code != 0``: the API said no
     ├── ResponseValidationError        a 2xx answer that is not what the API promises
     └── BackpressureError              the client's own limiter: "too long to wait" (fail fast)
@@ -139,6 +140,14 @@ class ServerError(ApiError):
     """HTTP 5xx (including gateway pages that are not JSON)."""
 
 
+class UnsupportedPgError(ServerError):
+    """HTTP 501: i'mport does not support this operation for the payment's PG (cash receipts
+    and sub-merchant lines, for some PGs).
+
+    Not transient, so never retried: retrying will not help; do it through the PG itself.
+    """
+
+
 class BusinessError(ApiError):
     """HTTP 200 with ``code != 0``: the API refused the operation (``message`` says why)."""
 
@@ -173,11 +182,12 @@ STATUS_ERRORS: dict[int, type[ApiError]] = {
     404: NotFoundError,
     409: ConflictError,
     429: RateLimitedError,
+    501: UnsupportedPgError,
 }
 
 
 def error_for_status(status: int) -> type[ApiError]:
     """The ``ApiError`` class for an HTTP error status."""
-    if status >= 500:
-        return ServerError
-    return STATUS_ERRORS.get(status, ApiError)
+    if status in STATUS_ERRORS:
+        return STATUS_ERRORS[status]
+    return ServerError if status >= 500 else ApiError

@@ -4,8 +4,8 @@ sales slip (``/partners/receipts``).
 
 The receipt is issued through the PG the payment used (external ones through a channel).
 A PG that i'mport does not support for receipts answers HTTP 501, raised as
-:class:`UnsupportedPgError` (a ``ServerError`` with ``status == 501``, never retried): the
-call will not succeed later either.
+:class:`~iamport_async.errors.UnsupportedPgError` (a ``ServerError`` with ``status == 501``,
+never retried): the call will not succeed later either.
 
 ``identifier`` (a phone, business registration, resident registration or cash-receipt card
 number) is personal data: it is checked for shape, and no error or log shows it.
@@ -34,7 +34,8 @@ from iamport_async.endpoints._checks import (
     text,
     whole_amount,
 )
-from iamport_async.errors import InvalidInputError, ServerError
+from iamport_async.errors import InvalidInputError
+from iamport_async.errors import UnsupportedPgError as UnsupportedPgError  # its former home
 from iamport_async.models.receipt import (
     ExternalReceipt,
     PartnerReceiptResult,
@@ -47,13 +48,6 @@ IDENTIFIER_TYPES = ("person", "business", "phone", "taxcard")
 CASH_PAY_METHODS = ("trans", "vbank")
 
 IDENTIFIER_SHAPE = "a phone, business, resident or cash-receipt card number: 8 to 20 digits"
-
-
-class UnsupportedPgError(ServerError):
-    """HTTP 501: i'mport does not handle cash receipts (or sub-merchant lines) for this PG.
-
-    Not transient: retrying will not help; issue the receipt through the PG itself.
-    """
 
 
 def identifier_of(value: object) -> str:
@@ -96,22 +90,6 @@ class PartnerReceiptLine:
 class Receipts(Endpoints):
     """Cash receipts (``client.receipts``)."""
 
-    async def _receipt_call(
-        self,
-        method: str,
-        endpoint: str,
-        model: Any,
-        *,
-        json: dict[str, Any] | None = None,
-        idempotency: Idempotency = Idempotency.READ,
-    ) -> Any:
-        try:
-            return await self._call(method, endpoint, model, json=json, idempotency=idempotency)
-        except ServerError as error:
-            if error.status != 501:
-                raise
-            raise _unsupported(error) from error
-
     # --- receipts of i'mport payments ----------------------------------------------------
 
     @operation("GET", "/receipts/{imp_uid}")
@@ -119,7 +97,7 @@ class Receipts(Endpoints):
         """The cash receipt issued for payment ``imp_uid`` (revoked ones too: see
         ``cancelled_at``). NotFoundError when none was issued."""
         endpoint = path("/receipts/{}", require_id("imp_uid", imp_uid))
-        receipt: Receipt = await self._receipt_call("GET", endpoint, Receipt)
+        receipt: Receipt = await self._call("GET", endpoint, Receipt)
         return receipt
 
     @operation("POST", "/receipts/{imp_uid}")
@@ -178,7 +156,7 @@ class Receipts(Endpoints):
                 "vat_amount": optional_part("vat_amount", vat_amount),
             }
         )
-        receipt: Receipt = await self._receipt_call(
+        receipt: Receipt = await self._call(
             "POST", endpoint, Receipt, json=body, idempotency=Idempotency.GUARDED
         )
         return receipt
@@ -195,7 +173,7 @@ class Receipts(Endpoints):
         the receipt with :meth:`get` (``is_cancelled``).
         """
         endpoint = path("/receipts/{}", require_id("imp_uid", imp_uid))
-        receipt: Receipt = await self._receipt_call(
+        receipt: Receipt = await self._call(
             "DELETE", endpoint, Receipt, idempotency=Idempotency.GUARDED
         )
         return receipt
@@ -207,7 +185,7 @@ class Receipts(Endpoints):
         """The cash receipt issued for the external sale ``merchant_uid``. NotFoundError when
         none was issued."""
         endpoint = path("/receipts/external/{}", require_id("merchant_uid", merchant_uid))
-        receipt: ExternalReceipt = await self._receipt_call("GET", endpoint, ExternalReceipt)
+        receipt: ExternalReceipt = await self._call("GET", endpoint, ExternalReceipt)
         return receipt
 
     @operation("POST", "/receipts/external/{merchant_uid}")
@@ -264,7 +242,7 @@ class Receipts(Endpoints):
                 "pay_method": optional_choice("pay_method", pay_method, CASH_PAY_METHODS),
             }
         )
-        receipt: ExternalReceipt = await self._receipt_call(
+        receipt: ExternalReceipt = await self._call(
             "POST", endpoint, ExternalReceipt, json=body, idempotency=Idempotency.GUARDED
         )
         return receipt
@@ -277,7 +255,7 @@ class Receipts(Endpoints):
         Retry: ``GUARDED``, for the reasons of :meth:`revoke`.
         """
         endpoint = path("/receipts/external/{}", require_id("merchant_uid", merchant_uid))
-        receipt: ExternalReceipt = await self._receipt_call(
+        receipt: ExternalReceipt = await self._call(
             "DELETE", endpoint, ExternalReceipt, idempotency=Idempotency.GUARDED
         )
         return receipt
@@ -302,21 +280,7 @@ class Receipts(Endpoints):
             if not isinstance(line, PartnerReceiptLine):
                 raise InvalidInputError("data", "every item must be a PartnerReceiptLine")
         body = {"data": [line.to_json() for line in data]}
-        result: PartnerReceiptResult = await self._receipt_call(
+        result: PartnerReceiptResult = await self._call(
             "POST", endpoint, PartnerReceiptResult, json=body, idempotency=Idempotency.UNGUARDED
         )
         return result
-
-
-def _unsupported(error: ServerError) -> UnsupportedPgError:
-    unsupported = UnsupportedPgError(
-        status=error.status,
-        code=error.code,
-        message=error.message,
-        body=error.body,
-        method=error.method,
-        path=error.path,
-    )
-    unsupported.retry_after = error.retry_after
-    unsupported.after_ambiguous_failure = error.after_ambiguous_failure
-    return unsupported
