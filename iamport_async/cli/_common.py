@@ -1,0 +1,50 @@
+"""What the commands share: the client from the environment, and the usage-error type."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+import httpx
+
+from iamport_async.client import API_URL, Iamport
+
+KEY_VARIABLE = "IAMPORT_API_KEY"
+SECRET_VARIABLE = "IAMPORT_API_SECRET"  # noqa: S105 (a variable's name)
+
+EXIT_OK = 0
+EXIT_DIFFERS = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """Exit status 2: the command cannot run as asked."""
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tier", help="sub-merchant tier code (sent as the Tier header)")
+    parser.add_argument("--base-url", default=API_URL, help=f"API address (default {API_URL})")
+    parser.add_argument(
+        "--rate", type=float, help="at most this many requests a second (default: no limit)"
+    )
+
+
+def client_from_env(
+    args: argparse.Namespace, transport: httpx.AsyncBaseTransport | None = None
+) -> Iamport:
+    """A client with the credentials of the environment: never from the command line, where
+    they would land in the shell history and the process list."""
+    key, secret = os.environ.get(KEY_VARIABLE), os.environ.get(SECRET_VARIABLE)
+    if not key or not secret:
+        raise UsageError(f"set {KEY_VARIABLE} and {SECRET_VARIABLE} in the environment")
+    if args.rate is not None and not args.rate > 0:
+        raise UsageError("--rate must be above 0")
+    return Iamport(
+        imp_key=key,
+        imp_secret=secret,
+        base_url=args.base_url,
+        tier=args.tier,
+        rate_limit=args.rate,
+        transport=transport,
+    )
