@@ -4,11 +4,15 @@ Expiry is kept on the monotonic clock, computed from the server's own ``expired_
 so a local clock that is minutes off changes nothing. The server hands back the *same* token
 when asked within its lifetime (and extends it by 5 minutes in the last minute), so refreshing
 a little early costs one cheap round trip and never invalidates tokens other requests carry.
+
+A :class:`TokenStore` (optional) lets many processes share one token: the manager still runs
+one refresh at a time in this process, and asks the store instead of the API directly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 import anyio
 import attrs
@@ -27,6 +31,31 @@ class IssuedToken:
     access_token: str = attrs.field(repr=False)
     now: int
     expired_at: int
+
+
+Fetch = Callable[[], Awaitable[IssuedToken]]
+"""Asks the API for a token (``POST /users/getToken``)."""
+
+
+@attrs.frozen
+class Lease:
+    """A token from a :class:`TokenStore` and how many seconds it stays valid from now."""
+
+    access_token: str = attrs.field(repr=False)
+    lifetime: float
+
+
+class TokenStore(Protocol):
+    """Where a fleet of processes keeps the token it shares (e.g. Redis).
+
+    Called by the manager's one refresh flight, never concurrently within a process.
+    """
+
+    async def lease(self, fetch: Fetch, *, margin: float, rejected: str | None) -> Lease:
+        """A token valid for more than ``margin`` seconds if the store has one, else one from
+        ``fetch`` (which the store then shares). ``rejected`` is a token the API refused with
+        401: drop it from the store if it is still there, so the fleet replaces it once."""
+        ...
 
 
 @attrs.frozen
@@ -57,15 +86,19 @@ class TokenManager:
 
     def __init__(
         self,
-        fetch: Callable[[], Awaitable[IssuedToken]],
+        fetch: Fetch,
         clock: Clock,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        store: TokenStore | None = None,
     ) -> None:
         self._fetch = fetch
         self._clock = clock
         self._margin = refresh_margin
         self._token: Token | None = None
         self._flight: _Flight | None = None
+        self._rejected: str | None = None
+        self.store = store
+        """A fleet's shared token store, or ``None``: this process fetches its own."""
 
     def is_fresh(self, token: Token | None) -> bool:
         return token is not None and self._clock.monotonic() < token.use_until
@@ -81,6 +114,7 @@ class TokenManager:
         """Forget ``token`` after a 401, unless a newer token has replaced it already."""
         if self._token is token:
             self._token = None
+            self._rejected = token.value
 
     async def _refresh(self) -> Token:
         while True:
@@ -105,10 +139,9 @@ class TokenManager:
     async def _lead(self, flight: _Flight) -> Token:
         asked_at = self._clock.monotonic()
         try:
-            issued = await self._fetch()
-            lifetime = issued.expired_at - issued.now
+            value, lifetime = await self._obtain()
             margin = min(self._margin, lifetime / 2)
-            token = Token(issued.access_token, asked_at + lifetime - margin)
+            token = Token(value, asked_at + lifetime - margin)
             self._token = flight.token = token
             return token
         except Exception as exc:
@@ -118,3 +151,15 @@ class TokenManager:
             if self._flight is flight:
                 self._flight = None
             flight.done.set()
+
+    async def _obtain(self) -> tuple[str, float]:
+        """The token and its lifetime in seconds, from the store if there is one."""
+        store = self.store
+        if store is None:
+            issued = await self._fetch()
+            return issued.access_token, issued.expired_at - issued.now
+        rejected = self._rejected
+        lease = await store.lease(self._fetch, margin=self._margin, rejected=rejected)
+        if self._rejected == rejected:
+            self._rejected = None
+        return lease.access_token, lease.lifetime

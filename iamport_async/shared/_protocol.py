@@ -1,0 +1,31 @@
+"""What the client needs from a shared backend, without importing one (redis is optional)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+import attrs
+
+if TYPE_CHECKING:
+    from iamport_async._transport.clock import Clock
+    from iamport_async._transport.ratelimit import RateLimiter
+    from iamport_async._transport.token import TokenStore
+
+
+@attrs.frozen
+class SharedBinding:
+    """One client's view of a shared backend: its rate limiter and its token store.
+
+    Either may be ``None``: the client then keeps its own (local) one.
+    """
+
+    rate_limiter: RateLimiter | None
+    token_store: TokenStore | None
+
+
+class Shared(Protocol):
+    """A backend shared by many processes (see :class:`iamport_async.shared.RedisShared`)."""
+
+    def bind(self, *, imp_key: str, clock: Clock) -> SharedBinding:
+        """The limiter and token store for the account ``imp_key``, sleeping on ``clock``."""
+        ...

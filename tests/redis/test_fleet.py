@@ -1,0 +1,140 @@
+"""Four worker processes, one account, one Redis: against the fake API on a real socket.
+
+The fake enforces ``RATE`` requests a second (429 above it) and counts the tokens it issues;
+the workers share a limit of ``RATE`` through Redis. 20,000 payments at 100 per request are
+200 requests: about 5 s at 40/s, plus the processes' start.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import multiprocessing.context
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import pytest
+
+from iamport_async.testing import FakeIamport
+from tests.redis._server import RedisServer
+from tests.redis._worker import Job, run
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+RATE = 40
+PAYMENTS = 20_000
+WORKERS = 4
+TIMEOUT = 60.0
+TOKEN_OPERATION = "POST /users/getToken"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # the fake's socket front end runs uvicorn
+
+
+@pytest.fixture(scope="module")
+def seeded() -> tuple[FakeIamport, list[str]]:
+    fake = FakeIamport(seed=9)
+    records = fake.seed_payments(PAYMENTS, seed=9)
+    return fake, [record["imp_uid"] for record in records]
+
+
+def jobs(fake: FakeIamport, base_url: str, redis_url: str, prefix: str, ids: list[str],
+         **extra: Any) -> list[Job]:  # fmt: skip
+    return [
+        Job(
+            base_url=base_url,
+            redis_url=redis_url,
+            prefix=prefix,
+            imp_key=fake.imp_key,
+            imp_secret="test_imp_secret",
+            ids=ids[i::WORKERS],
+            rate=RATE,
+            **extra,
+        )
+        for i in range(WORKERS)
+    ]
+
+
+async def run_fleet(
+    fake: FakeIamport,
+    fleet: list[Job],
+    during: Callable[[], Any] | None = None,
+) -> list[dict[str, Any]]:
+    """Start one process per job, run ``during`` meanwhile, and collect every report."""
+    context = multiprocessing.get_context("spawn")
+    results: Any = context.Queue()
+    processes = [context.Process(target=run, args=(job, results)) for job in fleet]
+    for process in processes:
+        process.start()
+    try:
+        if during is not None:
+            await during()
+        reports = [await anyio.to_thread.run_sync(results.get, True, TIMEOUT) for _ in processes]
+    finally:
+        for process in processes:
+            await anyio.to_thread.run_sync(process.join, TIMEOUT)
+            if process.is_alive():
+                process.kill()
+    assert [process.exitcode for process in processes] == [0] * len(processes)
+    return reports
+
+
+def per_second(fake: FakeIamport) -> collections.Counter[int]:
+    """Requests the server saw in each second of its clock."""
+    return collections.Counter(request.at for request in fake.requests)
+
+
+async def test_four_workers_share_one_rate_and_one_token(
+    seeded: tuple[FakeIamport, list[str]], redis_server: RedisServer, prefix: str
+) -> None:
+    fake, ids = seeded
+    fake.stats.reset()
+    fake.requests.clear()
+    fake.expire_token()
+    fake.faults.rate_limit(RATE)
+    async with fake.serve() as base_url:
+        reports = await run_fleet(fake, jobs(fake, base_url, redis_server.url, prefix, ids))
+
+    found = [imp_uid for report in reports for imp_uid in report["found"]]
+    assert sorted(found) == sorted(ids)
+    assert fake.stats.statuses[429] == 0
+    assert fake.stats.requests[TOKEN_OPERATION] == 1
+    assert fake.stats.tokens_issued == 1
+    busiest = max(per_second(fake).values())
+    assert busiest <= RATE + 2, per_second(fake)
+    assert all(report["outages"] == 0 for report in reports)
+
+
+async def test_workers_outlive_a_redis_restart_and_share_again(
+    seeded: tuple[FakeIamport, list[str]], own_redis: RedisServer, prefix: str
+) -> None:
+    fake, ids = seeded
+    fake.stats.reset()
+    fake.requests.clear()
+    fake.expire_token()
+    fake.faults.rate_limit(RATE)
+
+    async def when_served(count: int) -> None:
+        with anyio.fail_after(TIMEOUT):
+            while fake.stats.total_requests < count:
+                await anyio.sleep(0.01)  # polling other processes' progress, not timing
+
+    async def stop_then_restart() -> None:
+        await when_served(40)
+        own_redis.stop()
+        await when_served(90)
+        await anyio.to_thread.run_sync(own_redis.start)
+
+    async with fake.serve() as base_url:
+        fleet = jobs(fake, base_url, own_redis.url, prefix, ids, retry_interval=0.2)
+        reports = await run_fleet(fake, fleet, stop_then_restart)
+
+    found = [imp_uid for report in reports for imp_uid in report["found"]]
+    assert sorted(found) == sorted(ids), "a payment was lost or reported twice"
+    assert all(not report["failed"] and not report["missing"] for report in reports)
+    assert [report["outages"] for report in reports] == [1] * WORKERS
+    assert [report["recoveries"] for report in reports] == [1] * WORKERS
+    assert all(report["shared_at_end"] for report in reports)
