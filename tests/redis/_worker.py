@@ -13,7 +13,6 @@ import attrs
 
 from iamport_async import Iamport
 from iamport_async._transport.clock import SystemClock
-from iamport_async.endpoints.payments import Payments
 from iamport_async.shared import RedisShared
 
 
@@ -55,7 +54,7 @@ async def reconcile(job: Job) -> dict[str, Any]:
             found: list[str] = []
             missing: list[str] = []
             failed: list[str] = []
-            async with Payments(client._transport).iter_many(job.ids, concurrency=4) as lookups:
+            async with client.payments.iter_many(job.ids, concurrency=4) as lookups:
                 async for lookup in lookups:
                     if lookup.found:
                         assert lookup.item is not None
