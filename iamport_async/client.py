@@ -45,6 +45,7 @@ from iamport_async.endpoints.subscribe import Subscribe
 from iamport_async.endpoints.tiers import Tiers
 from iamport_async.endpoints.vbanks import Vbanks
 from iamport_async.errors import InvalidInputError
+from iamport_async.shared import Shared
 
 API_URL = "https://api.iamport.kr"
 STATIC_API_URL = "https://static-api.iamport.kr"
@@ -79,7 +80,9 @@ class Iamport:
     - ``max_concurrency``: requests in flight at once (``None``: no cap beyond the pool).
     - ``rate_limit``: requests started per second (``None``: no limit); ``adaptive=True`` lowers
       it when the server throttles (429/503) and climbs back; ``rate_limiter`` replaces both
-      with any :class:`~iamport_async._transport.RateLimiter` (a shared one, for a fleet).
+      with any :class:`~iamport_async._transport.RateLimiter`.
+    - ``shared``: a backend shared by a fleet of processes on one account (e.g.
+      ``iamport_async.shared.RedisShared.from_url(...)``): one rate budget and one token.
     - ``max_wait``: fail fast. A call that would queue longer than this for a slot raises
       :class:`~iamport_async.errors.BackpressureError` instead (for web handlers).
     - ``http_client`` or ``transport``: bring your own ``httpx.AsyncClient`` (left open on
@@ -101,6 +104,7 @@ class Iamport:
         rate_limit: float | None = None,
         adaptive: bool = False,
         rate_limiter: RateLimiter | None = None,
+        shared: Shared | None = None,
         max_wait: float | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -116,6 +120,12 @@ class Iamport:
         if max_concurrency is not None and max_concurrency < 1:
             raise InvalidInputError("max_concurrency", "must be at least 1")
         clock = clock or SystemClock()
+        binding = None
+        if shared is not None:
+            if rate_limiter is not None:
+                raise InvalidInputError("shared", "give rate_limiter or shared, not both")
+            binding = shared.bind(imp_key=imp_key, clock=clock)
+            rate_limiter = binding.rate_limiter
         config = TransportConfig(
             base_url=_base_url(base_url),
             timeout=_timeout(timeout),
@@ -143,6 +153,8 @@ class Iamport:
             retry_budget=retry_budget or RetryBudget(),
             rng=random.Random(seed),
         )
+        if binding is not None and binding.token_store is not None:
+            self._transport.tokens.store = binding.token_store
         self._attach_groups()
 
     def _attach_groups(self) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 import attrs
 
 from iamport_async import Iamport
-from iamport_async._transport.clock import SystemClock
 from iamport_async.shared import RedisShared
 
 
@@ -41,28 +40,28 @@ async def reconcile(job: Job) -> dict[str, Any]:
         retry_interval=job.retry_interval,
         socket_timeout=0.5,
     )
-    async with shared:
-        binding = shared.bind(imp_key=job.imp_key, clock=SystemClock())
-        async with Iamport(
+    async with (
+        shared,
+        Iamport(
             imp_key=job.imp_key,
             imp_secret=job.imp_secret,
             base_url=job.base_url,
-            rate_limiter=binding.rate_limiter,
+            shared=shared,
             max_retries=5,
-        ) as client:
-            client._transport.tokens.store = binding.token_store
-            found: list[str] = []
-            missing: list[str] = []
-            failed: list[str] = []
-            async with client.payments.iter_many(job.ids, concurrency=4) as lookups:
-                async for lookup in lookups:
-                    if lookup.found:
-                        assert lookup.item is not None
-                        found.append(lookup.item.imp_uid)
-                    elif lookup.failed:
-                        failed.append(lookup.id)
-                    else:
-                        missing.append(lookup.id)
+        ) as client,
+    ):
+        found: list[str] = []
+        missing: list[str] = []
+        failed: list[str] = []
+        async with client.payments.iter_many(job.ids, concurrency=4) as lookups:
+            async for lookup in lookups:
+                if lookup.found:
+                    assert lookup.item is not None
+                    found.append(lookup.item.imp_uid)
+                elif lookup.failed:
+                    failed.append(lookup.id)
+                else:
+                    missing.append(lookup.id)
     return {
         "found": found,
         "missing": missing,
