@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from iamport_async._transport import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation
+from iamport_async.endpoints._charge import charge_once
 from iamport_async.endpoints._checks import (
     buyer_fields,
     money_json,
@@ -73,8 +74,14 @@ class Benepia(Endpoints):
         Without ``benepia_member_code`` (the member company's code from Benepia) the payment
         is a test payment. A ``merchant_uid`` already paid cannot be used again.
 
-        Retry: ``UNGUARDED``: it spends points. A request that may have reached the server is
-        not resent; look the payment up by ``merchant_uid`` before paying again.
+        A refusal (wrong login, too few points) is the API's HTTP 500 with its envelope: a
+        ServerError, final.
+
+        Retry: ``UNGUARDED``: it spends points, so a request that may have reached the server
+        is not resent. After an ambiguous failure (timeout, dropped connection, a 5xx that is
+        not the API's refusal) the payment is looked up by ``merchant_uid``: returned if the
+        server settled it (check ``status``), else the original error is raised. Look it up
+        again before paying again.
         """
         body = drop_none(
             {
@@ -90,7 +97,6 @@ class Benepia(Endpoints):
                 "custom_data": optional_string("custom_data", custom_data),
             }
         )
-        payment: Payment = await self._call(
-            "POST", "/benepia/payment", Payment, json=body, idempotency=Idempotency.UNGUARDED
+        return await charge_once(
+            self._transport, "/benepia/payment", body, merchant_uid, refusals={500}
         )
-        return payment

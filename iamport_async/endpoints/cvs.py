@@ -60,7 +60,9 @@ class Cvs(Endpoints):
         Retry: ``UNGUARDED``. The API refuses only a ``merchant_uid`` already *paid*, not one
         with an unpaid barcode, so a repeat could hand the customer two barcodes. A request
         that may have reached the server is not resent: look the payment up by
-        ``merchant_uid`` first.
+        ``merchant_uid`` (``payments.find_all``) first. The client does not settle that lookup
+        itself, as it does for card charges: an earlier unpaid barcode with the same
+        ``merchant_uid`` would look like this call's.
         """
         total = require_amount("amount", amount, positive=True)
         body = drop_none(

@@ -2,8 +2,8 @@
 
 The two charges (``pay_with_money``, ``pay_with_autopay``) move money and are never resent
 once they may have reached the server. If one fails with a timeout, a dropped connection or
-a 5xx (``error.reached_server`` / ``error.after_ambiguous_failure``), the charge may have
-gone through: look it up with ``client.payments.find(merchant_uid)`` before charging again.
+a 5xx, the client looks the payment up by ``merchant_uid`` and returns it if KCP settled it;
+otherwise the original error is raised, and the charge may still be in flight.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from iamport_async._transport import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._charge import charge_once
 from iamport_async.endpoints._checks import (
     optional_choice,
     optional_text,
@@ -48,8 +49,11 @@ class KcpQuick(Endpoints):
         done.
 
         UNGUARDED: it moves money and the spec shows no refusal of a repeat, so it is sent once
-        (resent only if the connection was refused). After an ambiguous failure, look the
-        payment up by ``merchant_uid`` instead of calling again.
+        (resent only if the connection was refused). After an ambiguous failure (timeout,
+        dropped connection, 5xx) the payment is looked up by ``merchant_uid``: returned if KCP
+        settled it (check ``status``); the original error is raised if it is missing or still
+        ``ready`` (the PIN check's order before the charge). Look it up again before charging
+        again.
         """
         body = {
             "member_id": text("member_id", member_id, max_length=16),
@@ -60,14 +64,9 @@ class KcpQuick(Endpoints):
             "imp_uid": require_id("imp_uid", imp_uid),
             "notice_url": optional_text("notice_url", notice_url),
         }
-        result: Payment = await self._call(
-            "POST",
-            "/kcpquick/payment/money",
-            Payment,
-            json=drop_none(body),
-            idempotency=Idempotency.UNGUARDED,
+        return await charge_once(
+            self._transport, "/kcpquick/payment/money", drop_none(body), merchant_uid
         )
-        return result
 
     @operation("POST", "/kcpquick/payment/autopay")
     async def pay_with_autopay(
@@ -82,9 +81,7 @@ class KcpQuick(Endpoints):
     ) -> Payment:
         """Charge the auto-payment key registered under ``customer_uid``.
 
-        UNGUARDED: it moves money and the spec shows no refusal of a repeat, so it is sent once
-        (resent only if the connection was refused). After an ambiguous failure, look the
-        payment up by ``merchant_uid`` instead of calling again.
+        UNGUARDED, settled by a lookup after an ambiguous failure, as :meth:`pay_with_money`.
         """
         body = {
             "customer_uid": require_id("customer_uid", customer_uid),
@@ -94,14 +91,9 @@ class KcpQuick(Endpoints):
             "amount": whole_amount("amount", amount, positive=True),
             "notice_url": optional_text("notice_url", notice_url),
         }
-        result: Payment = await self._call(
-            "POST",
-            "/kcpquick/payment/autopay",
-            Payment,
-            json=drop_none(body),
-            idempotency=Idempotency.UNGUARDED,
+        return await charge_once(
+            self._transport, "/kcpquick/payment/autopay", drop_none(body), merchant_uid
         )
-        return result
 
     @operation("POST", "/kcpquick/prepare/{merchant_uid}")
     async def prepare(

@@ -17,6 +17,7 @@ import attrs
 
 from iamport_async._transport import Idempotency, Transport
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._charge import charge_once
 from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
     buyer_fields,
@@ -47,15 +48,7 @@ from iamport_async.endpoints._schedules import (
     schedule_listing,
     schedule_range,
 )
-from iamport_async.errors import (
-    ConnectionLost,
-    IamportError,
-    InvalidInputError,
-    RequestTimeout,
-    ResponseValidationError,
-    ServerError,
-)
-from iamport_async.models._converter import structure
+from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
 from iamport_async.models.schedule import Schedule, ScheduleStatus
 
@@ -155,18 +148,6 @@ class ScheduleEntry:
         return drop_none(body)
 
 
-# --- At most once ------------------------------------------------------------------------
-
-
-def is_ambiguous(error: IamportError) -> bool:
-    """Whether the server may have acted on a request that ended in ``error``: no answer in
-    time, a dropped connection, a 5xx, a 2xx that cannot be read (no envelope, or a payment
-    that does not fit the model), or any error after such a failure."""
-    return error.after_ambiguous_failure or isinstance(
-        error, RequestTimeout | ConnectionLost | ServerError | ResponseValidationError
-    )
-
-
 # --- The group ---------------------------------------------------------------------------
 
 
@@ -226,10 +207,11 @@ class Subscribe(Endpoints):
         Retry: ``UNGUARDED``, at most once. ``merchant_uid`` must be unique per payment, but
         what the server does with a repeat is not documented, so the request is never resent
         once it may have reached the server. After an ambiguous failure (timeout, dropped
-        connection, 5xx) the payment is looked up by ``merchant_uid``: if the server made it,
-        it is returned; if not, the original error is raised. A payment still in flight at
-        that moment can complete later: before charging again, look it up again (or wait for
-        the webhook), and charge again only with a new ``merchant_uid``.
+        connection, 5xx) the payment is looked up by ``merchant_uid``: if the server made it
+        (paid, failed or cancelled), it is returned; if not, or if it is still ``ready``, the
+        original error is raised. A payment still in flight at that moment can complete
+        later: before charging again, look it up again (or wait for the webhook), and charge
+        again only with a new ``merchant_uid``.
 
         A declined card is a BusinessError (code -1); check ``payment.status`` anyway.
         """
@@ -268,7 +250,7 @@ class Subscribe(Endpoints):
                 "bypass": optional_string("bypass", bypass),
             }
         )
-        return await self._charge("/subscribe/payments/onetime", body, merchant_uid)
+        return await charge_once(self._transport, "/subscribe/payments/onetime", body, merchant_uid)
 
     @operation("POST", "/subscribe/payments/again")
     async def again(
@@ -347,38 +329,7 @@ class Subscribe(Endpoints):
                 "channel_key": optional_text("channel_key", channel_key, 55),
             }
         )
-        return await self._charge("/subscribe/payments/again", body, merchant_uid)
-
-    async def _charge(self, endpoint: str, body: Mapping[str, Any], merchant_uid: str) -> Payment:
-        """Send a charge once; settle an ambiguous failure by looking the payment up."""
-        try:
-            payload = await self._transport.request(
-                "POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED
-            )
-            payment: Payment = structure(payload, Payment, method="POST", path=endpoint)
-        except IamportError as error:
-            if not is_ambiguous(error):
-                raise
-            made = await self._find_payment(merchant_uid, error)
-            if made is None:
-                raise
-            return made
-        return payment
-
-    async def _find_payment(self, merchant_uid: str, original: IamportError) -> Payment | None:
-        """The payment the server made for ``merchant_uid``, or None (noted on ``original``)."""
-        lookup = path("/payments/find/{}", merchant_uid)
-        try:
-            payload = await self._transport.request("GET", lookup, idempotency=Idempotency.READ)
-            payment: Payment = structure(payload, Payment, method="GET", path=lookup)
-        except IamportError as error:
-            original.add_note(
-                "not resent. Looking the payment up by merchant_uid gave "
-                f"{type(error).__name__}: it may not exist, or may still be in flight; look it "
-                "up again before charging again"
-            )
-            return None
-        return payment
+        return await charge_once(self._transport, "/subscribe/payments/again", body, merchant_uid)
 
     # -- scheduling --
 

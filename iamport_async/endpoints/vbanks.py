@@ -85,7 +85,9 @@ class Vbanks(Endpoints):
         Retry: ``UNGUARDED``. The API does not refuse a second account for the same
         ``merchant_uid`` while the first is unpaid (reference §8), so a repeat could leave the
         customer two accounts to pay into. A request that may have reached the server is not
-        resent: look for the payment by ``merchant_uid`` before issuing again.
+        resent: look for the payment by ``merchant_uid`` (``payments.find_all``) before issuing
+        again. The client does not settle that lookup itself, as it does for card charges: an
+        earlier unpaid account with the same ``merchant_uid`` would look like this call's.
         """
         total = require_amount("amount", amount, positive=True)
         body = drop_none(

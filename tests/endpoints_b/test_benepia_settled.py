@@ -1,0 +1,88 @@
+"""Benepia point payments after an ambiguous failure: settled by one lookup, never resent;
+the API's own refusal (HTTP 500 with its envelope) is final and looks nothing up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from iamport_async import Iamport
+from iamport_async.endpoints.benepia import Benepia
+from iamport_async.errors import ConnectionLost, IamportError, RequestTimeout, ServerError
+from iamport_async.models.payment import Payment, PaymentStatus
+from tests.conftest import envelope
+from tests.endpoints_b._helpers import payment
+
+pytestmark = pytest.mark.anyio
+
+AMBIGUOUS = [
+    pytest.param(httpx.ReadTimeout("slow"), RequestTimeout, id="timeout"),
+    pytest.param(httpx.ReadError("reset"), ConnectionLost, id="dropped"),
+    pytest.param(httpx.Response(502, text="bad gateway"), ServerError, id="502"),
+]
+
+
+@pytest.fixture
+def benepia(client: Iamport) -> Benepia:
+    return Benepia(client._transport)
+
+
+async def pay(benepia: Benepia) -> Payment:
+    return await benepia.pay(
+        benepia_user="member",
+        benepia_password="pw-secret",
+        merchant_uid="order-1",
+        amount=5000,
+        name="n",
+        channel_key="k",
+    )
+
+
+def point_payment(status: str) -> dict[str, Any]:
+    return payment(status=status, pay_method="point", amount=5000, pg_provider="kcp")
+
+
+@pytest.mark.parametrize(("failure", "error"), AMBIGUOUS)
+async def test_the_payment_made_is_returned_and_not_paid_again(
+    api: respx.MockRouter, benepia: Benepia, failure: Any, error: type[IamportError]
+) -> None:
+    charged = api.post("/benepia/payment").mock(side_effect=[failure])
+    lookup = api.get("/payments/find/order-1").respond(json=envelope(point_payment("paid")))
+    made = await pay(benepia)
+    assert made.status is PaymentStatus.PAID
+    assert made.amount == 5000
+    assert charged.call_count == 1
+    assert lookup.call_count == 1
+
+
+@pytest.mark.parametrize(("failure", "error"), AMBIGUOUS)
+async def test_no_payment_found_raises_the_original_error(
+    api: respx.MockRouter, benepia: Benepia, failure: Any, error: type[IamportError]
+) -> None:
+    charged = api.post("/benepia/payment").mock(side_effect=[failure])
+    lookup = api.get("/payments/find/order-1").respond(
+        404, json=envelope(code=-1, message="존재하지 않는 결제정보입니다.")
+    )
+    with pytest.raises(error) as caught:
+        await pay(benepia)
+    assert any("not resent" in note for note in getattr(caught.value, "__notes__", []))
+    assert "pw-secret" not in str(caught.value)
+    assert charged.call_count == 1
+    assert lookup.call_count == 1
+
+
+async def test_the_apis_refusal_is_final_and_looks_nothing_up(
+    api: respx.MockRouter, benepia: Benepia
+) -> None:
+    charged = api.post("/benepia/payment").respond(
+        500, json=envelope(code=-1, message="베네피아 포인트 결제 실패")
+    )
+    lookup = api.get("/payments/find/order-1")
+    with pytest.raises(ServerError) as caught:
+        await pay(benepia)
+    assert caught.value.message == "베네피아 포인트 결제 실패"
+    assert charged.call_count == 1
+    assert not lookup.called
