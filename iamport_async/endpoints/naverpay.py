@@ -73,16 +73,22 @@ class NaverPay(Endpoints):
     # -- multi-order actions ------------------------------------------------------------
 
     async def _act(
-        self, action: str, imp_uid: str, ids: tuple[str, ...] | None, fields: dict[str, Any]
+        self,
+        action: str,
+        imp_uid: str,
+        product_order_id: Sequence[str] | None,
+        fields: dict[str, Any],
     ) -> NaverOrderActionResult:
-        """Send one multi-order action and sort its answer per product order.
+        """Check ``imp_uid`` and the ids, send one multi-order action, and sort its answer per
+        product order.
 
         A 500 whose body is the API's JSON envelope is the documented "no product order was
         done": the answer, not an error. A 500 without an envelope (a proxy's page) says
         nothing about the orders and is raised as ServerError: read them back with
         ``product_orders(imp_uid)`` before trying again.
         """
-        url = path(f"/payments/{{}}/naver/{action}", imp_uid)
+        ids = _product_order_ids(product_order_id)
+        url = path(f"/payments/{{}}/naver/{action}", require_id("imp_uid", imp_uid))
         body = drop_none({"product_order_id": None if ids is None else list(ids), **fields})
         try:
             payload = await self._transport.request(
@@ -121,9 +127,8 @@ class NaverPay(Endpoints):
         UNGUARDED: a refund moves money and the spec shows no guard against a repeat, so it is
         never resent once it may have reached the server.
         """
-        ids = _product_order_ids(product_order_id)
         fields = {"reason": optional_choice("reason", reason, NaverCancelReason)}
-        return await self._act("cancel", require_id("imp_uid", imp_uid), ids, fields)
+        return await self._act("cancel", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/approve-cancel")
     async def approve_cancel(
@@ -133,8 +138,7 @@ class NaverPay(Endpoints):
 
         UNGUARDED: it moves money and the spec shows no guard against a repeat.
         """
-        ids = _product_order_ids(product_order_id)
-        return await self._act("approve-cancel", require_id("imp_uid", imp_uid), ids, {})
+        return await self._act("approve-cancel", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/ship")
     async def ship(
@@ -154,8 +158,7 @@ class NaverPay(Endpoints):
         """
         fields = _shipping(delivery_method, delivery_company, tracking_number, "DELIVERY")
         fields["dispatched_at"] = unix_seconds("dispatched_at", dispatched_at)
-        ids = _product_order_ids(product_order_id)
-        return await self._act("ship", require_id("imp_uid", imp_uid), ids, fields)
+        return await self._act("ship", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/ship-exchanged")
     async def ship_exchanged(
@@ -172,8 +175,7 @@ class NaverPay(Endpoints):
         UNGUARDED: the spec shows no guard against a repeat.
         """
         fields = _shipping(delivery_method, delivery_company, tracking_number, "DELIVERY")
-        ids = _product_order_ids(product_order_id)
-        return await self._act("ship-exchanged", require_id("imp_uid", imp_uid), ids, fields)
+        return await self._act("ship-exchanged", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/collect-exchanged")
     async def collect_exchanged(
@@ -183,8 +185,7 @@ class NaverPay(Endpoints):
 
         UNGUARDED: the spec shows no guard against a repeat.
         """
-        ids = _product_order_ids(product_order_id)
-        return await self._act("collect-exchanged", require_id("imp_uid", imp_uid), ids, {})
+        return await self._act("collect-exchanged", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/place")
     async def place(
@@ -194,8 +195,7 @@ class NaverPay(Endpoints):
 
         UNGUARDED: the spec shows no guard against a repeat.
         """
-        ids = _product_order_ids(product_order_id)
-        return await self._act("place", require_id("imp_uid", imp_uid), ids, {})
+        return await self._act("place", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/request-return")
     async def request_return(
@@ -215,8 +215,7 @@ class NaverPay(Endpoints):
         """
         fields = _shipping(delivery_method, delivery_company, tracking_number, "RETURN_DELIVERY")
         fields["reason"] = optional_choice("reason", reason, NaverReturnReason)
-        ids = _product_order_ids(product_order_id)
-        return await self._act("request-return", require_id("imp_uid", imp_uid), ids, fields)
+        return await self._act("request-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/approve-return")
     async def approve_return(
@@ -231,8 +230,7 @@ class NaverPay(Endpoints):
         UNGUARDED: it moves money and the spec shows no guard against a repeat.
         """
         fields = {"memo": optional_text("memo", memo)}
-        ids = _product_order_ids(product_order_id)
-        return await self._act("approve-return", require_id("imp_uid", imp_uid), ids, fields)
+        return await self._act("approve-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/reject-return")
     async def reject_return(
@@ -243,8 +241,7 @@ class NaverPay(Endpoints):
         UNGUARDED: the spec shows no guard against a repeat.
         """
         fields = {"memo": text("memo", memo)}
-        ids = _product_order_ids(product_order_id)
-        return await self._act("reject-return", require_id("imp_uid", imp_uid), ids, fields)
+        return await self._act("reject-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/withhold-return")
     async def withhold_return(
@@ -265,8 +262,7 @@ class NaverPay(Endpoints):
             "reason": optional_choice("reason", reason, NaverWithholdReason),
             "extra_charge": optional_whole_amount("extra_charge", extra_charge),
         }
-        ids = _product_order_ids(product_order_id)
-        return await self._act("withhold-return", require_id("imp_uid", imp_uid), ids, fields)
+        return await self._act("withhold-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/resolve-return")
     async def resolve_return(
@@ -276,8 +272,7 @@ class NaverPay(Endpoints):
 
         UNGUARDED: the spec shows no guard against a repeat.
         """
-        ids = _product_order_ids(product_order_id)
-        return await self._act("resolve-return", require_id("imp_uid", imp_uid), ids, {})
+        return await self._act("resolve-return", imp_uid, product_order_id, {})
 
     # -- payment type ---------------------------------------------------------------------
 
