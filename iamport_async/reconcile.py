@@ -305,6 +305,7 @@ class Reconciliation:
         self._receive: MemoryObjectReceiveStream[Result] | None = None
         self._error: BaseException | None = None
         self._started = 0.0
+        self._due = False
 
     # -- the caller's side -------------------------------------------------------------------
 
@@ -334,6 +335,9 @@ class Reconciliation:
     async def __anext__(self) -> Result:
         if self._receive is None:
             raise RuntimeError("use 'async with reconcile(...) as results' first")
+        if self._due:  # reported here, once the caller is done with the results counted
+            self._due = False
+            self._report()
         try:
             result = await _get(self._receive)
         except (anyio.EndOfStream, anyio.ClosedResourceError):
@@ -342,8 +346,7 @@ class Reconciliation:
             self._report()
             raise StopAsyncIteration from None
         self.summary.add(result)
-        if self._on_progress is not None and self.summary.total % self._every == 0:
-            self._report()
+        self._due = self._on_progress is not None and self.summary.total % self._every == 0
         return result
 
     def progress(self) -> Progress:
@@ -366,7 +369,7 @@ class Reconciliation:
                 tg.start_soon(self._look_up, "merchant_uid", merchant_ids, send.clone())
                 await self._split(by_imp, by_merchant, send)
         except Exception as error:  # an invalid order or a failing input: stop, say why
-            self._error = _unwrap(error)
+            self._error = _cause(error)
 
     async def _split(
         self,
@@ -426,6 +429,29 @@ class Reconciliation:
                     await _put(send, result)
 
 
+def _cause(error: BaseException) -> BaseException:
+    """The error that stopped the run, not the broken streams it left behind in the other
+    tasks."""
+    error = _unwrap(error)
+    if isinstance(error, BaseExceptionGroup):
+        leaves = _leaves(error)
+        broken = (anyio.BrokenResourceError, anyio.ClosedResourceError)
+        causes = [leaf for leaf in leaves if not isinstance(leaf, broken)]
+        if len(causes) == 1:
+            return causes[0]
+    return error
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    found: list[BaseException] = []
+    for inner in group.exceptions:
+        if isinstance(inner, BaseExceptionGroup):
+            found += _leaves(inner)
+        else:
+            found.append(inner)
+    return found
+
+
 async def _put(send: MemoryObjectSendStream[T], item: T) -> None:
     """Send without a trip through the event loop while the buffer has room: one trip per
     item is most of the cost of a million-order run."""
@@ -467,9 +493,11 @@ def reconcile(
 
     ``concurrency`` requests in flight per key kind (imp_uid, merchant_uid), each carrying up
     to 100 ids; the client's own ``max_concurrency`` and ``rate_limit`` still apply.
-    ``on_progress`` is called with a :class:`Progress` every ``progress_every`` results and at
-    the end (give ``total`` for an ETA; a list's length is taken). An order that is not an
-    :class:`Order` stops the run with InvalidInputError.
+    ``on_progress`` is called with a :class:`Progress` every ``progress_every`` results (when
+    the next one is asked for, so the results it counts have been handled: a hook that raises
+    leaves no result counted but unseen) and at the end. Give ``total`` for an ETA (a list's
+    length is taken). An order that is not an :class:`Order` stops the run with
+    InvalidInputError.
 
     Duplicates: an order whose id is still being looked up for an earlier order becomes
     :attr:`Outcome.DUPLICATE` (and costs no request). With ``check_duplicates=True`` every

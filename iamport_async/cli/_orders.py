@@ -66,7 +66,11 @@ class OrderFile:
         self._header: list[str] | None = None
         if self.format == "csv":
             self._rows = csv.reader(self._lines())
-            self._header = self._read_header()
+            try:
+                self._header = self._read_header()
+            except InputFileError:
+                self._handle.close()
+                raise
 
     def close(self) -> None:
         self._handle.close()
