@@ -111,7 +111,10 @@ def plan(records: list[dict[str, Any]], seed: int = SEED) -> Plan:
         key = "imp_uid" if number % 2 else "merchant_uid"
         orders.append(Order(amount=1000, ref=ref, **{key: f"demo-unknown-{number}"}))
         planted[ref] = Outcome.UNKNOWN
-    copies = [attrs.evolve(orders[i], ref=len(orders) + n) for n, i in enumerate(pick(lambda record: True))]
+    copies = [
+        attrs.evolve(orders[i], ref=len(orders) + n)
+        for n, i in enumerate(pick(lambda record: True))
+    ]
     rng.shuffle(orders)
     for copy in copies:  # after the originals: the later of two orders is the duplicate
         orders.append(copy)
