@@ -1,15 +1,90 @@
-"""Async client for the i'mport (PortOne V1) payments REST API."""
+"""Async client for the i'mport (PortOne V1) payments REST API.
 
-from iamport_async._transport import CallOptions, Idempotency, RateLimiter
+What an application needs is importable from here: the client and its options, the rate
+limiters, the containers that endpoint methods return (``Paged``, ``BatchResult``, ``Lookup``),
+the most used models and every error class::
+
+    from iamport_async import Iamport, NotFoundError, Payment
+
+Every model is in :mod:`iamport_async.models`, the error tree is drawn in
+:mod:`iamport_async.errors`, the fake API for tests is :mod:`iamport_async.testing` and
+webhook verification is :mod:`iamport_async.webhooks`.
+"""
+
+from iamport_async._transport import (
+    AdaptiveRateLimiter,
+    CallOptions,
+    Clock,
+    Idempotency,
+    RateLimiter,
+    RetryBudget,
+    SystemClock,
+    TokenBucket,
+    Unlimited,
+)
+from iamport_async._transport.batch import BatchResult, Lookup
 from iamport_async._version import __version__
 from iamport_async.client import API_URL, STATIC_API_URL, Iamport
+from iamport_async.endpoints._paging import Paged
+from iamport_async.endpoints.payments import PaymentLookups
+from iamport_async.errors import (
+    ApiError,
+    BackpressureError,
+    BadRequestError,
+    BusinessError,
+    ConflictError,
+    ConnectError,
+    ConnectionLost,
+    IamportError,
+    InvalidInputError,
+    NotFoundError,
+    RateLimitedError,
+    RequestTimeout,
+    ResponseValidationError,
+    ServerError,
+    TransportError,
+    UnauthorizedError,
+    UnsupportedPgError,
+)
+from iamport_async.models import Page, Payment, PaymentCancel, PaymentStatus
 
 __all__ = [
     "API_URL",
     "STATIC_API_URL",
+    "AdaptiveRateLimiter",
+    "ApiError",
+    "BackpressureError",
+    "BadRequestError",
+    "BatchResult",
+    "BusinessError",
     "CallOptions",
+    "Clock",
+    "ConflictError",
+    "ConnectError",
+    "ConnectionLost",
     "Iamport",
+    "IamportError",
     "Idempotency",
+    "InvalidInputError",
+    "Lookup",
+    "NotFoundError",
+    "Page",
+    "Paged",
+    "Payment",
+    "PaymentCancel",
+    "PaymentLookups",
+    "PaymentStatus",
+    "RateLimitedError",
     "RateLimiter",
+    "RequestTimeout",
+    "ResponseValidationError",
+    "RetryBudget",
+    "ServerError",
+    "SystemClock",
+    "TokenBucket",
+    "TransportError",
+    "UnauthorizedError",
+    "Unlimited",
+    "UnsupportedPgError",
     "__version__",
 ]

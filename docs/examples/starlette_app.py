@@ -1,0 +1,34 @@
+"""The same client lifecycle in plain Starlette (docs/web-apps.md)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from iamport_async import Iamport, NotFoundError
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Iamport]]:
+    async with Iamport(
+        imp_key=os.environ["IAMPORT_KEY"], imp_secret=os.environ["IAMPORT_SECRET"], max_wait=0.5
+    ) as client:
+        yield {"iamport": client}  # lifespan state: request.state.iamport in every handler
+
+
+async def show(request: Request) -> JSONResponse:
+    client: Iamport = request.state.iamport
+    try:
+        payment = await client.payments.get(request.path_params["imp_uid"])
+    except NotFoundError:
+        return JSONResponse({"detail": "no such payment"}, status_code=404)
+    return JSONResponse({"status": str(payment.status), "amount": str(payment.amount)})
+
+
+app = Starlette(routes=[Route("/payments/{imp_uid}", show)], lifespan=lifespan)
