@@ -305,6 +305,9 @@ async def _workers_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -
     assert len(ns["paid"]) == 249  # imp_w3 was never paid
     assert fake.stats.max_multi_ids <= 100
     assert ns["total"] == sum(p["amount"] for p in fake.payments.values())
+    summary = ns["summary"]  # reconcile found what iter_many found
+    assert summary.differing == 8
+    assert summary.total == 2500
 
 
 async def _retries_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -> None:
@@ -313,6 +316,39 @@ async def _retries_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -
     assert shown.stats.cancels == 1
     assert shown.stats.requests["POST /payments/cancel"] == 2
     assert ns["payment"].cancel_amount == 4000
+
+
+class _Database:
+    """The reader's database of reconcile.md: ``stream`` rows, ``flag`` what differs."""
+
+    def __init__(self, rows: list[SimpleNamespace]) -> None:
+        self.rows = rows
+        self.flagged: dict[object, str] = {}
+
+    async def stream(self, query: str, *args: object) -> AsyncIterator[SimpleNamespace]:
+        for row in self.rows:
+            yield row
+
+    async def flag(self, ref: object, outcome: object, reason: str) -> None:
+        self.flagged[ref] = str(outcome)
+
+
+async def _reconcile_setup(fake: FakeIamport, ns: Namespace) -> None:
+    rows = []
+    for n in range(300):
+        if n % 100 != 42:  # three orders whose payment i'mport does not have
+            fake.add_payment(imp_uid=f"imp_r{n}", amount=5000 + n, status="paid")
+        total = 5000 + n + (10 if n % 60 == 1 else 0)  # five orders with another total
+        rows.append(SimpleNamespace(id=n, imp_uid=f"imp_r{n}", total=total))
+    ns["db"] = _Database(rows)
+    ns["day"] = datetime.now(UTC).date()
+
+
+async def _reconcile_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -> None:
+    assert ns["db"].flagged == {
+        **dict.fromkeys((42, 142, 242), "unknown"),
+        **{n: "amount_differs" for n in range(300) if n % 60 == 1},
+    }
 
 
 async def _tiers_setup(fake: FakeIamport, ns: Namespace) -> None:
@@ -340,6 +376,7 @@ CONTEXTS: dict[str, Context] = {
     "quickstart.md": Context(_seed_one, _quickstart_check, after={0: _quickstart_main}),
     "rate-limits.md": Context(_seed_one),
     "receipts.md": Context(_receipts_setup, _receipts_check),
+    "reconcile.md": Context(_reconcile_setup, _reconcile_check),
     "retries.md": Context(_seed_one, _retries_check),
     "simple-pay.md": Context(),
     "subscriptions.md": Context(_subscriptions_setup, _subscriptions_check),
