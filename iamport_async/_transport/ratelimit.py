@@ -87,7 +87,8 @@ class AdaptiveRateLimiter:
     """A rate that drops when the server throttles and climbs back smoothly.
 
     Modelled on the AWS SDKs' "adaptive" retry mode: on a 429/503 the rate falls to
-    ``beta`` (0.7) times what was being sent; after that it follows a cubic curve back
+    ``beta`` (0.7) times what was being sent, once per throttling episode; after that it
+    follows a cubic curve back
     towards, and then past, the rate at which throttling began, probing gently near it.
     It never exceeds ``max_rate`` (when set) nor twice the rate actually being sent.
     Before the first throttle it is unlimited, or ``max_rate`` if set.
@@ -95,6 +96,10 @@ class AdaptiveRateLimiter:
 
     BETA = 0.7
     SCALE = 0.4
+    EPISODE = 1.0
+    """Seconds after a cut during which further throttles count as the same episode: the
+    requests already in flight when the rate was cut answer 429 too, and must not cut it
+    again each (ten in a row would take 100/s to 2.8/s)."""
     MIN_RATE = 0.5
     _BUCKET = 0.5
     _SMOOTH = 0.8
@@ -128,6 +133,8 @@ class AdaptiveRateLimiter:
     def feedback(self, *, throttled: bool) -> None:
         now = self._clock.monotonic()
         if throttled:
+            if self._throttled_at is not None and now - self._throttled_at < self.EPISODE:
+                return  # the rest of the burst that was in flight when the rate was cut
             current = self.rate if self.rate is not None else math.inf
             sending = self._measured if self._measured > 0 else current
             base = min(current, sending)

@@ -39,12 +39,6 @@ class _Server:
         return False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: AdaptiveRateLimiter.feedback cuts the rate by 0.7 again for every 429 of a "
-    "burst already in flight (10 in a row: 100 -> 2.8/s) and climbs back at most to 2x the "
-    "measured rate, which the low rate holds down: here it settles at 74% of R",
-)
 async def test_the_adaptive_limiter_settles_near_the_servers_limit() -> None:
     clock = VirtualClock()
     limiter = AdaptiveRateLimiter(clock)
