@@ -17,7 +17,7 @@ from typing import Protocol, TypeAlias
 
 import attrs
 
-from iamport_async.endpoints._base import require_amount
+from iamport_async.endpoints._checks import require_amount
 from iamport_async.errors import InvalidInputError, NotFoundError
 from iamport_async.models.payment import Payment, PaymentStatus
 from iamport_async.webhooks._event import WebhookEvent
