@@ -36,9 +36,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS[0])
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package and the tests."""
+    """mypy --strict on the package and the tests; pyright on the typing tests of the API."""
     session.install("-e", ".[test,typecheck]")
     session.run("mypy")
+    session.run("pyright", "tests/typing")
 
 
 @nox.session(python=PYTHONS[0])
