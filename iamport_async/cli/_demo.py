@@ -26,9 +26,13 @@ from iamport_async.reconcile import Order, Outcome, Progress, Summary, reconcile
 from iamport_async.testing import Answer, FakeIamport, VirtualClock
 
 SEED = 2024
-FAULTS = 6
-"""503 answers scripted for ``GET /payments``: retried by the client; a chunk that meets
-more than its retries fails, and its orders are reported ``lookup_failed``."""
+CONCURRENCY = 4
+"""Requests in flight per id kind: 8 in all."""
+RETRIES = 3
+FAULTS = RETRIES * 2 * CONCURRENCY + 1
+"""503 answers scripted for ``GET /payments``. While they last every request meets one, so
+the 8 requests in flight cannot all get through on their retries: at least one exhausts
+them (pigeonhole) and its orders are reported ``lookup_failed``. The rest are retried."""
 PLANTED = (
     Outcome.AMOUNT_DIFFERS,
     Outcome.STATUS_DIFFERS,
@@ -130,6 +134,7 @@ class Run:
     outcomes: dict[int, Outcome] = attrs.field(factory=dict)
     repeated: int = 0
     failed_first: int = 0
+    requests_first: int = 0
 
 
 async def execute(
@@ -147,7 +152,7 @@ async def execute(
             progress_hook(progress)
 
     by_ref = {int(str(order.ref)): order for order in layout.orders}
-    async with fake.client() as client:
+    async with fake.client(max_retries=RETRIES) as client:
         display.start("reconciling", len(layout.orders))
         try:
             seen.summary = await _pass(client, layout.orders, seen, on_progress)
@@ -155,6 +160,7 @@ async def execute(
             display.stop()
         failed = [ref for ref, outcome in seen.outcomes.items() if outcome is Outcome.LOOKUP_FAILED]
         seen.failed_first = len(failed)
+        seen.requests_first = fake.stats.total_requests
         if failed:
             fake.faults.clear()
             await _pass(client, [by_ref[ref] for ref in failed], Run(), None, seen.outcomes)
@@ -170,7 +176,10 @@ async def _pass(
 ) -> Summary:
     outcomes = seen.outcomes if final is None else final
     counted: set[int] = set()
-    async with reconcile(client, orders, check_duplicates=True, on_progress=on_progress) as results:
+    job = reconcile(
+        client, orders, concurrency=CONCURRENCY, check_duplicates=True, on_progress=on_progress
+    )
+    async with job as results:
         async for result in results:
             ref = int(str(result.order.ref))
             if ref in counted:
@@ -184,6 +193,8 @@ def verdict(layout: Plan, seen: Run) -> list[str]:
     """Problems: an order not accounted for exactly once, a planted discrepancy not found,
     a discrepancy nobody planted."""
     problems: list[str] = []
+    if not seen.failed_first:
+        problems.append("no lookup failed: the planted failures went unseen")
     if seen.repeated:
         problems.append(f"{seen.repeated} orders were reported more than once")
     for order in layout.orders:
@@ -216,13 +227,13 @@ def run(
     keys = {order.key for order in layout.orders}
     by_imp = sum(1 for name, _ in keys if name == "imp_uid[]")
     least = math.ceil(by_imp / 100) + math.ceil((len(keys) - by_imp) / 100) + 1
-    requests = fake.stats.total_requests
-    display.table(f"Reconciled {len(layout.orders):,} orders", summary_rows(seen.summary), out)
+    first, total = seen.requests_first, fake.stats.total_requests
+    display.table(f"First pass: {len(layout.orders):,} orders", summary_rows(seen.summary), out)
     out.write(
-        f"requests: {requests:,} (at least {least:,}: 100 ids a request per id kind + 1 token; "
-        f"the rest are retries of {FAULTS} scripted 503s and the second pass)\n"
-        f"lookups failed after retries: {seen.failed_first:,} orders, reconciled again in a "
-        f"second pass\n"
+        f"requests: {first:,} in the first pass, {FAULTS} of them answered with a scripted "
+        f"503 (at least {least:,} are needed: 100 ids a request per id kind, 1 token)\n"
+        f"lookups failed after {RETRIES} retries: {seen.failed_first:,} orders, reconciled "
+        f"again in a second pass of {total - first:,} requests\n"
     )
     counts = dict.fromkeys(PLANTED, 0)
     for ref, kind in layout.planted.items():
