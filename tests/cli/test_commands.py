@@ -224,3 +224,20 @@ def test_the_demo_fails_when_a_discrepancy_is_missed(
     monkeypatch.setattr(_demo, "plan", lying_plan)
     assert main(["demo", "--payments", "1000", "--plain"]) == 1
     assert "FAILED: 1 problems" in capsys.readouterr().out
+
+
+def test_without_rich_the_command_prints_plain_text(
+    fake: FakeIamport, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from iamport_async.cli._display import PlainDisplay, make_display
+
+    for name in ("rich", "rich.console", "rich.progress", "rich.table"):
+        monkeypatch.setitem(sys.modules, name, None)  # import fails as if not installed
+    assert isinstance(make_display(), PlainDisplay)
+    fake.add_payment(imp_uid="imp_a", merchant_uid="ord_a", amount=1500, status="paid")
+    assert main(["payments", "get", "imp_a"], transport=fake.transport()) == 0
+    out = capsys.readouterr().out
+    assert "1,500" in out
+    assert "┃" not in out  # no rich box drawing
