@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
 
 import httpx
 
 from iamport_async.client import API_URL, Iamport
 
+if TYPE_CHECKING:
+    from iamport_async.shared import RedisShared
+
 KEY_VARIABLE = "IAMPORT_API_KEY"
 SECRET_VARIABLE = "IAMPORT_API_SECRET"  # noqa: S105 (a variable's name)
+REDIS_VARIABLE = "IAMPORT_REDIS_URL"
 
 EXIT_OK = 0
 EXIT_DIFFERS = 1
@@ -28,11 +33,33 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rate", type=float, help="at most this many requests a second (default: no limit)"
     )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get(REDIS_VARIABLE),
+        help="share the rate and the token with other workers through Redis; or set "
+        f"{REDIS_VARIABLE}, better when the URL holds a password",
+    )
 
 
-def client_from_env(
+class Connection:
+    """The client and, with ``--redis-url``, the shared backend it uses: closed together."""
+
+    def __init__(self, client: Iamport, shared: RedisShared | None) -> None:
+        self.client = client
+        self._shared = shared
+
+    async def __aenter__(self) -> Iamport:
+        return self.client
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.client.aclose()
+        if self._shared is not None:
+            await self._shared.aclose()
+
+
+def connect(
     args: argparse.Namespace, transport: httpx.AsyncBaseTransport | None = None
-) -> Iamport:
+) -> Connection:
     """A client with the credentials of the environment: never from the command line, where
     they would land in the shell history and the process list."""
     key, secret = os.environ.get(KEY_VARIABLE), os.environ.get(SECRET_VARIABLE)
@@ -40,11 +67,18 @@ def client_from_env(
         raise UsageError(f"set {KEY_VARIABLE} and {SECRET_VARIABLE} in the environment")
     if args.rate is not None and not args.rate > 0:
         raise UsageError("--rate must be above 0")
-    return Iamport(
+    shared = None
+    if args.redis_url:
+        from iamport_async.shared import RedisShared
+
+        shared = RedisShared.from_url(args.redis_url, rate_limit=args.rate)
+    client = Iamport(
         imp_key=key,
         imp_secret=secret,
         base_url=args.base_url,
         tier=args.tier,
-        rate_limit=args.rate,
+        rate_limit=None if shared else args.rate,
+        shared=shared,
         transport=transport,
     )
+    return Connection(client, shared)

@@ -19,7 +19,7 @@ from iamport_async.cli._common import (
     EXIT_OK,
     UsageError,
     add_connection_options,
-    client_from_env,
+    connect,
 )
 from iamport_async.cli._display import make_display
 from iamport_async.endpoints.payments import PaymentLookups
@@ -45,12 +45,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace, *, transport: httpx.AsyncBaseTransport | None = None) -> int:
     try:
-        client = client_from_env(args, transport)
+        connection = connect(args, transport)
     except InvalidInputError as error:
         raise UsageError(str(error)) from None
 
     async def fetch() -> PaymentLookups:
-        async with client:
+        async with connection as client:
             return await client.payments.get_many(imp_uids=args.imp_uids)
 
     try:

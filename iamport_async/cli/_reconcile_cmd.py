@@ -14,14 +14,14 @@ from iamport_async.cli._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    Connection,
     UsageError,
     add_connection_options,
-    client_from_env,
+    connect,
 )
 from iamport_async.cli._display import make_display, summary_rows
 from iamport_async.cli._orders import BadRow, InputFileError, OrderFile, count_rows
 from iamport_async.cli._report import ReportWriter, bad_row, result_row
-from iamport_async.client import Iamport
 from iamport_async.errors import InvalidInputError
 from iamport_async.reconcile import Progress, Reconciliation, reconcile
 
@@ -65,7 +65,7 @@ def run(
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
     try:
-        client = client_from_env(args, transport)
+        connection = connect(args, transport)
     except InvalidInputError as error:
         raise UsageError(str(error)) from None
     bad_rows = 0
@@ -101,7 +101,7 @@ def run(
             progress_hook(progress)
 
     job = reconcile(
-        client,
+        connection.client,
         orders,
         concurrency=args.concurrency,
         total=total,
@@ -111,7 +111,7 @@ def run(
     complete = False
     display.start("reconciling", total)
     try:
-        anyio.run(_consume, client, job, writer)
+        anyio.run(_consume, connection, job, writer)
         complete = True
     except KeyboardInterrupt:
         pass
@@ -127,7 +127,7 @@ def run(
     return EXIT_OK if job.summary.all_matched and bad_rows == 0 else EXIT_DIFFERS
 
 
-async def _consume(client: Iamport, job: Reconciliation, writer: ReportWriter) -> None:
-    async with client, job as results:
+async def _consume(connection: Connection, job: Reconciliation, writer: ReportWriter) -> None:
+    async with connection, job as results:
         async for result in results:
             writer.write(result_row(result))
