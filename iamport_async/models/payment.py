@@ -10,27 +10,14 @@ from __future__ import annotations
 
 import builtins
 import enum
-import types
 import typing
-from collections import deque
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import repeat
-from typing import Annotated, Any
+from typing import Any
 
 import attrs
 
-from iamport_async.models._converter import (
-    Model,
-    Money,
-    Timestamp,
-    _lenient_enum,
-    converter,
-    to_money,
-    to_optional_int,
-    to_timestamp,
-)
+from iamport_async.models._converter import LenientInt, Model, Money, Timestamp, converter
 from iamport_async.models.page import Page
 
 
@@ -59,30 +46,19 @@ class CustomerUidUsage(enum.StrEnum):
     PAYMENT_SCHEDULED = "payment.scheduled"
 
 
-class _LenientIntMarker:
-    """An int the API may send as an int, a numeric string, null or the string ``"null"``."""
+def _structure_list_or_none(tp: Any) -> Callable[[Any, Any], builtins.list[Any]]:
+    """A list hook for ``tp`` that reads null as an empty list."""
+    (item,) = typing.get_args(tp)
+    item_hook = converter.get_structure_hook(item)
 
-
-LenientInt = Annotated[int | None, _LenientIntMarker]
-"""``card_type`` and ``card_quota``: int, numeric string, null or ``"null"``; None if absent."""
-
-
-def _is_lenient_int(tp: Any) -> bool:
-    return getattr(tp, "__metadata__", None) == (_LenientIntMarker,)
-
-
-def _structure_list_or_none(tp: Any) -> Any:
-    (item,) = tp.__args__
-
-    def structure(value: Any, _: Any) -> list[Any]:
+    def structure(value: Any, _: Any) -> builtins.list[Any]:
         if value is None:
             return []
-        return [converter.structure(element, item) for element in value]
+        if isinstance(value, str | bytes | Mapping):
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        return [item_hook(element, item) for element in value]
 
     return structure
-
-
-converter.register_structure_hook_func(_is_lenient_int, lambda v, _: to_optional_int(v))
 
 
 @attrs.frozen
@@ -222,160 +198,14 @@ _NULLABLE_LISTS = frozenset(
 # the API may send null for an empty history: read it as []
 converter.register_structure_hook_factory(lambda tp: tp in _NULLABLE_LISTS, _structure_list_or_none)
 
-
-# --- a faster structure hook for the models read in bulk ---------------------------------------
-#
-# A reconciliation worker decodes millions of payments; cattrs' generated function (detailed
-# validation, an Optional dispatch per field) spends about 4x what json.loads does. This hook
-# applies the same rules as the shared converter (unknown fields kept, lenient enums, timestamps,
-# money, lenient ints, null lists) but checks the plain str and bool fields in bulk, in C, and
-# converts field by field only what needs converting. A value that does not fit is reported
-# with its field's name.
-
-_PLAIN = object()
-"""Marks a ``str`` / ``str | None`` field: kept as is when it is a str or None."""
-_FLAG = object()
-"""Marks a ``bool`` field: kept as is when it is a bool."""
-_STR_OR_NONE = frozenset({str, type(None)})
-_BOOL = frozenset({bool})
-
-
-def _timestamp(value: Any) -> datetime | None:
-    if value.__class__ is int:
-        return None if value == 0 else datetime.fromtimestamp(value, UTC)
-    return to_timestamp(value)
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(value) if value.__class__ is int else to_money(value)
-
-
-def _optional_money(value: Any) -> Decimal | None:
-    return None if value is None else _money(value)
-
-
-def _lenient_int(value: Any) -> int | None:
-    return value if value.__class__ is int else to_optional_int(value)
-
-
-def _field_converter(tp: Any) -> Any:
-    """The function that turns a JSON value into a value of ``tp``, or a bulk marker."""
-    if tp in (str, str | None):
-        return _PLAIN
-    if tp is bool:
-        return _FLAG
-    if tp == Timestamp:
-        return _timestamp
-    if tp is Decimal:
-        return _money
-    if tp == Decimal | None:
-        return _optional_money
-    if tp == LenientInt:
-        return _lenient_int
-    enum_cls = _lenient_enum(tp)
-    if enum_cls is not None:
-        members = {member.value: member for member in enum_cls}
-
-        def lenient(value: Any) -> Any:
-            member = members.get(value)
-            if member is not None or value is None:
-                return member
-            return str(value)
-
-        return lenient
-    hook = converter.get_structure_hook(tp)
-    if tp in _NULLABLE_LISTS:
-        return lambda v: hook(v, tp) if v else []
-    if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in tp.__args__:
-        return lambda v: None if v is None else hook(v, tp)
-    return lambda v: hook(v, tp)
-
-
-_ABSENT = object()
-"""Default of a required field: still there after the defaults are applied means missing."""
-
-_set = object.__setattr__
-
-
-def fast_structure_hook(cls: type[Model]) -> Callable[[Any, Any], Any]:
-    """A structure hook for ``cls`` with the converter's rules, built on first use.
-
-    It fills the slots directly instead of calling the generated ``__init__``: the keyword
-    matching of ~55 JSON-decoded (non-interned) names and one bound ``__setattr__`` call per
-    field cost more than json.loads itself. Only for classes without validators, converters
-    or ``__attrs_post_init__`` (checked), where the result is the same object ``__init__``
-    would build.
-    """
-    names: list[str] = []
-    defaults: list[Any] = []
-    plain: list[int] = []
-    flags: list[int] = []
-    special: list[tuple[int, Callable[[Any], Any]]] = []
-    known: set[str] = set()
-
-    def build() -> None:
-        if hasattr(cls, "__attrs_post_init__"):
-            raise TypeError(f"{cls.__name__} has __attrs_post_init__: use the default hook")
-        hints = typing.get_type_hints(cls, include_extras=True)
-        for field in attrs.fields(cls):
-            if field.name == "unknown_fields":
-                continue
-            if field.validator is not None or field.converter is not None:
-                raise TypeError(f"{cls.__name__}.{field.name} has a validator or converter")
-            index = len(names)
-            names.append(field.name)
-            default = field.default
-            if default is attrs.NOTHING:
-                defaults.append(_ABSENT)
-            elif isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-                defaults.append(None)  # the list converters turn None into a fresh []
-            else:
-                defaults.append(default)
-            convert = _field_converter(hints[field.name])
-            if convert is _PLAIN:
-                plain.append(index)
-            elif convert is _FLAG:
-                flags.append(index)
-            else:
-                special.append((index, convert))
-            if isinstance(default, attrs.Factory) and convert in (_PLAIN, _FLAG):  # type: ignore[arg-type]
-                raise TypeError(f"{cls.__name__}.{field.name}: factory default unsupported")
-        known.update(names)
-
-    def structure(data: Any, _: Any) -> Any:
-        if not known:
-            build()
-        if not isinstance(data, Mapping):
-            raise TypeError(f"{cls.__name__} expects an object, got {type(data).__name__}")
-        values = list(map(data.get, names, defaults))
-        if not _STR_OR_NONE.issuperset(map(type, map(values.__getitem__, plain))):
-            for index in plain:
-                value = values[index]
-                if value is not None and value.__class__ is not str:
-                    values[index] = str(value)
-        if not _BOOL.issuperset(map(type, map(values.__getitem__, flags))):
-            for index in flags:
-                values[index] = bool(values[index])
-        index = 0
-        try:
-            for index, convert in special:
-                value = values[index]
-                if value is not _ABSENT:
-                    values[index] = convert(value)
-        except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            raise ValueError(f"{cls.__name__}.{names[index]}: {exc}") from exc
-        if _ABSENT in values:
-            missing = [n for n, v in zip(names, values, strict=True) if v is _ABSENT]
-            raise ValueError(f"{cls.__name__}: missing required field(s) {missing}")
-        instance = object.__new__(cls)
-        deque(map(_set, repeat(instance), names, values), maxlen=0)  # the loop, in C
-        unknown = {} if known.issuperset(data) else {k: data[k] for k in data.keys() - known}
-        _set(instance, "unknown_fields", unknown)
-        return instance
-
-    return structure
-
-
-for _model in (Payment, PaymentCancel, VbankDeposit, Promotion):
-    converter.register_structure_hook(_model, fast_structure_hook(_model))
-del _model
+__all__ = [
+    "Channel",
+    "CustomerUidUsage",
+    "LenientInt",
+    "Payment",
+    "PaymentCancel",
+    "PaymentPage",
+    "PaymentStatus",
+    "Promotion",
+    "VbankDeposit",
+]
