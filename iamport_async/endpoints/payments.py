@@ -188,10 +188,8 @@ class Payments(Endpoints):
         keys: Iterable[Key] | AsyncIterable[Key]
         if isinstance(ids, AsyncIterable):
             keys = _validated_async(ids, name, by)
-        elif isinstance(ids, str):
-            raise InvalidInputError("ids", "must be an iterable of ids, not one string")
         else:
-            keys = ((name, require_id(by, i)) for i in ids)
+            keys = ((name, require_id(by, i)) for i in _strings("ids", ids))
         return BatchStream(keys, self._fetch_many, _keys_of, concurrency=concurrency)
 
     def coalescing(self, window: float = 0.005) -> CoalescingPayments:
@@ -543,8 +541,11 @@ async def _validated_async(ids: AsyncIterable[str], name: str, field: str) -> As
 
 
 def _strings(field: str, values: Iterable[str]) -> Iterable[str]:
+    """``values`` if it can be iterated for ids; refused by name before anything is sent."""
     if isinstance(values, str):
         raise InvalidInputError(field, "must be an iterable of ids, not one string")
+    if not isinstance(values, Iterable):
+        raise InvalidInputError(field, f"must be an iterable of ids, got {type(values).__name__}")
     return values
 
 

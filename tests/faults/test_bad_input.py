@@ -123,11 +123,6 @@ async def test_bad_input_is_refused_by_name_and_nothing_is_sent(
     _nothing_sent(world)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: get_many(imp_uids=None) raises a bare TypeError ('NoneType' object is not "
-    "iterable), not InvalidInputError naming imp_uids (endpoints/payments.py _strings)",
-)
 async def test_none_instead_of_a_list_is_refused_by_name(world: World) -> None:
     client = world.client()
     with pytest.raises(InvalidInputError) as raised:
@@ -136,11 +131,6 @@ async def test_none_instead_of_a_list_is_refused_by_name(world: World) -> None:
     _nothing_sent(world)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: iter_many(None) raises a bare TypeError from inside the stream, not "
-    "InvalidInputError naming ids (endpoints/payments.py iter_many)",
-)
 async def test_none_instead_of_an_iterable_is_refused_by_name_in_a_stream(
     world: World,
 ) -> None:
