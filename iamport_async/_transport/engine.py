@@ -191,7 +191,7 @@ class Transport:
         """
         call = CallRetry(config.retry, idempotency, self.retry_budget, self.clock, self._rng)
         try:
-            result = await attempt(method, path, params, json, config)
+            result = await attempt(method, path, params, json, config, call.deadline)
         except Exception as error:  # tenacity decides what becomes of it
             first: Exception = error
         else:
@@ -213,7 +213,9 @@ class Transport:
             return await attempt(*args)
 
         try:
-            result = await retrying(first_failed_then_attempt, method, path, params, json, config)
+            result = await retrying(
+                first_failed_then_attempt, method, path, params, json, config, call.deadline
+            )
         except IamportError as error:
             call.annotate(error)
             raise
@@ -227,6 +229,7 @@ class Transport:
         params: QueryParams | None,
         json: Mapping[str, Any] | None,
         config: TransportConfig,
+        deadline: float,
     ) -> Any:
         async with self._slot(config):
             for replay in (False, True):
@@ -235,7 +238,7 @@ class Transport:
                 except IamportError as error:
                     raise _TokenUnavailable(error) from error
                 try:
-                    return await self._send(method, path, params, json, config, token)
+                    return await self._send(method, path, params, json, config, token, deadline)
                 except UnauthorizedError:
                     if replay:
                         raise
@@ -250,8 +253,9 @@ class Transport:
         params: QueryParams | None,
         json: Mapping[str, Any] | None,
         config: TransportConfig,
+        deadline: float,
     ) -> Any:
-        return await self._send(method, path, params, json, config, None)
+        return await self._send(method, path, params, json, config, None, deadline)
 
     def _slot(self, config: TransportConfig) -> _Slot:
         return _Slot(self.concurrency, config.max_wait)
@@ -264,7 +268,11 @@ class Transport:
         json: Mapping[str, Any] | None,
         config: TransportConfig,
         token: Token | None,
+        deadline: float,
     ) -> Any:
+        """One HTTP exchange. httpx's timeouts bound each read, not the whole answer (a body
+        trickling in just under the read timeout would go on for ever), so the exchange is
+        also bounded by what is left of the call's ``total_timeout``."""
         headers = {}
         if token is not None:
             headers["Authorization"] = f"Bearer {token.value}"
@@ -276,14 +284,19 @@ class Transport:
         debug = logger.isEnabledFor(logging.DEBUG)
         started = self.clock.monotonic() if debug else 0.0
         try:
-            response = await self.http.request(
-                method,
-                config.base_url + path,
-                params=params,  # type: ignore[arg-type]
-                json=json,
-                headers=headers,
-                timeout=config.timeout,
-            )
+            with anyio.fail_after(max(0.0, deadline - self.clock.monotonic())):
+                response = await self.http.request(
+                    method,
+                    config.base_url + path,
+                    params=params,  # type: ignore[arg-type]
+                    json=json,
+                    headers=headers,
+                    timeout=config.timeout,
+                )
+        except TimeoutError:
+            raise RequestTimeout(
+                "no complete answer within the call's total_timeout", method=method, path=path
+            ) from None
         except httpx.TransportError as exc:
             raise _transport_error(exc, method, path) from exc
         status = response.status_code

@@ -31,11 +31,6 @@ async def test_a_body_slower_than_the_read_timeout_is_a_timeout_then_a_retry(
     assert world.fake.stats.requests["GET /payments/{imp_uid}"] == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the per-attempt timeout is httpx's per-read timeout; a body trickling faster "
-    "than it keeps one attempt alive past timeout and total_timeout (engine._send)",
-)
 async def test_a_body_that_trickles_under_the_read_timeout_still_ends_in_time(
     world: World,
 ) -> None:
