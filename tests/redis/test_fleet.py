@@ -103,8 +103,10 @@ async def test_four_workers_share_one_rate_and_one_token(
     assert fake.stats.statuses[429] == 0
     assert fake.stats.requests[TOKEN_OPERATION] == 1
     assert fake.stats.tokens_issued == 1
-    busiest = max(per_second(fake).values())
-    assert busiest <= RATE + 2, per_second(fake)
+    seconds = per_second(fake)
+    full = [seconds[second] for second in sorted(seconds)[1:-1]]  # the whole seconds between
+    assert sum(full) <= RATE * len(full) * 1.05, seconds  # the fleet's rate: R, not 4 R
+    assert max(seconds.values()) <= RATE * 1.25, seconds  # a loaded machine's jitter, no more
     assert all(report["outages"] == 0 for report in reports)
 
 
