@@ -137,12 +137,45 @@ def _is_model_list(tp: Any) -> bool:
     return typing.get_origin(tp) is builtins.list and len(args) == 1 and _is_model(args[0])
 
 
+def to_text(value: Any) -> str:
+    """A string; a number is taken as its digits (ids sometimes arrive as numbers), but a null
+    or an object is an error, never the text ``"None"``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"expected a string, got {_kind(value)}")
+
+
+_FLAGS = {"true": True, "1": True, "y": True, "false": False, "0": False, "n": False}
+
+
+def to_flag(value: Any) -> bool:
+    """A boolean; also 0/1, the strings true/false/1/0/Y/N (never ``bool("false")``), and
+    null for false (the API sends null for flags that do not apply)."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    raise TypeError(f"expected a boolean, got {_kind(value)}")
+
+
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
 def make_converter() -> cattrs.Converter:
     """A converter with the rules above; models get generated structure functions."""
     converter = cattrs.Converter()
     converter.register_structure_hook_func(_is_timestamp, lambda v, _: to_timestamp(v))
     converter.register_structure_hook_func(_is_lenient_int, lambda v, _: to_optional_int(v))
     converter.register_structure_hook(Decimal, lambda v, _: to_money(v))
+    converter.register_structure_hook(str, lambda v, _: to_text(v))
+    converter.register_structure_hook(bool, lambda v, _: to_flag(v))
     converter.register_structure_hook_factory(
         lambda tp: _lenient_enum(tp) is not None,
         lambda tp: _enum_hook(typing.cast(type[enum.Enum], _lenient_enum(tp))),

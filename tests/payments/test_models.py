@@ -143,6 +143,16 @@ def test_loose_types_are_read_as_the_fields_types() -> None:
     assert loaded.amount == Decimal(1000)
 
 
+def test_flags_sent_as_strings_are_read_as_what_they_say() -> None:
+    loaded = load(payment("imp_1", escrow="false", sandbox="Y", cash_receipt_issued=0))
+    assert (loaded.escrow, loaded.sandbox, loaded.cash_receipt_issued) == (False, True, False)
+
+
+def test_a_null_identifier_is_refused_not_read_as_the_text_none() -> None:
+    with pytest.raises(ResponseValidationError, match="merchant_uid"):
+        load({**payment("imp_1"), "merchant_uid": None})
+
+
 def test_a_value_that_does_not_fit_names_its_field() -> None:
     with pytest.raises(ResponseValidationError, match="paid_at"):
         load(payment("imp_1", paid_at="yesterday"))
