@@ -27,8 +27,14 @@ import anyio.abc
 import attrs
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from iamport_async._transport.batch import DEFAULT_CONCURRENCY, Key, Lookup, _exit, _unwrap
-from iamport_async.endpoints._base import require_amount, require_id
+from iamport_async._transport.batch import (
+    DEFAULT_CONCURRENCY,
+    Key,
+    Lookup,
+    close_task_group,
+    unwrap_group,
+)
+from iamport_async.endpoints._checks import require_amount, require_id
 from iamport_async.errors import IamportError, InvalidInputError
 from iamport_async.models.payment import Payment
 
@@ -327,7 +333,7 @@ class Reconciliation:
         assert self._receive is not None
         self._task_group.cancel_scope.cancel()
         self._receive.close()
-        return await _exit(self._task_group, exc_type, exc, traceback)
+        return await close_task_group(self._task_group, exc_type, exc, traceback)
 
     def __aiter__(self) -> AsyncIterator[Result]:
         return self
@@ -432,7 +438,7 @@ class Reconciliation:
 def _cause(error: BaseException) -> BaseException:
     """The error that stopped the run, not the broken streams it left behind in the other
     tasks."""
-    error = _unwrap(error)
+    error = unwrap_group(error)
     if isinstance(error, BaseExceptionGroup):
         leaves = _leaves(error)
         broken = (anyio.BrokenResourceError, anyio.ClosedResourceError)

@@ -314,7 +314,7 @@ class BatchStream(Generic[T]):
         assert self._results is not None
         self._task_group.cancel_scope.cancel()  # the caller is done, early or not
         self._results.receive.close()
-        return await _exit(self._task_group, exc_type, exc, traceback)
+        return await close_task_group(self._task_group, exc_type, exc, traceback)
 
     async def _produce(
         self, send: MemoryObjectSendStream[ChunkOutcome[T]], results: _Results[T]
@@ -326,7 +326,7 @@ class BatchStream(Generic[T]):
                     await slots.acquire()
                     tg.start_soon(self._run_chunk, chunk, send.clone(), slots)
         except Exception as error:  # not an API error (those are per chunk): stop the stream
-            results.error = _unwrap(error)
+            results.error = unwrap_group(error)
 
     async def _chunks(self) -> AsyncGenerator[list[Key], None]:
         builder = self._builder
@@ -384,7 +384,7 @@ class _Results(Generic[T]):
             self._current = outcome.lookups()
 
 
-async def _exit(
+async def close_task_group(
     task_group: anyio.abc.TaskGroup,
     exc_type: type[BaseException] | None,
     exc: BaseException | None,
@@ -395,7 +395,7 @@ async def _exit(
     try:
         return await task_group.__aexit__(exc_type, exc, traceback)
     except BaseExceptionGroup as group:
-        inner = _unwrap(group)
+        inner = unwrap_group(group)
         if exc is not None and inner is exc:
             return False
         if inner is group:
@@ -403,7 +403,7 @@ async def _exit(
         raise inner from None
 
 
-def _unwrap(error: BaseException) -> BaseException:
+def unwrap_group(error: BaseException) -> BaseException:
     """The one error inside (nested) single-member exception groups, else ``error``."""
     while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
         error = error.exceptions[0]
@@ -468,7 +468,7 @@ class Coalescer(Generic[T]):
         task_group, self._task_group = self._task_group, None
         if self._pending is not None:  # send what is waiting now rather than after the window
             self._seal(self._pending)
-        return await _exit(task_group, exc_type, exc, traceback)
+        return await close_task_group(task_group, exc_type, exc, traceback)
 
     async def lookup(self, key: Key) -> Lookup[T]:
         """The lookup for ``key``, sent together with the other keys of its window."""

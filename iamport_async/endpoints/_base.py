@@ -12,12 +12,6 @@ from urllib.parse import quote
 
 from iamport_async._transport import Idempotency, Transport
 from iamport_async._transport.engine import QueryParams
-
-# Re-exported for the modules that import these from here (payments, webhooks); they live in
-# ``_checks`` with the other argument checks.
-from iamport_async.endpoints._checks import money_json as money_json
-from iamport_async.endpoints._checks import require_amount as require_amount
-from iamport_async.endpoints._checks import require_id as require_id
 from iamport_async.models._converter import structure
 
 T = TypeVar("T")

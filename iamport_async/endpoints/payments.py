@@ -22,15 +22,8 @@ from iamport_async._transport.batch import (
     lookup_all,
 )
 from iamport_async._transport.retry import may_have_reached_server
-from iamport_async.endpoints._base import (
-    Endpoints,
-    drop_none,
-    money_json,
-    operation,
-    path,
-    require_amount,
-    require_id,
-)
+from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._checks import money_json, require_amount, require_id
 from iamport_async.endpoints._paging import Paged
 from iamport_async.errors import BusinessError, IamportError, InvalidInputError, NotFoundError
 from iamport_async.models._converter import structure
