@@ -26,8 +26,10 @@ CARD: dict[str, Any] = {
     "card_number": "4092-0230-5555-7777",
     "expiry": "2031-08",
     "birth": "860214",
-    "pwd_2digit": "37",
+    "pwd_2digit": "99",
 }
+"""``pwd_2digit`` is 99: no hour, minute, second, day or month of a datetime repr can be 99,
+so a whole-token match of it is a leak, never a timestamp."""
 REFUND_ACCOUNT = "110498765432"
 STATIC_SECRETS = [IMP_KEY, IMP_SECRET, *CARD.values(), REFUND_ACCOUNT]
 

@@ -23,7 +23,7 @@ CARD = {
     "card_number": "4092-0230-1234-5678",
     "expiry": "2029-12",
     "birth": "880101",
-    "pwd_2digit": "42",
+    "pwd_2digit": "99",
 }
 SECRETS = [IMP_KEY, IMP_SECRET, *TOKENS, *CARD.values()]
 
