@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing.queues
+import time
 from typing import Any
 
 import attrs
@@ -69,4 +70,5 @@ async def reconcile(job: Job) -> dict[str, Any]:
         "outages": shared.health.outages,
         "recoveries": shared.health.recoveries,
         "shared_at_end": shared.health.shared,
+        "finished_at": time.time(),  # wall clock: comparable with the test process's
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import multiprocessing.context
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,10 @@ PAYMENTS = 20_000
 WORKERS = 4
 TIMEOUT = 60.0
 TOKEN_OPERATION = "POST /users/getToken"
+RETRY_INTERVAL = 0.2
+"""Seconds between a worker's probes of a Redis that is down."""
+RECOVERY_GRACE = 5 * RETRY_INTERVAL
+"""A worker busy this long after Redis restarted has had several chances to probe it."""
 
 
 @pytest.fixture
@@ -124,14 +129,17 @@ async def test_workers_outlive_a_redis_restart_and_share_again(
             while fake.stats.total_requests < count:
                 await anyio.sleep(0.01)  # polling other processes' progress, not timing
 
+    restarted_at: list[float] = []
+
     async def stop_then_restart() -> None:
         await when_served(40)
         own_redis.stop()
         await when_served(90)
         await anyio.to_thread.run_sync(own_redis.start)
+        restarted_at.append(time.time())
 
     async with fake.serve() as base_url:
-        fleet = jobs(fake, base_url, own_redis.url, prefix, ids, retry_interval=0.2)
+        fleet = jobs(fake, base_url, own_redis.url, prefix, ids, retry_interval=RETRY_INTERVAL)
         reports = await run_fleet(fake, fleet, stop_then_restart)
 
     found = [imp_uid for report in reports for imp_uid in report["found"]]
@@ -140,7 +148,13 @@ async def test_workers_outlive_a_redis_restart_and_share_again(
     outages = [report["outages"] for report in reports]
     assert sum(outages) >= 1, "no worker noticed Redis stop"
     assert all(count <= 1 for count in outages), "one outage was reported as several"
-    # A worker whose requests all fell outside the outage (slow to start on a loaded machine)
-    # has nothing to notice; every worker that fell back came back to shared control.
-    assert [report["recoveries"] for report in reports] == outages
-    assert all(report["shared_at_end"] for report in reports)
+    # On a loaded machine a worker may start after the outage (nothing to notice) or finish
+    # its share before Redis is back (nothing to come back to). Every worker still working
+    # a while after the restart must have returned to shared control; 110 of the ~200
+    # requests come after it, so at least one worker is such a worker.
+    (restart,) = restarted_at
+    still_working = [r for r in reports if r["finished_at"] > restart + RECOVERY_GRACE]
+    assert still_working, "every worker finished before Redis came back"
+    assert all(r["recoveries"] == r["outages"] for r in still_working), reports
+    assert all(r["shared_at_end"] for r in still_working)
+    assert all(r["recoveries"] <= r["outages"] for r in reports)
