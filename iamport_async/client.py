@@ -27,7 +27,7 @@ from iamport_async._transport import (
     TransportConfig,
     Unlimited,
 )
-from iamport_async._transport.engine import QueryParams
+from iamport_async._transport.query import QueryParams
 from iamport_async.endpoints.benepia import Benepia
 from iamport_async.endpoints.certifications import Certifications
 from iamport_async.endpoints.codes import Codes

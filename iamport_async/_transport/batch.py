@@ -23,7 +23,6 @@ Three forms share the machinery:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
@@ -37,7 +36,6 @@ from collections.abc import (
 from contextlib import aclosing
 from types import TracebackType
 from typing import Generic, TypeVar
-from urllib.parse import quote_plus
 
 import anyio
 import anyio.abc
@@ -45,6 +43,7 @@ import attrs
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from iamport_async._transport.clock import Clock
+from iamport_async._transport.query import quote, quote_name
 from iamport_async.errors import IamportError
 
 T = TypeVar("T")
@@ -67,19 +66,10 @@ DEFAULT_CONCURRENCY = 8
 apply underneath, so this only bounds what one lookup may take of them."""
 
 
-_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
-_name_lengths: dict[str, int] = {}
-
-
 def encoded_length(key: Key) -> int:
-    """Characters ``key`` adds to a query string (``name=value&``), encoded as httpx does."""
+    """Characters ``key`` adds to a query string (``name=value&``), encoded as sent."""
     name, value = key
-    name_length = _name_lengths.get(name)
-    if name_length is None:
-        name_length = _name_lengths[name] = len(quote_plus(name, safe=""))
-    if _UNRESERVED.fullmatch(value):  # the usual id: nothing to escape, no need to encode
-        return name_length + len(value) + 2
-    return name_length + len(quote_plus(value, safe="")) + 2
+    return len(quote_name(name)) + len(quote(value)) + 2
 
 
 class ChunkBuilder:
@@ -239,8 +229,8 @@ async def lookup_all(
 ) -> BatchResult[T]:
     """Look up a finite collection of keys: deduplicated, chunked, ``concurrency`` chunks in
     flight, every key answered exactly once."""
-    unique = list(dict.fromkeys(keys))
-    lookups: dict[Key, Lookup[T]] = {key: Lookup(key) for key in unique}  # order asked
+    unique = dict.fromkeys(keys)  # in the order asked
+    answered: dict[Key, Lookup[T]] = {}
     stream = BatchStream(
         unique,
         fetch,
@@ -251,8 +241,8 @@ async def lookup_all(
     )
     async with stream as results:
         async for lookup in results:
-            lookups[lookup.key] = lookup
-    return BatchResult(lookups)
+            answered[lookup.key] = lookup
+    return BatchResult({key: answered[key] for key in unique})
 
 
 class BatchStream(Generic[T]):

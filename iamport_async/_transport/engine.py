@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import anyio
@@ -23,6 +23,7 @@ import tenacity
 
 from iamport_async._transport.clock import Clock, sleep_for
 from iamport_async._transport.envelope import decode
+from iamport_async._transport.query import QueryParams, encode_query
 from iamport_async._transport.ratelimit import RateLimiter
 from iamport_async._transport.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
 from iamport_async._transport.token import IssuedToken, Token, TokenManager
@@ -38,10 +39,6 @@ from iamport_async.errors import (
 )
 
 logger = logging.getLogger("iamport_async")
-
-Scalar = str | int | float | bool
-QueryParams = Mapping[str, Scalar | None] | Sequence[tuple[str, Scalar]]
-"""A mapping (``None`` values are left out) or pairs (for repeated keys such as ``imp_uid[]``)."""
 
 TOKEN_PATH = "/users/getToken"  # noqa: S105 (a path, not a secret)
 
@@ -278,8 +275,11 @@ class Transport:
             headers["Authorization"] = f"Bearer {token.value}"
         if config.tier is not None:
             headers["Tier"] = config.tier
-        if isinstance(params, Mapping):
-            params = {key: value for key, value in params.items() if value is not None}
+        url = config.base_url + path
+        if params:
+            query = encode_query(params)
+            if query:
+                url += "?" + query
         await self.rate_limiter.acquire(config.max_wait)
         debug = logger.isEnabledFor(logging.DEBUG)
         started = self.clock.monotonic() if debug else 0.0
@@ -287,8 +287,7 @@ class Transport:
             with anyio.fail_after(max(0.0, deadline - self.clock.monotonic())):
                 response = await self.http.request(
                     method,
-                    config.base_url + path,
-                    params=params,  # type: ignore[arg-type]
+                    url,
                     json=json,
                     headers=headers,
                     timeout=config.timeout,

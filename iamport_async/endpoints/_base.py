@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from iamport_async._transport import Idempotency, Transport
-from iamport_async._transport.engine import QueryParams
+from iamport_async._transport.query import QueryParams
 from iamport_async.models._converter import structure
 
 T = TypeVar("T")

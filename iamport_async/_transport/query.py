@@ -1,0 +1,52 @@
+"""Query strings, encoded as httpx would, at a fraction of its cost for the usual id.
+
+A bulk lookup's query holds 100 ids. Given ``params``, httpx quotes each value and then
+validates the result character by character; that is a third of a request's client CPU. Ids
+are almost always unreserved characters, which need no quoting, so the query is built here and
+handed to httpx as part of the URL: the same bytes on the wire, for half the work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote_plus
+
+Scalar = str | int | float | bool
+QueryParams = Mapping[str, Scalar | None] | Sequence[tuple[str, Scalar]]
+"""A mapping (``None`` values are left out) or pairs (for repeated keys such as ``imp_uid[]``)."""
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+_quoted_names: dict[str, str] = {}
+
+
+def quote(text: str) -> str:
+    """``text`` as ``urlencode`` (and so httpx) writes it in a query: ``quote_plus``, no safe
+    characters."""
+    if _UNRESERVED.fullmatch(text):  # the usual id: nothing to escape
+        return text
+    return quote_plus(text, safe="")
+
+
+def quote_name(name: str) -> str:
+    """A parameter name, quoted once and remembered (there are a handful of them)."""
+    quoted = _quoted_names.get(name)
+    if quoted is None:
+        quoted = _quoted_names[name] = quote(name)
+    return quoted
+
+
+def _text(value: Scalar) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def encode_query(params: QueryParams) -> str:
+    """``params`` as a query string (without the ``?``), byte for byte what httpx sends."""
+    pairs = params.items() if isinstance(params, Mapping) else params
+    return "&".join(
+        f"{quote_name(name)}={quote(_text(value))}" for name, value in pairs if value is not None
+    )

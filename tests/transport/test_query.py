@@ -1,0 +1,54 @@
+"""The query string the transport builds itself must be the one httpx would have sent."""
+
+from __future__ import annotations
+
+import httpx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from iamport_async._transport.query import encode_query
+
+BASE = "https://api.iamport.kr/payments"
+
+names = st.sampled_from(["imp_uid[]", "merchant_uid[]", "page", "from", "sorting", "a b&c=d"])
+values = st.one_of(st.text(), st.integers(), st.booleans(), st.floats(allow_nan=False))
+
+
+Pairs = list[tuple[str, str | int | bool]]
+
+
+def grouped(pairs: Pairs) -> Pairs:
+    """``pairs`` in httpx's order: a name's values together, names in order of first use."""
+    first = {name: index for index, (name, _) in reversed(list(enumerate(pairs)))}
+    return sorted(pairs, key=lambda pair: first[pair[0]])
+
+
+@given(st.lists(st.tuples(names, values), max_size=20))
+def test_pairs_encode_as_httpx_encodes_them(pairs: Pairs) -> None:
+    query = encode_query(grouped(pairs))
+    ours = httpx.Request("GET", f"{BASE}?{query}" if pairs else BASE)
+    theirs = httpx.Request("GET", BASE, params=pairs)
+    assert ours.url.raw_path == theirs.url.raw_path
+
+
+@given(st.dictionaries(names, st.one_of(st.none(), values)))
+def test_a_mapping_leaves_out_none(params: dict[str, str | int | bool | None]) -> None:
+    sent = {name: value for name, value in params.items() if value is not None}
+    query = encode_query(params)
+    ours = httpx.Request("GET", f"{BASE}?{query}" if query else BASE)
+    assert ours.url.raw_path == httpx.Request("GET", BASE, params=sent).url.raw_path
+
+
+def test_the_usual_ids_go_out_as_they_are() -> None:
+    query = encode_query([("imp_uid[]", "imp_123412341234"), ("imp_uid[]", "order-1.a_~")])
+    assert query == "imp_uid%5B%5D=imp_123412341234&imp_uid%5B%5D=order-1.a_~"
+
+
+def test_pairs_keep_the_order_given() -> None:
+    pairs = [("imp_uid[]", "a"), ("merchant_uid[]", "b"), ("imp_uid[]", "c")]
+    assert encode_query(pairs) == "imp_uid%5B%5D=a&merchant_uid%5B%5D=b&imp_uid%5B%5D=c"
+
+
+def test_ids_that_need_escaping_are_escaped() -> None:
+    query = encode_query([("merchant_uid[]", "주문 #1&x=y")])
+    assert query == "merchant_uid%5B%5D=%EC%A3%BC%EB%AC%B8+%231%26x%3Dy"
