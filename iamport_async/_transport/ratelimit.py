@@ -42,7 +42,11 @@ class TokenBucket:
     """At most ``rate`` starts per second on average, bursts up to ``burst``.
 
     Kept as a single "theoretical arrival time" (GCRA): each acquire reserves the next slot
-    *before* sleeping, so concurrent waiters queue in order and never stampede.
+    *before* sleeping, so concurrent waiters queue in order and never stampede. Lowering the
+    rate gives up the slots already reserved: with 32 callers queued at 10/s, those slots
+    reach 3 s ahead, and keeping them would go on sending at the old rate for 3 s after the
+    server said it was too fast. Each waiter takes a new slot, at the new rate, when its old
+    one comes.
     """
 
     def __init__(self, rate: float, clock: Clock, burst: float | None = None) -> None:
@@ -51,7 +55,9 @@ class TokenBucket:
         self._clock = clock
         self._burst = max(1.0, burst if burst is not None else rate)
         self._tat = clock.monotonic()
-        self.rate = rate
+        self._lowered = 0
+        """Times the rate was lowered: a waiter whose slot predates a cut takes a new one."""
+        self._set(rate)
 
     @property
     def rate(self) -> float:
@@ -59,8 +65,14 @@ class TokenBucket:
 
     @rate.setter
     def rate(self, value: float) -> None:
-        self._rate = value
-        self._interval = 1.0 / value
+        if value < self._rate:
+            self._lowered += 1
+            self._tat = min(self._tat, self._clock.monotonic())
+        self._set(value)
+
+    def _set(self, rate: float) -> None:
+        self._rate = rate
+        self._interval = 1.0 / rate
         self._tolerance = (self._burst - 1.0) * self._interval
 
     def reserve(self, max_wait: float | None = None) -> float:
@@ -75,9 +87,15 @@ class TokenBucket:
         return max(now, opens_at)
 
     async def acquire(self, max_wait: float | None = None) -> None:
-        opens_at = self.reserve(max_wait)
-        if opens_at > self._clock.monotonic():
-            await self._clock.sleep_until(opens_at)
+        deadline = None if max_wait is None else self._clock.monotonic() + max_wait
+        while True:
+            lowered = self._lowered
+            left = None if deadline is None else max(0.0, deadline - self._clock.monotonic())
+            opens_at = self.reserve(left)
+            if opens_at > self._clock.monotonic():
+                await self._clock.sleep_until(opens_at)
+            if self._lowered == lowered:
+                return
 
     def feedback(self, *, throttled: bool) -> None:
         return None
@@ -96,6 +114,10 @@ class AdaptiveRateLimiter:
 
     BETA = 0.7
     SCALE = 0.4
+    MIN_RECOVERY = 4.0
+    """Seconds at least from a cut back to the rate that was throttled. With the cubic's own
+    scale a low rate comes back within 2 s (10/s in 1.96 s) and probes past it again at
+    once, so that a tenth of its requests are throttled; slower, the probes are rarer."""
     EPISODE = 1.0
     """Seconds after a cut during which further throttles count as the same episode: the
     requests already in flight when the rate was cut answer 429 too, and must not cut it
@@ -111,6 +133,7 @@ class AdaptiveRateLimiter:
         self._throttled_at: float | None = None
         self._last_max = 0.0
         self._k = 0.0
+        self._scale = self.SCALE
         self._measured = 0.0
         self._count = 0
         self._window_start = math.floor(clock.monotonic() / self._BUCKET) * self._BUCKET
@@ -141,12 +164,13 @@ class AdaptiveRateLimiter:
             if math.isinf(base):
                 return  # nothing measured yet: keep going until there is a rate to cut
             self._last_max = base
-            self._k = (base * (1 - self.BETA) / self.SCALE) ** (1 / 3)
+            self._k = max(self.MIN_RECOVERY, (base * (1 - self.BETA) / self.SCALE) ** (1 / 3))
+            self._scale = base * (1 - self.BETA) / self._k**3
             self._throttled_at = now
             self._set_rate(base * self.BETA)
         elif self._throttled_at is not None:
             t = now - self._throttled_at
-            cubic = self.SCALE * (t - self._k) ** 3 + self._last_max
+            cubic = self._scale * (t - self._k) ** 3 + self._last_max
             ceiling = 2 * self._measured if self._measured > 0 else cubic
             self._set_rate(min(cubic, ceiling))
 

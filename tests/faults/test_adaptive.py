@@ -17,21 +17,21 @@ from iamport_async.testing.clock import VirtualClock
 
 pytestmark = pytest.mark.anyio
 
-R = 50.0
 RTT = 0.05
 RUN = 60.0
 SETTLED = 30.0
 
 
 class _Server:
-    """Allows ``R`` starts a second, in bursts of up to ``R``; the rest are throttled."""
+    """Allows ``rate`` starts a second, in bursts of up to ``rate``; the rest are throttled."""
 
-    def __init__(self, now: float) -> None:
-        self.tokens = R
+    def __init__(self, rate: float, now: float) -> None:
+        self.rate = rate
+        self.tokens = rate
         self.at = now
 
     def admit(self, now: float) -> bool:
-        self.tokens = min(R, self.tokens + (now - self.at) * R)
+        self.tokens = min(self.rate, self.tokens + (now - self.at) * self.rate)
         self.at = now
         if self.tokens >= 1:
             self.tokens -= 1
@@ -39,10 +39,11 @@ class _Server:
         return False
 
 
-async def test_the_adaptive_limiter_settles_near_the_servers_limit() -> None:
+@pytest.mark.parametrize("R", [10.0, 50.0, 200.0])
+async def test_the_adaptive_limiter_settles_near_the_servers_limit(R: float) -> None:
     clock = VirtualClock()
     limiter = AdaptiveRateLimiter(clock)
-    server = _Server(clock.monotonic())
+    server = _Server(R, clock.monotonic())
     answers: collections.deque[tuple[float, bool]] = collections.deque()
     start = clock.monotonic()
     accepted = throttled = 0

@@ -55,6 +55,30 @@ async def test_a_burst_is_spent_at_once_then_the_rate_holds(clock: VirtualClock)
     assert clock.monotonic() - begin == pytest.approx(1.0)
 
 
+async def test_a_lower_rate_applies_to_callers_already_waiting(clock: VirtualClock) -> None:
+    """30 callers at 10/s hold slots up to 3 s ahead; cut to 2/s, they must not keep them."""
+    bucket = TokenBucket(10, clock, burst=1)
+    begin = clock.monotonic()
+    cut_at = begin + 0.45
+    starts: list[float] = []
+
+    async def start() -> None:
+        await bucket.acquire()
+        starts.append(clock.monotonic())
+
+    async def cut() -> None:
+        await clock.sleep_until(cut_at)
+        bucket.rate = 2
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(cut)
+        for _ in range(30):
+            tg.start_soon(start)
+    assert len(starts) == 30
+    assert len([t for t in starts if t < cut_at]) == 5  # 10/s before the cut
+    assert busiest_second([t for t in starts if t >= cut_at]) == 2
+
+
 async def test_the_client_rate_limit_spaces_requests(clock: VirtualClock) -> None:
     starts: list[float] = []
 
