@@ -275,11 +275,8 @@ class Transport:
             headers["Authorization"] = f"Bearer {token.value}"
         if config.tier is not None:
             headers["Tier"] = config.tier
-        url = config.base_url + path
-        if params:
-            query = encode_query(params)
-            if query:
-                url += "?" + query
+        query = encode_query(params) if params else ""
+        url = f"{config.base_url}{path}?{query}" if query else config.base_url + path
         await self.rate_limiter.acquire(config.max_wait)
         debug = logger.isEnabledFor(logging.DEBUG)
         started = self.clock.monotonic() if debug else 0.0
