@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import anyio
@@ -88,6 +88,37 @@ class TransportConfig:
         )
 
 
+@attrs.frozen
+class _Call:
+    """One API call as every attempt of it sends it: the URL is built once, not per retry."""
+
+    method: str
+    path: str
+    url: str = attrs.field(repr=False)  # its query may hold an account number or a PG key
+    json: Mapping[str, Any] | None = attrs.field(repr=False)  # may hold card data
+    config: TransportConfig = attrs.field(repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        method: str,
+        path: str,
+        params: QueryParams | None,
+        json: Mapping[str, Any] | None,
+        config: TransportConfig,
+    ) -> _Call:
+        query = encode_query(params) if params else ""
+        url = f"{config.base_url}{path}?{query}" if query else config.base_url + path
+        return cls(method, path, url, json, config)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+_Attempt = Callable[[_Call, float], Awaitable[Any]]
+"""One try of a call, given the call's deadline on the transport's clock."""
+
+
 class _TokenUnavailable(Exception):
     """Carries a failed token fetch through the retry loop, which must not retry it again:
     the fetch has its own retries, and the request itself was never sent."""
@@ -160,24 +191,13 @@ class Transport:
         ``path`` is already URL-encoded (see ``endpoints._base.path``). Raises the
         ``iamport_async.errors`` tree; after retries the last error is raised as it was.
         """
-        config = self.config.merged(options)
+        call = _Call.of(method, path, params, json, self.config.merged(options))
         try:
-            return await self._with_retries(
-                self._authorized_attempt, method, path, params, json, config, idempotency
-            )
+            return await self._with_retries(self._authorized_attempt, call, idempotency)
         except _TokenUnavailable as wrapper:
             raise wrapper.error from None
 
-    async def _with_retries(
-        self,
-        attempt: Any,
-        method: str,
-        path: str,
-        params: QueryParams | None,
-        json: Mapping[str, Any] | None,
-        config: TransportConfig,
-        idempotency: Idempotency,
-    ) -> Any:
+    async def _with_retries(self, attempt: _Attempt, call: _Call, idempotency: Idempotency) -> Any:
         """``attempt``, retried by ``CallRetry``'s rules through tenacity.
 
         The first try runs outside tenacity: its machinery (a retry state, and a coroutine
@@ -186,97 +206,66 @@ class Transport:
         first attempt, so that every retry decision is taken exactly as if tenacity had made
         that attempt itself.
         """
-        call = CallRetry(config.retry, idempotency, self.retry_budget, self.clock, self._rng)
+        rules = CallRetry(call.config.retry, idempotency, self.retry_budget, self.clock, self._rng)
         try:
-            result = await attempt(method, path, params, json, config, call.deadline)
+            result = await attempt(call, rules.deadline)
         except Exception as error:  # tenacity decides what becomes of it
             first: Exception = error
         else:
-            call.succeeded()
+            rules.succeeded()
             return result
         retrying = tenacity.AsyncRetrying(
             sleep=lambda seconds: sleep_for(self.clock, seconds),
-            retry=call.retry,
-            wait=call.wait,
-            stop=call.stop,
-            before_sleep=lambda state: _log_retry(method, path, state),
+            retry=rules.retry,
+            wait=rules.wait,
+            stop=rules.stop,
+            before_sleep=lambda state: _log_retry(call.method, call.path, state),
             reraise=True,
         )
         failed: list[Exception] = [first]
 
-        async def first_failed_then_attempt(*args: Any) -> Any:
+        async def first_failed_then_attempt() -> Any:
             if failed:
                 raise failed.pop()
-            return await attempt(*args)
+            return await attempt(call, rules.deadline)
 
         try:
-            result = await retrying(
-                first_failed_then_attempt, method, path, params, json, config, call.deadline
-            )
+            result = await retrying(first_failed_then_attempt)
         except IamportError as error:
-            call.annotate(error)
+            rules.annotate(error)
             raise
-        call.succeeded()
+        rules.succeeded()
         return result
 
-    async def _authorized_attempt(
-        self,
-        method: str,
-        path: str,
-        params: QueryParams | None,
-        json: Mapping[str, Any] | None,
-        config: TransportConfig,
-        deadline: float,
-    ) -> Any:
-        async with self._slot(config):
+    async def _authorized_attempt(self, call: _Call, deadline: float) -> Any:
+        async with _Slot(self.concurrency, call.config.max_wait):
             for replay in (False, True):
                 try:
                     token = await self.tokens.get()
                 except IamportError as error:
                     raise _TokenUnavailable(error) from error
                 try:
-                    return await self._send(method, path, params, json, config, token, deadline)
+                    return await self._send(call, token, deadline)
                 except UnauthorizedError:
                     if replay:
                         raise
-                    logger.debug("401 on %s %s: refreshing the token and replaying", method, path)
+                    logger.debug("401 on %s: refreshing the token and replaying", call)
                     self.tokens.invalidate(token)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _unauthorized_attempt(
-        self,
-        method: str,
-        path: str,
-        params: QueryParams | None,
-        json: Mapping[str, Any] | None,
-        config: TransportConfig,
-        deadline: float,
-    ) -> Any:
-        return await self._send(method, path, params, json, config, None, deadline)
+    async def _unauthorized_attempt(self, call: _Call, deadline: float) -> Any:
+        return await self._send(call, None, deadline)
 
-    def _slot(self, config: TransportConfig) -> _Slot:
-        return _Slot(self.concurrency, config.max_wait)
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        params: QueryParams | None,
-        json: Mapping[str, Any] | None,
-        config: TransportConfig,
-        token: Token | None,
-        deadline: float,
-    ) -> Any:
+    async def _send(self, call: _Call, token: Token | None, deadline: float) -> Any:
         """One HTTP exchange. httpx's timeouts bound each read, not the whole answer (a body
         trickling in just under the read timeout would go on for ever), so the exchange is
         also bounded by what is left of the call's ``total_timeout``."""
+        method, path, config = call.method, call.path, call.config
         headers = {}
         if token is not None:
             headers["Authorization"] = f"Bearer {token.value}"
         if config.tier is not None:
             headers["Tier"] = config.tier
-        query = encode_query(params) if params else ""
-        url = f"{config.base_url}{path}?{query}" if query else config.base_url + path
         await self.rate_limiter.acquire(config.max_wait)
         debug = logger.isEnabledFor(logging.DEBUG)
         started = self.clock.monotonic() if debug else 0.0
@@ -284,8 +273,8 @@ class Transport:
             with anyio.fail_after(max(0.0, deadline - self.clock.monotonic())):
                 response = await self.http.request(
                     method,
-                    url,
-                    json=json,
+                    call.url,
+                    json=call.json,
                     headers=headers,
                     timeout=config.timeout,
                 )
@@ -309,11 +298,7 @@ class Transport:
         }
         payload = await self._with_retries(
             self._unauthorized_attempt,
-            "POST",
-            TOKEN_PATH,
-            None,
-            body,
-            self.config,
+            _Call.of("POST", TOKEN_PATH, None, body, self.config),
             Idempotency.READ,  # the server hands back the same token: asking twice is harmless
         )
         try:
