@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 import anyio
 import anyio.abc
+import anyio.lowlevel
 import attrs
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
@@ -460,11 +461,19 @@ def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
 
 async def _put(send: MemoryObjectSendStream[T], item: T) -> None:
     """Send without a trip through the event loop while the buffer has room: one trip per
-    item is most of the cost of a million-order run."""
+    item is most of the cost of a million-order run.
+
+    A caller who leaves early cancels the run and closes its end of the results; a task that
+    gets here before its next checkpoint finds the stream broken. The checkpoint then ends it
+    as cancelled, which is what it is, rather than with the broken stream."""
     try:
-        send.send_nowait(item)
-    except anyio.WouldBlock:
-        await send.send(item)
+        try:
+            send.send_nowait(item)
+        except anyio.WouldBlock:
+            await send.send(item)
+    except anyio.BrokenResourceError:
+        await anyio.lowlevel.checkpoint()
+        raise
 
 
 async def _get(receive: MemoryObjectReceiveStream[T]) -> T:
