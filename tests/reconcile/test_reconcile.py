@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import anyio
 import pytest
 
 from iamport_async.errors import InvalidInputError
-from iamport_async.reconcile import Order, Outcome, Progress, Result, reconcile
+from iamport_async.reconcile import Order, Outcome, Progress, Result, _put, reconcile
 from iamport_async.testing import FakeIamport, VirtualClock
 
 pytestmark = pytest.mark.anyio
@@ -207,3 +208,14 @@ def test_bad_arguments_are_refused_before_any_request(fake: FakeIamport) -> None
     with pytest.raises(InvalidInputError):
         reconcile(client, [], concurrency=0)
     assert fake.stats.total_requests == 0
+
+
+async def test_a_result_put_after_the_caller_left_ends_the_task_as_cancelled() -> None:
+    """The race behind ``test_leaving_early_cancels_the_lookups``, made certain: the caller's
+    exit cancels the run and closes the results before a task reaches its next checkpoint."""
+    send, receive = anyio.create_memory_object_stream[int](1)
+    with send, anyio.CancelScope() as scope:
+        scope.cancel()
+        receive.close()
+        await _put(send, 1)  # without the checkpoint: BrokenResourceError, not a cancellation
+    assert scope.cancelled_caught
