@@ -87,6 +87,14 @@ async def run_fleet(
     return reports
 
 
+def fresh_for_a_fleet(fake: FakeIamport) -> None:
+    """The seeded fake as a new account: no counters, no token, a limit of ``RATE``."""
+    fake.stats.reset()
+    fake.requests.clear()
+    fake.expire_token()
+    fake.faults.rate_limit(RATE)
+
+
 def per_second(fake: FakeIamport) -> collections.Counter[int]:
     """Requests the server saw in each second of its clock."""
     return collections.Counter(request.at for request in fake.requests)
@@ -96,10 +104,7 @@ async def test_four_workers_share_one_rate_and_one_token(
     seeded: tuple[FakeIamport, list[str]], redis_server: RedisServer, prefix: str
 ) -> None:
     fake, ids = seeded
-    fake.stats.reset()
-    fake.requests.clear()
-    fake.expire_token()
-    fake.faults.rate_limit(RATE)
+    fresh_for_a_fleet(fake)
     async with fake.serve() as base_url:
         reports = await run_fleet(fake, jobs(fake, base_url, redis_server.url, prefix, ids))
 
@@ -119,10 +124,7 @@ async def test_workers_outlive_a_redis_restart_and_share_again(
     seeded: tuple[FakeIamport, list[str]], own_redis: RedisServer, prefix: str
 ) -> None:
     fake, ids = seeded
-    fake.stats.reset()
-    fake.requests.clear()
-    fake.expire_token()
-    fake.faults.rate_limit(RATE)
+    fresh_for_a_fleet(fake)
 
     async def when_served(count: int) -> None:
         with anyio.fail_after(TIMEOUT):
