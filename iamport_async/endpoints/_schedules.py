@@ -47,17 +47,17 @@ def schedule_page(payload: Any, method: str, path: str) -> Page[Schedule]:
     array is one complete page; ``null`` is an empty one.
     """
     if payload is None:
-        return Page(total=0, list=[])
+        return Page(total=0, list=())
     if isinstance(payload, list):
         items: list[Schedule] = structure(payload, list[Schedule], method=method, path=path)
-        return Page(total=len(items), list=items)
+        return Page(total=len(items), list=tuple(items))
     page: Page[Schedule] = structure(payload, Page[Schedule], method=method, path=path)
     return page
 
 
 def schedule_list(payload: Any, method: str, path: str) -> list[Schedule]:
     """The schedules a POST answers: an array (SPEC), or a paged object's ``list``."""
-    return schedule_page(payload, method, path).list
+    return list(schedule_page(payload, method, path).list)
 
 
 def schedule_listing(

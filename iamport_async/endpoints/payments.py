@@ -234,7 +234,7 @@ class Payments(Endpoints):
                     "GET", url, Page[Payment], params={**base, "page": page}
                 )
             except NotFoundError:
-                return Page(total=0, list=[])
+                return Page(total=0, list=())
             return result
 
         return Paged(fetch)

@@ -94,8 +94,8 @@ class SuperBillingKey(Model):
     customer_email: str | None = attrs.field(default=None, repr=False)
     customer_addr: str | None = attrs.field(default=None, repr=False)
     customer_postcode: str | None = attrs.field(default=None, repr=False)
-    succeededChannels: list[SucceededChannel] = attrs.field(factory=list)
-    failedChannels: list[FailedChannel] = attrs.field(factory=list)
+    succeededChannels: tuple[SucceededChannel, ...] = ()
+    failedChannels: tuple[FailedChannel, ...] = ()
 
 
 BillingKey = Customer | SuperBillingKey

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from typing import Generic, TypeVar
 
 import attrs
@@ -18,6 +17,6 @@ class Page(Model, Generic[T]):
     pages start at 1."""
 
     total: int
-    list: builtins.list[T]
+    list: tuple[T, ...]
     previous: int = 0
     next: int = 0

@@ -8,16 +8,12 @@ optional field breaks a checkout.
 
 from __future__ import annotations
 
-import builtins
 import enum
-import typing
-from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
-from iamport_async.models._converter import LenientInt, Model, Money, Timestamp, converter
+from iamport_async.models._converter import LenientInt, Model, Money, Timestamp
 from iamport_async.models.page import Page
 
 
@@ -44,21 +40,6 @@ class CustomerUidUsage(enum.StrEnum):
     ISSUE = "issue"
     PAYMENT = "payment"
     PAYMENT_SCHEDULED = "payment.scheduled"
-
-
-def _structure_list_or_none(tp: Any) -> Callable[[Any, Any], builtins.list[Any]]:
-    """A list hook for ``tp`` that reads null as an empty list."""
-    (item,) = typing.get_args(tp)
-    item_hook = converter.get_structure_hook(item)
-
-    def structure(value: Any, _: Any) -> builtins.list[Any]:
-        if value is None:
-            return []
-        if isinstance(value, str | bytes | Mapping):
-            raise TypeError(f"expected a list, got {type(value).__name__}")
-        return [item_hook(element, item) for element in value]
-
-    return structure
 
 
 @attrs.frozen
@@ -150,9 +131,9 @@ class Payment(Model):
     fail_reason: str | None = None
     cancel_reason: str | None = None
     receipt_url: str | None = None
-    cancel_history: builtins.list[PaymentCancel] = attrs.field(factory=list, repr=False)
-    deposit_history: builtins.list[VbankDeposit] = attrs.field(factory=list, repr=False)
-    cancel_receipt_urls: builtins.list[str] = attrs.field(factory=list, repr=False)
+    cancel_history: tuple[PaymentCancel, ...] = attrs.field(default=(), repr=False)
+    deposit_history: tuple[VbankDeposit, ...] = attrs.field(default=(), repr=False)
+    cancel_receipt_urls: tuple[str, ...] = attrs.field(default=(), repr=False)
     """Deprecated by the API in favour of ``cancel_history[].receipt_url``."""
     cash_receipt_issued: bool = False
     customer_uid: str | None = None
@@ -191,12 +172,6 @@ class Payment(Model):
 PaymentPage = Page[Payment]
 """One page of a payment listing (``PagedPaymentAnnotation``)."""
 
-
-_NULLABLE_LISTS = frozenset(
-    {builtins.list[PaymentCancel], builtins.list[VbankDeposit], builtins.list[str]}
-)
-# the API may send null for an empty history: read it as []
-converter.register_structure_hook_factory(lambda tp: tp in _NULLABLE_LISTS, _structure_list_or_none)
 
 __all__ = [
     "Channel",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import enum
 
 import attrs
@@ -40,7 +39,7 @@ class PaymentwallDelivery(Model):
     success: int | None = None
     error_code: int | None = None
     error: str | None = None
-    notices: builtins.list[str] = attrs.field(factory=list)
+    notices: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

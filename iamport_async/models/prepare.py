@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
-
 import attrs
 
 from iamport_async.models._converter import Model, Money, Timestamp
@@ -50,4 +48,4 @@ class PaymentBalance(Model):
     primary: PaymentBalanceDetail | None = None
     secondary: PaymentBalanceDetail | None = None
     discount: PaymentBalanceDetail | None = None
-    histories: builtins.list[PaymentBalanceHistory] | None = None
+    histories: tuple[PaymentBalanceHistory, ...] | None = None

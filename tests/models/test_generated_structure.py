@@ -54,7 +54,7 @@ def _hints(tp: Any) -> dict[str, Any]:
     cls = typing.get_origin(tp) or tp
     hints = typing.get_type_hints(cls, include_extras=True)
     if cls is not tp:  # Page[Payment]: its only parameter is the item type
-        hints = {k: (builtins.list[Payment] if k == "list" else v) for k, v in hints.items()}
+        hints = {k: (tuple[Payment, ...] if k == "list" else v) for k, v in hints.items()}
     return hints
 
 
@@ -81,8 +81,8 @@ def _candidates(tp: Any, depth: int) -> list[Any]:
         return [*loose, 0, 7, "7", "x"]
     if core is Decimal:
         return [*loose, 0, 1000, "10.5", " 7 ", 10.25, "abc", 2**70]
-    if typing.get_origin(core) is builtins.list:
-        (item,) = typing.get_args(core)
+    if typing.get_origin(core) is tuple:
+        item = typing.get_args(core)[0]
         items = [[], ["a", 1]] if item is str else [[], [{}]]
         if depth < 2 and isinstance(item, type) and issubclass(item, Model):
             items.append([_valid(item, depth + 1)])

@@ -108,8 +108,19 @@ def test_unknown_fields_and_values_are_kept_not_crashed_on() -> None:
     assert loaded.channel == "kiosk"
     assert loaded.customer_uid_usage == "payment.future"
     assert loaded.card_type is None
-    assert loaded.cancel_history == []
+    assert loaded.cancel_history == ()
     assert loaded.unknown_fields == {"brand_new_field": {"x": 1}}
+
+
+def test_a_payment_is_immutable_through_and_through_and_hashable() -> None:
+    cancel = {"amount": 300, "cancelled_at": 1_700_000_100, "reason": "반품"}
+    loaded = load(payment("imp_1", cancel_history=[cancel], cancel_receipt_urls=["https://r"]))
+    assert loaded.cancel_history[0].amount == 300
+    assert loaded.cancel_receipt_urls == ("https://r",)
+    with pytest.raises(AttributeError):
+        loaded.cancel_history.append(loaded.cancel_history[0])  # type: ignore[attr-defined]
+    again = load(payment("imp_1", cancel_history=[cancel], cancel_receipt_urls=["https://r"]))
+    assert {loaded, again} == {loaded}  # a set of payments, e.g. to deduplicate a report
 
 
 def test_personal_data_stays_out_of_repr() -> None:

@@ -365,7 +365,7 @@ async def test_three_calendar_months_are_accepted(api: respx.MockRouter, client:
         "cust_1", schedule_from=start, schedule_to=datetime(2026, 10, 1, tzinfo=UTC)
     )
     assert page.total == 0
-    assert page.list == []
+    assert page.list == ()
 
 
 async def test_an_unknown_schedule_status_is_refused(

@@ -226,7 +226,7 @@ async def static_results(client: Iamport) -> None:
     async for payment in listing:
         assert_type(payment, Payment)
     page = await listing
-    assert_type(page.list, list[Payment])
+    assert_type(page.list, tuple[Payment, ...])
     assert_type(page.total, int)
     async with client.payments.coalescing() as view:
         assert_type(await view.get("imp_1"), Payment)
@@ -242,7 +242,7 @@ def static_models(payment: Payment, cancel: PaymentCancel) -> None:
     assert_type(payment.status, PaymentStatus | str)
     assert_type(payment.channel, Channel | str | None)
     assert_type(payment.paid_at, datetime | None)
-    assert_type(payment.cancel_history, list[PaymentCancel])
+    assert_type(payment.cancel_history, tuple[PaymentCancel, ...])
     assert_type(payment.unknown_fields, dict[str, Any])
     assert_type(payment.is_paid, bool)
     assert_type(payment.matches(amount=1000), bool)
