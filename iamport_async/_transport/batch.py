@@ -31,11 +31,12 @@ from collections.abc import (
     Callable,
     Iterable,
     Iterator,
+    Mapping,
     Sequence,
 )
 from contextlib import aclosing
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 import anyio
 import anyio.abc
@@ -188,34 +189,56 @@ async def fetch_chunk(fetch: Fetch[T], match: Match[T], keys: Sequence[Key]) -> 
 
 @attrs.frozen
 class BatchResult(Generic[T]):
-    """Every key asked for, once, in the order first asked, with what became of it."""
+    """Every key asked for, once, in the order first asked, with what became of it.
 
-    lookups: dict[Key, Lookup[T]]
+    It keeps the keys asked and the answers by key, and makes a :class:`Lookup` only when one
+    is read: a 10,000-id lookup need not build (and keep) 10,000 of them.
+    """
+
+    _asked: Mapping[Key, None]
+    _items: Mapping[Key, T]
+    _errors: Mapping[Key, IamportError]
+
+    @classmethod
+    def of(cls, result: BatchResult[T]) -> Self:
+        """``result`` as this (more specific) class."""
+        return cls(result._asked, result._items, result._errors)
 
     def __getitem__(self, key: Key) -> Lookup[T]:
-        return self.lookups[key]
+        if key not in self._asked:
+            raise KeyError(key)
+        return Lookup(key, self._items.get(key), self._errors.get(key))
 
     def __iter__(self) -> Iterator[Lookup[T]]:
-        return iter(self.lookups.values())
+        items, errors = self._items, self._errors
+        return (Lookup(key, items.get(key), errors.get(key)) for key in self._asked)
 
     def __len__(self) -> int:
-        return len(self.lookups)
+        return len(self._asked)
+
+    @property
+    def lookups(self) -> dict[Key, Lookup[T]]:
+        return {lookup.key: lookup for lookup in self}
 
     @property
     def found(self) -> dict[Key, T]:
-        return {k: v.item for k, v in self.lookups.items() if v.item is not None}
+        items = self._items
+        return {key: items[key] for key in self._asked if key in items}
 
     @property
     def missing(self) -> list[Key]:
-        return [k for k, v in self.lookups.items() if v.missing]
+        answered = self._items.keys() | self._errors.keys()
+        return [key for key in self._asked if key not in answered]
 
     @property
     def failed(self) -> dict[Key, IamportError]:
-        return {k: v.error for k, v in self.lookups.items() if v.error is not None}
+        errors = self._errors
+        return {key: errors[key] for key in self._asked if key in errors}
 
     def by_name(self, name: str) -> dict[str, T | None]:
         """The ids asked for under query ``name``, in order, each with its item or None."""
-        return {k[1]: v.item for k, v in self.lookups.items() if k[0] == name}
+        items = self._items
+        return {key[1]: items.get(key) for key in self._asked if key[0] == name}
 
 
 async def lookup_all(
@@ -229,10 +252,11 @@ async def lookup_all(
 ) -> BatchResult[T]:
     """Look up a finite collection of keys: deduplicated, chunked, ``concurrency`` chunks in
     flight, every key answered exactly once."""
-    unique = dict.fromkeys(keys)  # in the order asked
-    answered: dict[Key, Lookup[T]] = {}
+    asked = dict.fromkeys(keys)  # in the order asked
+    items: dict[Key, T] = {}
+    errors: dict[Key, IamportError] = {}
     stream = BatchStream(
-        unique,
+        asked,
         fetch,
         match,
         concurrency=concurrency,
@@ -240,9 +264,11 @@ async def lookup_all(
         max_query_length=max_query_length,
     )
     async with stream as results:
-        async for lookup in results:
-            answered[lookup.key] = lookup
-    return BatchResult({key: answered[key] for key in unique})
+        async for outcome in results.outcomes():
+            items.update(outcome.found)
+            if outcome.error is not None:
+                errors.update(dict.fromkeys(outcome.keys, outcome.error))
+    return BatchResult(asked, items, errors)
 
 
 class BatchStream(Generic[T]):
@@ -286,7 +312,7 @@ class BatchStream(Generic[T]):
         self._task_group: anyio.abc.TaskGroup | None = None
         self._results: _Results[T] | None = None
 
-    async def __aenter__(self) -> AsyncIterator[Lookup[T]]:
+    async def __aenter__(self) -> _Results[T]:
         send, receive = anyio.create_memory_object_stream[ChunkOutcome[T]](self._concurrency)
         self._results = _Results(receive)
         self._task_group = anyio.create_task_group()
@@ -365,13 +391,23 @@ class _Results(Generic[T]):
             lookup = next(self._current, None)
             if lookup is not None:
                 return lookup
+            self._current = (await self._next_outcome()).lookups()
+
+    async def outcomes(self) -> AsyncIterator[ChunkOutcome[T]]:
+        """Whole chunks as they complete: for a caller that keeps every answer anyway."""
+        while True:
             try:
-                outcome = await self.receive.receive()
-            except (anyio.EndOfStream, anyio.ClosedResourceError):
-                if self.error is not None:
-                    raise self.error from None
-                raise StopAsyncIteration from None
-            self._current = outcome.lookups()
+                yield await self._next_outcome()
+            except StopAsyncIteration:
+                return
+
+    async def _next_outcome(self) -> ChunkOutcome[T]:
+        try:
+            return await self.receive.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            if self.error is not None:
+                raise self.error from None
+            raise StopAsyncIteration from None
 
 
 async def close_task_group(

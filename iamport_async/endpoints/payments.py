@@ -151,7 +151,7 @@ class Payments(Endpoints):
         ]
         _require_concurrency(concurrency)
         result = await lookup_all(keys, self._fetch_many, _keys_of, concurrency=concurrency)
-        return PaymentLookups(result.lookups)
+        return PaymentLookups.of(result)
 
     @operation("GET", "/payments")
     def iter_many(

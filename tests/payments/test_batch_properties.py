@@ -115,6 +115,14 @@ def test_every_key_ends_found_missing_or_failed_exactly_once(
                 assert lookup.item == {"id": key[1]}  # other chunks keep their results
             else:
                 assert lookup.missing
+        # the summaries agree with the lookups, each in the order asked
+        assert len(result) == len(asked) and [lookup.key for lookup in result] == asked
+        assert list(result.found) == [key for key in asked if result[key].found]
+        assert result.missing == [key for key in asked if result[key].missing]
+        assert list(result.failed) == [key for key in asked if result[key].failed]
+        assert list(result.by_name("imp_uid[]")) == [key[1] for key in asked]
+        with pytest.raises(KeyError):
+            result[("imp_uid[]", "never asked")]
 
     anyio.run(main)
 
