@@ -3,7 +3,11 @@
 A bulk lookup's query holds 100 ids. Given ``params``, httpx quotes each value and then
 validates the result character by character; that is a third of a request's client CPU. Ids
 are almost always unreserved characters, which need no quoting, so the query is built here and
-handed to httpx as part of the URL: the same bytes on the wire, for half the work.
+handed to httpx as part of the URL: the same parameters on the wire, for half the work.
+
+One difference, on purpose: names keep their brackets (``imp_uid[]=``), as the API's own
+examples write them, where httpx sends ``imp_uid%5B%5D=``. Both decode alike, and httpx
+re-checks every ``%XX`` of a URL it is given: 200 of them in a 100-id query.
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ def quote(text: str) -> str:
 
 
 def quote_name(name: str) -> str:
-    """A parameter name, quoted once and remembered (there are a handful of them)."""
+    """A parameter name, quoted once and remembered (there are a handful of them); its
+    brackets are kept."""
     quoted = _quoted_names.get(name)
     if quoted is None:
-        quoted = _quoted_names[name] = quote(name)
+        quoted = _quoted_names[name] = quote_plus(name, safe="[]")
     return quoted
 
 
@@ -45,7 +50,8 @@ def _text(value: Scalar) -> str:
 
 
 def encode_query(params: QueryParams) -> str:
-    """``params`` as a query string (without the ``?``), byte for byte what httpx sends."""
+    """``params`` as a query string (without the ``?``): what httpx would send, brackets in
+    names aside."""
     pairs = params.items() if isinstance(params, Mapping) else params
     return "&".join(
         f"{quote_name(name)}={quote(_text(value))}" for name, value in pairs if value is not None

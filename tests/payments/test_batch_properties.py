@@ -116,7 +116,8 @@ def test_every_key_ends_found_missing_or_failed_exactly_once(
             else:
                 assert lookup.missing
         # the summaries agree with the lookups, each in the order asked
-        assert len(result) == len(asked) and [lookup.key for lookup in result] == asked
+        assert len(result) == len(asked)
+        assert [lookup.key for lookup in result] == asked
         assert list(result.found) == [key for key in asked if result[key].found]
         assert result.missing == [key for key in asked if result[key].missing]
         assert list(result.failed) == [key for key in asked if result[key].failed]

@@ -55,7 +55,7 @@ async def test_query_parameters_repeat_and_none_values_are_left_out(
 ) -> None:
     route = api.get("/payments").respond(json=envelope([]))
     await client.request("GET", "/payments", params=[("imp_uid[]", "a&b"), ("imp_uid[]", "c")])
-    assert route.calls.last.request.url.query == b"imp_uid%5B%5D=a%26b&imp_uid%5B%5D=c"
+    assert route.calls.last.request.url.query == b"imp_uid[]=a%26b&imp_uid[]=c"
     status = api.get("/payments/status/paid").respond(json=envelope({}))
     await client.request("GET", "/payments/status/paid", params={"page": 2, "from": None})
     assert status.calls.last.request.url.query == b"page=2"
