@@ -7,13 +7,15 @@ keys as the others.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import anyio
 import httpx
 import pytest
 import redis
 
-from iamport_async.shared import RedisShared
+from iamport_async import Iamport
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import TOKEN_LIFETIME, envelope
 from tests.redis._helpers import backend, bound_client, keys
@@ -54,22 +56,29 @@ def token_api() -> TokenApi:
     return TokenApi()
 
 
-def two_processes(url: str, prefix: str) -> tuple[RedisShared, RedisShared]:
-    return backend(url, prefix), backend(url, prefix)
+@asynccontextmanager
+async def two_processes(
+    url: str, prefix: str, api: TokenApi, clock: VirtualClock
+) -> AsyncIterator[tuple[Iamport, Iamport]]:
+    """Two open clients, each with its own Redis connection and token manager, bound to the
+    same keys: two processes of one fleet."""
+    first, second = backend(url, prefix), backend(url, prefix)
+    transport = httpx.MockTransport(api)
+    async with first, second:
+        a = bound_client(first.bind(imp_key="fleet-key", clock=clock), transport, clock)
+        b = bound_client(second.bind(imp_key="fleet-key", clock=clock), transport, clock)
+        async with a, b:
+            yield a, b
 
 
 async def test_the_fleet_fetches_one_token_and_shares_it(
     redis_server: RedisServer, prefix: str, clock: VirtualClock, token_api: TokenApi
 ) -> None:
-    first, second = two_processes(redis_server.url, prefix)
-    transport = httpx.MockTransport(token_api)
-    async with first, second:
-        a = bound_client(first.bind(imp_key="fleet-key", clock=clock), transport, clock)
-        b = bound_client(second.bind(imp_key="fleet-key", clock=clock), transport, clock)
-        async with a, b, anyio.create_task_group() as tg:
-            for _ in range(20):
-                tg.start_soon(a.request, "GET", "/payments/imp_1")
-                tg.start_soon(b.request, "GET", "/payments/imp_1")
+    fleet = two_processes(redis_server.url, prefix, token_api, clock)
+    async with fleet as (a, b), anyio.create_task_group() as tg:
+        for _ in range(20):
+            tg.start_soon(a.request, "GET", "/payments/imp_1")
+            tg.start_soon(b.request, "GET", "/payments/imp_1")
     assert token_api.token_requests == 1
     assert token_api.carried == ["tok-1"] * 40
 
@@ -81,17 +90,12 @@ async def test_the_shared_token_lives_as_long_as_its_redis_ttl(
     token_api: TokenApi,
     peek: redis.Redis,
 ) -> None:
-    first, second = two_processes(redis_server.url, prefix)
-    transport = httpx.MockTransport(token_api)
-    async with first, second:
-        a = bound_client(first.bind(imp_key="fleet-key", clock=clock), transport, clock)
-        b = bound_client(second.bind(imp_key="fleet-key", clock=clock), transport, clock)
-        async with a, b:
-            await a.request("GET", "/payments/imp_1")
-            assert peek.pttl(keys(prefix)["token"]) > (TOKEN_LIFETIME - 5) * 1000
-            peek.pexpire(keys(prefix)["token"], 100_000)  # as if it were issued long ago
-            await b.request("GET", "/payments/imp_1")
-            held = await b._transport.tokens.get()
+    async with two_processes(redis_server.url, prefix, token_api, clock) as (a, b):
+        await a.request("GET", "/payments/imp_1")
+        assert peek.pttl(keys(prefix)["token"]) > (TOKEN_LIFETIME - 5) * 1000
+        peek.pexpire(keys(prefix)["token"], 100_000)  # as if it were issued long ago
+        await b.request("GET", "/payments/imp_1")
+        held = await b._transport.tokens.get()
     # 100 s left, less the 30 s refresh margin: b stops using it in 70 s, not in 30 min
     assert held.use_until - clock.monotonic() == pytest.approx(70, abs=0.5)
     assert token_api.token_requests == 1
@@ -104,33 +108,23 @@ async def test_a_token_about_to_expire_is_refreshed_once_and_shared_again(
     token_api: TokenApi,
     peek: redis.Redis,
 ) -> None:
-    first, second = two_processes(redis_server.url, prefix)
-    transport = httpx.MockTransport(token_api)
-    async with first, second:
-        a = bound_client(first.bind(imp_key="fleet-key", clock=clock), transport, clock)
-        b = bound_client(second.bind(imp_key="fleet-key", clock=clock), transport, clock)
-        async with a, b:
-            await a.request("GET", "/payments/imp_1")
-            peek.pexpire(keys(prefix)["token"], 20_000)  # inside the refresh margin
-            await b.request("GET", "/payments/imp_1")
-            assert token_api.token_requests == 2  # b refreshed (the API extends the token)
-            assert peek.pttl(keys(prefix)["token"]) > (TOKEN_LIFETIME - 5) * 1000
+    async with two_processes(redis_server.url, prefix, token_api, clock) as (a, b):
+        await a.request("GET", "/payments/imp_1")
+        peek.pexpire(keys(prefix)["token"], 20_000)  # inside the refresh margin
+        await b.request("GET", "/payments/imp_1")
+        assert token_api.token_requests == 2  # b refreshed (the API extends the token)
+        assert peek.pttl(keys(prefix)["token"]) > (TOKEN_LIFETIME - 5) * 1000
 
 
 async def test_a_revoked_token_is_replaced_once_for_the_whole_fleet(
     redis_server: RedisServer, prefix: str, clock: VirtualClock, token_api: TokenApi
 ) -> None:
-    first, second = two_processes(redis_server.url, prefix)
-    transport = httpx.MockTransport(token_api)
-    async with first, second:
-        a = bound_client(first.bind(imp_key="fleet-key", clock=clock), transport, clock)
-        b = bound_client(second.bind(imp_key="fleet-key", clock=clock), transport, clock)
-        async with a, b:
-            await a.request("GET", "/payments/imp_1")
-            await b.request("GET", "/payments/imp_1")
-            token_api.revoke()
-            await a.request("GET", "/payments/imp_1")  # 401, a new token, replayed
-            await b.request("GET", "/payments/imp_1")  # 401, takes a's new token
+    async with two_processes(redis_server.url, prefix, token_api, clock) as (a, b):
+        await a.request("GET", "/payments/imp_1")
+        await b.request("GET", "/payments/imp_1")
+        token_api.revoke()
+        await a.request("GET", "/payments/imp_1")  # 401, a new token, replayed
+        await b.request("GET", "/payments/imp_1")  # 401, takes a's new token
     assert token_api.token_requests == 2
     assert token_api.carried == ["tok-1", "tok-1", "tok-1", "tok-2", "tok-1", "tok-2"]
 
