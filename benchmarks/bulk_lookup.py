@@ -13,7 +13,8 @@ then measures:
 4. peak RSS of ``iter_many`` over 100,000 and 1,000,000 ids, each in a fresh process (must stay
    within 20%).
 
-    python -m benchmarks.bulk_lookup [--ids 10000] [--concurrency 8] [--latency 0.02] [--skip-rss]
+    python -m benchmarks.bulk_lookup [--ids 10000] [--concurrency 8] [--latency 0.02] [--rounds 9]
+        [--skip-rss]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import json
 import math
 import multiprocessing
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -285,7 +287,7 @@ def main() -> None:
     parser.add_argument("--ids", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--latency", type=float, default=LATENCY, help="seconds per request")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--skip-rss", action="store_true")
     parser.add_argument("--rss-only", action="store_true")
     parser.add_argument("--rss-child", nargs=2, metavar=("URL", "N"))
@@ -321,9 +323,11 @@ def main() -> None:
         client_best = min(client_times, key=lambda timing: timing.wall)
         bare_best = min(bare_times, key=lambda timing: timing.wall)
         best_client, best_bare = client_best.wall, bare_best.wall
+        paired = sorted(c.wall / b.wall for c, b in zip(client_times, bare_times, strict=True))
         print(
             f"wall: client {best_client:.3f} s, bare httpx+json.loads {best_bare:.3f} s, "
-            f"ratio {best_client / best_bare:.3f} (target <= 1.15)"
+            f"ratio {best_client / best_bare:.3f} (target <= 1.15); round by round "
+            f"{paired[0]:.2f}-{paired[-1]:.2f}, median {statistics.median(paired):.3f}"
         )
         print(
             f"  cpu during those runs: client {client_best.cpu:.3f} s "
