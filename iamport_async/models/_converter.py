@@ -612,8 +612,8 @@ class Structurers:
     def sequence_hook(self, tp: Any) -> Callable[[Any, Any], Any]:
         """``tuple[X, ...]``, a model's field: null is empty (the API sends null for an empty
         history), and an empty one is the shared ``()``, which the garbage collector never
-        tracks (a list per field of every payment made a bulk lookup's collections twice as
-        long)."""
+        tracks (a list in each such field of every payment doubled the collections a bulk
+        lookup set off)."""
         item = typing.get_args(tp)[0]
         function: Callable[[Any], Any] | None = None
 
