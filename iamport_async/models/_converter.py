@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import builtins
 import enum
-import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -622,18 +621,18 @@ class Structurers:
             if items is None:
                 return ()
             if function is None:
-                if _is_model(item):
-                    function = self.function(item)
-                else:
-                    hook = self._converter.get_structure_hook(item)
-                    function = functools.partial(_call_hook, hook, item)
+                function = self._item_function(item)
             return tuple(_each(function, items))
 
         return structure
 
-
-def _call_hook(hook: Callable[[Any, Any], Any], tp: Any, value: Any) -> Any:
-    return hook(value, tp)
+    def _item_function(self, item: Any) -> Callable[[Any], Any]:
+        """``structure(value) -> item``: a model's generated function, else the converter's
+        hook for ``item``."""
+        if _is_model(item):
+            return self.function(item)
+        hook = self._converter.get_structure_hook(item)
+        return lambda value: hook(value, item)
 
 
 def _each(function: Callable[[Any], Any], items: Any) -> builtins.list[Any]:
