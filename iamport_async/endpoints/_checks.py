@@ -190,6 +190,21 @@ def require_amount(field: str, value: object, *, positive: bool = False) -> int 
     return value
 
 
+def expected_amount(value: object) -> Decimal:
+    """An amount a payment is compared with (``Expected``, ``Payment.matches``, reconcile):
+    int or Decimal, never float (``1000.1`` is not the amount anyone charged), at least 0."""
+    return Decimal(require_amount("amount", value))
+
+
+def expected_currency(value: object) -> str | None:
+    """A currency a payment is compared with, upper-cased (``"krw"`` is KRW); None: any."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInputError("currency", "must be a non-empty string such as 'KRW'")
+    return value.strip().upper()
+
+
 def money_json(value: int | Decimal) -> int | float:
     """An amount as a JSON number: exact for whole amounts, the nearest double otherwise."""
     if isinstance(value, int):

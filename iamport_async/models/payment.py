@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import attrs
 
+from iamport_async.endpoints._checks import expected_amount, expected_currency
 from iamport_async.models._converter import LenientInt, Model, Money, Timestamp
 from iamport_async.models.page import Page
 
@@ -162,11 +163,17 @@ class Payment(Model):
         return Decimal(0) < self.cancel_amount < self.amount
 
     def matches(self, *, amount: int | Decimal, currency: str | None = None) -> bool:
-        """Whether this payment is paid for exactly ``amount`` (and ``currency``, if given):
-        the check a checkout handler makes before it ships the order."""
-        if not self.is_paid or self.amount != Decimal(amount):
+        """Whether this payment is paid for exactly ``amount`` (and ``currency``, if given,
+        ignoring case): the check a checkout handler makes before it ships the order.
+
+        As strict as :class:`~iamport_async.webhooks.Expected` and reconciliation: ``amount``
+        is an int or Decimal (a float or a string raises InvalidInputError, as a wrong
+        argument must, rather than compare to False).
+        """
+        wanted_amount, wanted_currency = expected_amount(amount), expected_currency(currency)
+        if not self.is_paid or self.amount != wanted_amount:
             return False
-        return currency is None or self.currency == currency
+        return wanted_currency is None or (self.currency or "").upper() == wanted_currency
 
 
 PaymentPage = Page[Payment]

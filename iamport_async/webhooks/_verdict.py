@@ -17,7 +17,7 @@ from typing import Protocol, TypeAlias
 
 import attrs
 
-from iamport_async.endpoints._checks import require_amount
+from iamport_async.endpoints._checks import expected_amount, expected_currency
 from iamport_async.errors import InvalidInputError, NotFoundError
 from iamport_async.models.payment import Payment, PaymentStatus
 from iamport_async.webhooks._event import WebhookEvent
@@ -29,25 +29,13 @@ class PaymentSource(Protocol):
     async def get(self, imp_uid: str, *, include_sandbox: bool | None = None) -> Payment: ...
 
 
-def _amount(value: int | Decimal) -> Decimal:
-    return Decimal(require_amount("amount", value))
-
-
-def _currency(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidInputError("currency", "must be a non-empty string such as 'KRW'")
-    return value.strip().upper()
-
-
 @attrs.frozen
 class Expected:
     """What the merchant's order says the payment must be: ``amount`` (int or Decimal, never
     float) and, when given, ``currency`` (``"KRW"``, ``"USD"``, ...; compared ignoring case)."""
 
-    amount: Decimal = attrs.field(converter=_amount)
-    currency: str | None = attrs.field(default=None, converter=_currency)
+    amount: Decimal = attrs.field(converter=expected_amount)
+    currency: str | None = attrs.field(default=None, converter=expected_currency)
 
 
 ExpectedLookup: TypeAlias = Callable[[str], Expected | Awaitable[Expected | None] | None]

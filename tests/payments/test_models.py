@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from iamport_async.errors import ResponseValidationError
+from iamport_async.errors import InvalidInputError, ResponseValidationError
 from iamport_async.models._converter import structure
 from iamport_async.models.payment import (
     Channel,
@@ -19,6 +19,7 @@ from iamport_async.models.payment import (
     PaymentPage,
     PaymentStatus,
 )
+from iamport_async.webhooks import Expected
 from tests.payments._payloads import payment
 
 SEED = Path("/work/shared/seeds/get-payments-api.txt")
@@ -185,3 +186,34 @@ def test_the_fast_hook_builds_the_same_payment_as_the_constructor() -> None:
         paid_at=datetime.fromtimestamp(1_700_000_060, UTC),
     )
     assert loaded == built
+
+
+@pytest.mark.parametrize("amount", [1000.0, "1000", "abc", True, -1, Decimal("NaN"), None])
+def test_matches_refuses_what_expected_refuses(amount: Any) -> None:
+    """``matches`` is the check before shipping: a float or a string is a caller's bug, said
+    as InvalidInputError, never a silent True (1000.0) or a decimal.InvalidOperation."""
+    paid = load(payment("imp_1"))
+    with pytest.raises(InvalidInputError) as caught:
+        paid.matches(amount=amount)
+    assert caught.value.field == "amount"
+    with pytest.raises(InvalidInputError):
+        Expected(amount=amount)
+
+
+@pytest.mark.parametrize("currency", ["krw", "KRW", " Krw "])
+def test_matches_compares_currencies_ignoring_case(currency: str) -> None:
+    assert load(payment("imp_1")).matches(amount=1000, currency=currency)
+    assert Expected(amount=1000, currency=currency).currency == "KRW"
+
+
+@pytest.mark.parametrize("currency", ["", "  ", 410])
+def test_matches_refuses_a_currency_that_is_no_code(currency: Any) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        load(payment("imp_1")).matches(amount=1000, currency=currency)
+    assert caught.value.field == "currency"
+
+
+def test_matches_is_false_for_another_currency_or_one_the_payment_lacks() -> None:
+    assert not load(payment("imp_1")).matches(amount=1000, currency="USD")
+    assert not load(payment("imp_1", currency=None)).matches(amount=1000, currency="KRW")
+    assert load(payment("imp_1", currency=None)).matches(amount=Decimal("1000.00"))
