@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import math
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -452,8 +453,10 @@ class CoalescingPayments:
     """The coalescing view of :class:`Payments` (see :meth:`Payments.coalescing`)."""
 
     def __init__(self, payments: Payments, window: float) -> None:
-        if isinstance(window, bool) or not isinstance(window, int | float) or window < 0:
+        if isinstance(window, bool) or not isinstance(window, int | float):
             raise InvalidInputError("window", "must be a number of seconds >= 0")
+        if not 0 <= window < math.inf:  # NaN fails every comparison
+            raise InvalidInputError("window", "must be a finite number of seconds >= 0")
         self._coalescer = Coalescer(
             payments._fetch_many, _keys_of, payments._transport.clock, window=float(window)
         )

@@ -249,6 +249,15 @@ async def test_a_full_window_is_sent_at_once_and_the_rest_goes_on(
     assert sorted(got) == sorted(f"imp_{n}" for n in range(150))
 
 
+@pytest.mark.parametrize("window", [float("nan"), float("inf"), -0.001, True, "0.005"])
+async def test_a_window_that_is_no_duration_is_invalid_input(
+    client: Iamport, window: object
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        payments(client).coalescing(window=window)  # type: ignore[arg-type]
+    assert caught.value.field == "window"
+
+
 async def test_the_coalescing_view_must_be_entered(client: Iamport) -> None:
     with pytest.raises(RuntimeError, match="async with"):
         await payments(client).coalescing().get("imp_1")
