@@ -11,6 +11,7 @@ Every model is in :mod:`iamport_async.models`, the error tree is drawn in
 webhook verification is :mod:`iamport_async.webhooks`.
 """
 
+from iamport_async._environment import switch_logging_on as _switch_logging_on
 from iamport_async._transport import (
     AdaptiveRateLimiter,
     CallOptions,
@@ -23,6 +24,7 @@ from iamport_async._transport import (
     Unlimited,
 )
 from iamport_async._transport.batch import BatchResult, Lookup
+from iamport_async._transport.raw import RawResponse
 from iamport_async._version import __version__
 from iamport_async.client import API_URL, STATIC_API_URL, Iamport
 from iamport_async.endpoints._paging import Paged
@@ -76,6 +78,7 @@ __all__ = [
     "PaymentStatus",
     "RateLimitedError",
     "RateLimiter",
+    "RawResponse",
     "RequestTimeout",
     "ResponseValidationError",
     "RetryBudget",
@@ -88,3 +91,5 @@ __all__ = [
     "UnsupportedPgError",
     "__version__",
 ]
+
+_switch_logging_on()

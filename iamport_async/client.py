@@ -3,31 +3,30 @@
 from __future__ import annotations
 
 import random
-import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import anyio
 import attrs
 import httpx
 
+from iamport_async import _options
+from iamport_async._environment import credential
 from iamport_async._transport import (
-    AdaptiveRateLimiter,
     CallOptions,
     Clock,
     Credentials,
     Idempotency,
     RateLimiter,
     RetryBudget,
-    RetryPolicy,
     SystemClock,
-    TokenBucket,
     Transport,
     TransportConfig,
-    Unlimited,
 )
 from iamport_async._transport.query import QueryParams
+from iamport_async._transport.raw import RawResponse
+from iamport_async._transport.raw import capture as capture_raw
 from iamport_async.endpoints.benepia import Benepia
 from iamport_async.endpoints.certifications import Certifications
 from iamport_async.endpoints.codes import Codes
@@ -54,8 +53,8 @@ STATIC_API_URL = "https://static-api.iamport.kr"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DEFAULT_MAX_CONCURRENCY = 64
 
-_TIER = re.compile(r"[A-Z0-9]{3}")
 _UNSET: Any = object()
+T = TypeVar("T")
 
 
 class Iamport:
@@ -63,16 +62,20 @@ class Iamport:
 
     ::
 
-        async with Iamport(imp_key="...", imp_secret="...") as client:
+        async with Iamport() as client:  # IAMPORT_API_KEY, IAMPORT_API_SECRET
             payment = await client.payments.get("imp_123412341234")
 
-    The token is fetched on first use, shared by every call and refreshed ahead of its
+    ``imp_key`` and ``imp_secret`` not given are read from the environment variables
+    ``IAMPORT_API_KEY`` and ``IAMPORT_API_SECRET``; an argument wins over the variable. The
+    token is fetched on first use, shared by every call and refreshed ahead of its
     expiry. Calls are retried where that is safe (see ``docs/retries.md``), limited to
     ``max_concurrency`` in flight and ``rate_limit`` starts per second.
 
     Options:
 
     - ``base_url``: :data:`API_URL`, or :data:`STATIC_API_URL` for fixed outbound addresses.
+      Only ``https://`` (``http://`` to 127.0.0.1, ``::1`` or localhost, for tests), with no
+      user name, password, query or fragment.
     - ``tier``: the 3-character sub-merchant code of an agency account (``Tier`` header).
     - ``timeout``: seconds (or an ``httpx.Timeout``) per attempt; ``total_timeout`` bounds a
       whole call with its retries.
@@ -93,8 +96,8 @@ class Iamport:
     def __init__(
         self,
         *,
-        imp_key: str,
-        imp_secret: str,
+        imp_key: str | None = None,
+        imp_secret: str | None = None,
         base_url: str = API_URL,
         tier: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
@@ -112,27 +115,25 @@ class Iamport:
         retry_budget: RetryBudget | None = None,
         seed: int | None = None,
     ) -> None:
-        for field, value in (("imp_key", imp_key), ("imp_secret", imp_secret)):
-            if not isinstance(value, str) or not value:
-                raise InvalidInputError(field, "must be a non-empty string")
-        if http_client is not None and transport is not None:
-            raise InvalidInputError("transport", "give http_client or transport, not both")
-        if max_concurrency is not None and max_concurrency < 1:
-            raise InvalidInputError("max_concurrency", "must be at least 1")
+        imp_key = credential("imp_key", imp_key)
+        imp_secret = credential("imp_secret", imp_secret)
+        _check_injected(http_client, transport, rate_limiter, shared, clock, retry_budget, seed)
+        max_concurrency = _options.max_concurrency(max_concurrency)
         clock = clock or SystemClock()
+        local_limiter = _options.rate_limiter(rate_limit, adaptive, clock)
+        config = TransportConfig(
+            base_url=_options.base_url(base_url),
+            timeout=_options.timeout(timeout),
+            retry=_options.retry_policy(max_retries, total_timeout),
+            tier=_options.tier(tier),
+            max_wait=_options.max_wait(max_wait),
+        )
         binding = None
         if shared is not None:
             if rate_limiter is not None:
                 raise InvalidInputError("shared", "give rate_limiter or shared, not both")
             binding = shared.bind(imp_key=imp_key, clock=clock)
             rate_limiter = binding.rate_limiter
-        config = TransportConfig(
-            base_url=_base_url(base_url),
-            timeout=_timeout(timeout),
-            retry=_retry_policy(max_retries, total_timeout),
-            tier=_tier(tier),
-            max_wait=_max_wait(max_wait),
-        )
         self._owns_http = http_client is None
         if http_client is None:
             connections = max(max_concurrency or 100, 10)
@@ -148,7 +149,7 @@ class Iamport:
             config=config,
             http=http_client,
             clock=clock,
-            rate_limiter=rate_limiter or _rate_limiter(rate_limit, adaptive, clock),
+            rate_limiter=rate_limiter or local_limiter,
             concurrency=anyio.CapacityLimiter(max_concurrency) if max_concurrency else None,
             retry_budget=retry_budget or RetryBudget(),
             rng=random.Random(seed),
@@ -226,27 +227,42 @@ class Iamport:
         config = self._transport.config
         retry = config.retry
         if max_retries is not None or total_timeout is not None:
-            retry = _retry_policy(
+            retry = _options.retry_policy(
                 retry.max_retries if max_retries is None else max_retries,
                 retry.total_timeout if total_timeout is None else total_timeout,
             )
         config = attrs.evolve(
             config,
-            tier=config.tier if tier is _UNSET else _tier(tier),
-            timeout=config.timeout if timeout is None else _timeout(timeout),
+            tier=config.tier if tier is _UNSET else _options.tier(tier),
+            timeout=config.timeout if timeout is None else _options.timeout(timeout),
             retry=retry,
-            max_wait=config.max_wait if max_wait is _UNSET else _max_wait(max_wait),
+            max_wait=config.max_wait if max_wait is _UNSET else _options.max_wait(max_wait),
         )
+        concurrency = _options.max_concurrency(max_concurrency)
         transport = self._transport.derive(
             config,
             rate_limiter=(
                 None
                 if rate_limit is None
-                else _rate_limiter(rate_limit, False, self._transport.clock)
+                else _options.rate_limiter(rate_limit, False, self._transport.clock)
             ),
-            concurrency=anyio.CapacityLimiter(max_concurrency) if max_concurrency else None,
+            concurrency=anyio.CapacityLimiter(concurrency) if concurrency else None,
         )
         return self._derived(transport)
+
+    async def raw_response(self, call: Awaitable[T]) -> RawResponse[T]:
+        """Await ``call`` and return its HTTP answer beside its result, without a second
+        request::
+
+            raw = await client.raw_response(client.payments.get("imp_123412341234"))
+            print(raw.status, raw.headers["date"], raw.json()["code"])
+            payment = raw.parse()
+
+        ``call`` is any endpoint method's call (or :meth:`request`), not yet awaited. The
+        headers are the response's; what was sent (the ``Authorization`` token) is never
+        kept. See :class:`~iamport_async.RawResponse`.
+        """
+        return await capture_raw(call)
 
     async def request(
         self,
@@ -274,46 +290,23 @@ class Iamport:
         )
 
 
-def _base_url(value: str) -> str:
-    url = httpx.URL(value)
-    if url.scheme not in ("https", "http") or not url.host:
-        raise InvalidInputError("base_url", f"must be an http(s) URL, got {value!r}")
-    return value.rstrip("/")
-
-
-def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
-    if isinstance(value, httpx.Timeout):
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise InvalidInputError("timeout", f"must be a positive number of seconds, got {value!r}")
-    return httpx.Timeout(float(value))
-
-
-def _retry_policy(max_retries: int, total_timeout: float) -> RetryPolicy:
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise InvalidInputError("max_retries", f"must be an int >= 0, got {max_retries!r}")
-    if not total_timeout > 0:
-        raise InvalidInputError("total_timeout", f"must be positive, got {total_timeout!r}")
-    return RetryPolicy(max_retries=max_retries, total_timeout=float(total_timeout))
-
-
-def _tier(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _TIER.fullmatch(value):
-        raise InvalidInputError("tier", "must be 3 uppercase letters or digits, e.g. 'A01'")
-    return value
-
-
-def _max_wait(value: float | None) -> float | None:
-    if value is not None and not value >= 0:
-        raise InvalidInputError("max_wait", f"must be >= 0 seconds, got {value!r}")
-    return value
-
-
-def _rate_limiter(rate: float | None, adaptive: bool, clock: Clock) -> RateLimiter:
-    if rate is not None and not rate > 0:
-        raise InvalidInputError("rate_limit", f"must be positive, got {rate!r}")
-    if adaptive:
-        return AdaptiveRateLimiter(clock, max_rate=rate)
-    return Unlimited() if rate is None else TokenBucket(rate, clock)
+def _check_injected(
+    http_client: object,
+    transport: object,
+    rate_limiter: object,
+    shared: object,
+    clock: object,
+    retry_budget: object,
+    seed: object,
+) -> None:
+    """The objects a caller may bring: of the right kind, and not two ways of one thing."""
+    _options.instance("http_client", http_client, httpx.AsyncClient)
+    _options.instance("transport", transport, httpx.AsyncBaseTransport)
+    if http_client is not None and transport is not None:
+        raise InvalidInputError("transport", "give http_client or transport, not both")
+    _options.implements("rate_limiter", rate_limiter, "acquire", "feedback")
+    _options.implements("shared", shared, "bind")
+    _options.implements("clock", clock, "monotonic", "sleep_until")
+    _options.instance("retry_budget", retry_budget, RetryBudget)
+    if seed is not None:
+        _options.integer("seed", seed)

@@ -30,6 +30,13 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(autouse=True)
+def _no_credentials_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Iamport()`` reads IAMPORT_API_KEY/SECRET: a developer's own keys must not leak in."""
+    for variable in ("IAMPORT_API_KEY", "IAMPORT_API_SECRET"):
+        monkeypatch.delenv(variable, raising=False)
+
+
 @pytest.fixture
 def clock() -> VirtualClock:
     return VirtualClock()

@@ -25,6 +25,7 @@ from iamport_async._transport.clock import Clock, sleep_for
 from iamport_async._transport.envelope import decode
 from iamport_async._transport.query import QueryParams, encode_query
 from iamport_async._transport.ratelimit import RateLimiter
+from iamport_async._transport.raw import record as record_raw
 from iamport_async._transport.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
 from iamport_async._transport.token import IssuedToken, Token, TokenManager
 from iamport_async.errors import (
@@ -285,6 +286,8 @@ class Transport:
         except httpx.TransportError as exc:
             raise _transport_error(exc, method, path) from exc
         status = response.status_code
+        if token is not None:  # a call's own answer (the token request's body is the token)
+            record_raw(method, path, response)
         self.rate_limiter.feedback(throttled=status in (429, 503))
         if debug:
             elapsed = (self.clock.monotonic() - started) * 1000

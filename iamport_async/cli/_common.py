@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from iamport_async._environment import KEY_VARIABLE, SECRET_VARIABLE
 from iamport_async.client import API_URL, Iamport
+from iamport_async.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from iamport_async.shared import RedisShared
 
-KEY_VARIABLE = "IAMPORT_API_KEY"
-SECRET_VARIABLE = "IAMPORT_API_SECRET"  # noqa: S105 (a variable's name)
 REDIS_VARIABLE = "IAMPORT_REDIS_URL"
 
 EXIT_OK = 0
@@ -62,8 +62,7 @@ def connect(
 ) -> Connection:
     """A client with the credentials of the environment: never from the command line, where
     they would land in the shell history and the process list."""
-    key, secret = os.environ.get(KEY_VARIABLE), os.environ.get(SECRET_VARIABLE)
-    if not key or not secret:
+    if not os.environ.get(KEY_VARIABLE) or not os.environ.get(SECRET_VARIABLE):
         raise UsageError(f"set {KEY_VARIABLE} and {SECRET_VARIABLE} in the environment")
     if args.rate is not None and not args.rate > 0:
         raise UsageError("--rate must be above 0")
@@ -72,13 +71,14 @@ def connect(
         from iamport_async.shared import RedisShared
 
         shared = RedisShared.from_url(args.redis_url, rate_limit=args.rate)
-    client = Iamport(
-        imp_key=key,
-        imp_secret=secret,
-        base_url=args.base_url,
-        tier=args.tier,
-        rate_limit=None if shared else args.rate,
-        shared=shared,
-        transport=transport,
-    )
+    try:
+        client = Iamport(  # the key and secret from the environment, as the library reads them
+            base_url=args.base_url,
+            tier=args.tier,
+            rate_limit=None if shared else args.rate,
+            shared=shared,
+            transport=transport,
+        )
+    except InvalidInputError as error:  # --base-url or --tier
+        raise UsageError(str(error)) from None
     return Connection(client, shared)

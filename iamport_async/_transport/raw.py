@@ -1,0 +1,129 @@
+"""Raw responses: the HTTP status, headers and body of a call, beside its model.
+
+::
+
+    raw = await client.raw_response(client.payments.get("imp_123412341234"))
+    raw.status, raw.headers["content-type"], raw.body, raw.json()
+    payment = raw.parse()
+
+The call runs once, as usual (token, retries, rate control); while it runs, the engine keeps
+a copy of each answer it receives for it in a context variable, so nothing else changes and
+no second request is sent. Only answers are kept: the request's headers (``Authorization``
+carries the token) are never recorded, nor is the token request's body.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Awaitable
+from contextvars import ContextVar
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
+
+from iamport_async.errors import IamportError, InvalidInputError
+
+T = TypeVar("T")
+
+_recording: ContextVar[list[Exchange] | None] = ContextVar("iamport_async_raw", default=None)
+
+
+@attrs.frozen
+class Exchange:
+    """One HTTP answer of a call: its request line (the path without the query, which may
+    hold an account number) and the response's status, headers and body."""
+
+    method: str
+    path: str
+    status: int
+    headers: httpx.Headers = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=False)  # may hold personal data
+
+    def json(self) -> Any:
+        """The body as JSON; fractions as ``Decimal`` (money is never a float)."""
+        return json.loads(self.body, parse_float=Decimal)
+
+
+class RawResponse(Generic[T]):
+    """What :meth:`Iamport.raw_response <iamport_async.Iamport.raw_response>` returns.
+
+    ``status``, ``headers`` (the response's, case-insensitive) and ``body`` (bytes) are those
+    of the call's last HTTP answer; ``json()`` decodes it and ``parse()`` is the value the
+    call returned (the model). A call that sent several requests (a bulk lookup in chunks, a
+    replay after a 401, retries) lists every answer in ``exchanges``, in arrival order.
+    """
+
+    __slots__ = ("_value", "exchanges")
+
+    def __init__(self, value: T, exchanges: tuple[Exchange, ...]) -> None:
+        self._value = value
+        self.exchanges = exchanges
+
+    def __repr__(self) -> str:
+        last = (
+            f" {self.last.method} {self.last.path} -> {self.last.status}" if self.exchanges else ""
+        )
+        return f"<RawResponse{last}>"
+
+    @property
+    def last(self) -> Exchange:
+        if not self.exchanges:
+            raise IamportError(
+                "this call sent no HTTP request of its own (its answer came from a request "
+                "shared with other calls): there is no raw response to show"
+            )
+        return self.exchanges[-1]
+
+    @property
+    def status(self) -> int:
+        return self.last.status
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.last.headers
+
+    @property
+    def body(self) -> bytes:
+        return self.last.body
+
+    def json(self) -> Any:
+        """The last body as JSON (the API's ``{code, message, response}`` envelope)."""
+        return self.last.json()
+
+    def parse(self) -> T:
+        """The call's result, exactly what awaiting it without ``raw_response`` returns."""
+        return self._value
+
+
+async def capture(call: Awaitable[T]) -> RawResponse[T]:
+    """Await ``call`` (an endpoint method's call, not yet awaited) and keep its answers."""
+    if not inspect.isawaitable(call):
+        raise InvalidInputError(
+            "call", f"must be an endpoint call not yet awaited, got {type(call).__name__}"
+        )
+    exchanges: list[Exchange] = []
+    reset = _recording.set(exchanges)
+    try:
+        value = await call
+    finally:
+        _recording.reset(reset)
+    return RawResponse(value, tuple(exchanges))
+
+
+def record(method: str, path: str, response: httpx.Response) -> None:
+    """Keep ``response`` if a :func:`capture` is running in this context (tasks a call starts
+    inherit it, so every chunk of a bulk lookup is kept)."""
+    exchanges = _recording.get()
+    if exchanges is not None:
+        exchanges.append(
+            Exchange(
+                method,
+                path,
+                response.status_code,
+                httpx.Headers(response.headers),
+                response.content,
+            )
+        )
