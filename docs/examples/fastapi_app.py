@@ -1,11 +1,10 @@
 """One i'mport client for a FastAPI app's whole life, with deadlines and fail-fast.
 
-Run it with ``IAMPORT_KEY=... IAMPORT_SECRET=... uvicorn fastapi_app:app``.
+Run it with ``IAMPORT_API_KEY=... IAMPORT_API_SECRET=... uvicorn fastapi_app:app``.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
@@ -18,9 +17,7 @@ from iamport_async import BackpressureError, Iamport, NotFoundError, TransportEr
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    async with Iamport(
-        imp_key=os.environ["IAMPORT_KEY"],
-        imp_secret=os.environ["IAMPORT_SECRET"],
+    async with Iamport(  # the key and secret: IAMPORT_API_KEY, IAMPORT_API_SECRET
         timeout=5,  # seconds per attempt
         total_timeout=10,  # a whole call, retries and backoff included
         max_concurrency=32,  # requests in flight from this process

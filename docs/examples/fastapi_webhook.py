@@ -1,6 +1,6 @@
 """An i'mport webhook route for FastAPI, with the order store it needs stubbed in memory.
 
-Run it with ``IAMPORT_KEY=... IAMPORT_SECRET=... uvicorn fastapi_webhook:app`` and point the
+Run it with ``IAMPORT_API_KEY=... IAMPORT_API_SECRET=... uvicorn fastapi_webhook:app`` and point the
 console's webhook URL (or ``notice_url``) at ``https://<your host>/iamport/webhook``.
 
 Answers: 400 for a body that cannot be read, 403 for a sender outside i'mport's addresses,
@@ -66,9 +66,7 @@ orders = Orders({"order-1001": 15000})
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """One client for the whole app: its token and connection pool serve every request."""
-    async with Iamport(
-        imp_key=os.environ["IAMPORT_KEY"], imp_secret=os.environ["IAMPORT_SECRET"]
-    ) as client:
+    async with Iamport() as client:  # IAMPORT_API_KEY, IAMPORT_API_SECRET
         app.state.verifier = WebhookVerifier(
             client.payments,
             expected=orders.expected,

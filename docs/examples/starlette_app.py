@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,9 +15,7 @@ from iamport_async import Iamport, NotFoundError
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Iamport]]:
-    async with Iamport(
-        imp_key=os.environ["IAMPORT_KEY"], imp_secret=os.environ["IAMPORT_SECRET"], max_wait=0.5
-    ) as client:
+    async with Iamport(max_wait=0.5) as client:  # IAMPORT_API_KEY, IAMPORT_API_SECRET
         yield {"iamport": client}  # lifespan state: request.state.iamport in every handler
 
 

@@ -9,6 +9,7 @@ effect the page promises (the refund happened once, the order was fulfilled, ...
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -223,6 +224,26 @@ async def _seed_one(fake: FakeIamport, ns: Namespace) -> None:
     fake.add_payment(imp_uid="imp_1", merchant_uid="order-2", amount=10_000, status="paid")
 
 
+async def _configuration_setup(fake: FakeIamport, ns: Namespace) -> None:
+    await _seed_one(fake, ns)
+    ns["shop_key"], ns["shop_secret"] = "key-of-a-second-account", "its-secret"
+
+
+async def _configuration_logging(fake: FakeIamport, ns: Namespace, results: list[Any]) -> None:
+    logger = logging.getLogger("iamport_async")
+    assert ns["handler"] in logger.handlers
+    assert logger.level == logging.DEBUG
+    logger.removeHandler(ns["handler"])  # the sample configured this process: undo it
+    logger.setLevel(logging.NOTSET)
+
+
+async def _configuration_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -> None:
+    assert ns["payment"].imp_uid == PAYMENT
+    assert ns["raw"].status == 200
+    assert fake.stats.requests["GET /payments/{imp_uid}"] == 1  # the model and the raw answer
+    assert [exchange.path for exchange in ns["raw"].exchanges] == ["/payments"]
+
+
 async def _quickstart_main(fake: FakeIamport, ns: Namespace, results: list[Any]) -> None:
     await ns["main"]()  # what ``anyio.run(main)`` would run
     assert fake.stats.requests["GET /payments/{imp_uid}"] == 1
@@ -369,6 +390,9 @@ async def _errors_check(fake: FakeIamport, ns: Namespace, results: list[Any]) ->
 CONTEXTS: dict[str, Context] = {
     "certifications.md": Context(_certifications_setup, _certifications_check),
     "codes.md": Context(),
+    "configuration.md": Context(
+        _configuration_setup, _configuration_check, after={1: _configuration_logging}
+    ),
     "errors.md": Context(_seed_one, _errors_check),
     "index.md": Context(_seed_one),
     "other-services.md": Context(_other_services_setup),

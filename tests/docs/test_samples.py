@@ -61,11 +61,19 @@ class _Clients:
         clients = self
 
         class DocsIamport(Iamport):
-            def __init__(self, *, imp_key: str, imp_secret: str, **options: Any) -> None:
+            def __init__(
+                self, *, imp_key: str | None = None, imp_secret: str | None = None, **options: Any
+            ) -> None:
                 options.setdefault("transport", backend)
                 options.setdefault("clock", fake.clock)
                 options.setdefault("seed", 7)
-                super().__init__(imp_key=fake.imp_key, imp_secret=FAKE_SECRET, **options)
+                # a key written out ("...") is the fake's; none given is read from the
+                # environment, as the pages say (set to the fake's below)
+                super().__init__(
+                    imp_key=None if imp_key is None else fake.imp_key,
+                    imp_secret=None if imp_secret is None else FAKE_SECRET,
+                    **options,
+                )
                 clients.made.append(self)
 
             async def aclose(self) -> None:
@@ -92,11 +100,11 @@ async def page_env(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[PageEnv]:
     backend = DocsBackend(fake)
     clients = _Clients(fake, backend)
     monkeypatch.setattr(iamport_async, "Iamport", clients.cls)
-    monkeypatch.setenv("IAMPORT_KEY", fake.imp_key)
-    monkeypatch.setenv("IAMPORT_SECRET", FAKE_SECRET)
+    monkeypatch.setenv("IAMPORT_API_KEY", fake.imp_key)
+    monkeypatch.setenv("IAMPORT_API_SECRET", FAKE_SECRET)
     monkeypatch.syspath_prepend(str(DOCS / "examples"))
     try:
-        async with clients.cls(imp_key="", imp_secret="") as client:
+        async with clients.cls() as client:
             namespace: dict[str, Any] = {"__name__": "docs_sample", "client": client, "fake": fake}
             yield PageEnv(fake, backend, namespace)
     finally:

@@ -34,6 +34,7 @@ from iamport_async import (
     Paged,
     PaymentLookups,
     RateLimitedError,
+    RawResponse,
     TransportError,
 )
 from iamport_async import Iamport as Iamport
@@ -123,6 +124,22 @@ async def static_client() -> None:
         assert_type(client.pg, PgSettings)
         assert_type(client.tiers, Tiers)
         assert_type(client.paymentwall, Paymentwall)
+    async with Iamport() as from_environment:
+        assert_type(from_environment, Iamport)
+
+
+async def static_raw_response(client: Iamport) -> None:
+    raw = await client.raw_response(client.payments.get("imp_1"))
+    assert_type(raw, RawResponse[Payment])
+    assert_type(raw.parse(), Payment)
+    assert_type(raw.status, int)
+    assert_type(raw.headers["content-type"], str)
+    assert_type(raw.body, bytes)
+    assert_type(raw.json(), Any)
+    many = await client.raw_response(client.payments.get_many(["imp_1"]))
+    assert_type(many.parse(), PaymentLookups)
+    listing = await client.raw_response(client.payments.list_by_status("paid"))
+    assert_type(listing.parse().list, tuple[Payment, ...])
 
 
 def static_endpoints(client: Iamport) -> None:
