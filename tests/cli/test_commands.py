@@ -132,6 +132,20 @@ def test_no_credentials_is_a_usage_error(
 
 
 @pytest.mark.parametrize(
+    ("option", "value"),
+    [("--base-url", "http://user:hunter2@api.example.com"), ("--tier", "a1")],
+)
+def test_a_bad_connection_option_is_a_usage_error_not_a_traceback(
+    fake: FakeIamport, option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["payments", "get", option, value, "imp_1"], transport=fake.transport()) == 2
+    err = capsys.readouterr().err
+    assert option.removeprefix("--").replace("-", "_") in err
+    assert "hunter2" not in err
+    assert fake.stats.total_requests == 0
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["reconcile", "missing.csv"],
