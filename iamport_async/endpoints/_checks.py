@@ -190,13 +190,13 @@ def require_amount(field: str, value: object, *, positive: bool = False) -> int 
     return value
 
 
-def expected_amount(value: object) -> Decimal:
+def expected_amount(value: int | Decimal) -> Decimal:
     """An amount a payment is compared with (``Expected``, ``Payment.matches``, reconcile):
     int or Decimal, never float (``1000.1`` is not the amount anyone charged), at least 0."""
     return Decimal(require_amount("amount", value))
 
 
-def expected_currency(value: object) -> str | None:
+def expected_currency(value: str | None) -> str | None:
     """A currency a payment is compared with, upper-cased (``"krw"`` is KRW); None: any."""
     if value is None:
         return None
