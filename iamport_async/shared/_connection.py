@@ -19,7 +19,8 @@ import redis.asyncio
 import redis.asyncio.retry
 import redis.backoff
 import redis.retry
-import sniffio
+
+from iamport_async._eventloop import on_asyncio
 
 Arg = str | int | float
 
@@ -55,7 +56,7 @@ class RedisConnection:
 
     async def run(self, script: str, keys: Sequence[str], args: Sequence[Arg]) -> Any:
         try:
-            if sniffio.current_async_library() == "asyncio":
+            if on_asyncio():
                 return await self._async_script(script)(keys=keys, args=args)
             runner = self._sync_script(script)
             return await anyio.to_thread.run_sync(lambda: runner(keys=keys, args=args))

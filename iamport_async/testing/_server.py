@@ -7,8 +7,7 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator
 
-import sniffio
-
+from iamport_async._eventloop import on_asyncio
 from iamport_async.testing._asgi import FakeApp
 
 
@@ -21,7 +20,7 @@ async def serve(app: FakeApp, *, host: str, port: int, log_level: str) -> AsyncI
         raise RuntimeError(
             "fake.serve() needs uvicorn: pip install 'iamport-async[fake]'"
         ) from None
-    if sniffio.current_async_library() != "asyncio":
+    if not on_asyncio():
         raise RuntimeError("fake.serve() runs uvicorn, which needs asyncio")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
