@@ -1,6 +1,6 @@
-"""Sessions: tests (every installed Python from 3.11), lint, typecheck, docs, bench, demo.
+"""Sessions: tests (every installed Python from 3.11), lint, typecheck, docs, bench, extras.
 
-``nox -s tests lint typecheck`` is what CI runs (README, .ci/run).
+``nox -s tests lint typecheck`` is the README's check; .ci/run adds ``extras``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,15 @@ nox.options.sessions = ["tests", "lint", "typecheck"]
 
 PYTHONS = ["3.11", "3.12", "3.13"]
 
+# The package with every extra, editable; the development tools come from pyproject's
+# [dependency-groups] (PEP 735), which are not published as extras.
+PACKAGE = ("-e", ".[fake,redis,cli]")
+
+
+def groups(*names: str) -> tuple[str, ...]:
+    """The requirements of these dependency groups, for any installer (uv or pip)."""
+    return nox.project.dependency_groups(nox.project.load_toml("pyproject.toml"), *names)
+
 
 # On the newer Pythons, the suite less its multi-process Redis fleet and its soaks: those test
 # the machine rather than the language, and running them once keeps CI well inside its time.
@@ -30,7 +39,7 @@ NEWER_PYTHON_ARGS = ["-m", "not slow", "--ignore=tests/redis"]
 def tests(session: nox.Session) -> None:
     """The test suite, on asyncio and trio: all of it on the oldest Python, most of it on the
     newer ones."""
-    session.install("-e", ".[test]")
+    session.install(*PACKAGE, *groups("test"))
     newer = session.python != PYTHONS[0]
     session.run("pytest", *(session.posargs or (NEWER_PYTHON_ARGS if newer else [])))
 
@@ -38,7 +47,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def lint(session: nox.Session) -> None:
     """ruff, including its async rules, and the formatter's verdict."""
-    session.install("-e", ".[lint]")
+    session.install(*groups("lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
@@ -46,7 +55,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package and the tests; pyright on the typing tests of the API."""
-    session.install("-e", ".[test,typecheck]")
+    session.install(*PACKAGE, *groups("typecheck"))
     session.run("mypy")
     session.run("pyright", "tests/typing")
 
@@ -54,13 +63,20 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def docs(session: nox.Session) -> None:
     """The documentation site, built with --strict (broken links fail)."""
-    session.install("-e", ".[docs]")
+    session.install("-e", ".", *groups("docs"))
     session.run("mkdocs", "build", "--strict")
 
 
 @nox.session(python=PYTHONS[0])
 def bench(session: nox.Session) -> None:
     """Every benchmark; each prints its figures as ratios against a baseline of the same run."""
-    session.install("-e", ".[test,fake]")
+    session.install(*PACKAGE, *groups("test"))
     for script in sorted(Path("benchmarks").glob("[!_]*.py")):
         session.run("python", "-m", f"benchmarks.{script.stem}", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def extras(session: nox.Session) -> None:
+    """The built wheel, installed with each extra alone into a clean venv, doing its job."""
+    session.install("uv")
+    session.run("python", "scripts/check_extras.py")
