@@ -3,10 +3,11 @@
 Run it with ``IAMPORT_API_KEY=... IAMPORT_API_SECRET=... uvicorn fastapi_webhook:app`` and point the
 console's webhook URL (or ``notice_url``) at ``https://<your host>/iamport/webhook``.
 
-Answers: 400 for a body that cannot be read, 403 for a sender outside i'mport's addresses,
-503 when i'mport could not be asked (so that it resends, if resending is on), and 200 with
-the verdict's outcome for everything else: the delivery was handled, even when the handling
-was "do not fulfil".
+Answers: 400 for a body that cannot be read, 503 when i'mport could not be asked (so that
+it resends, if resending is on), and 200 with the verdict's outcome for everything else: the
+delivery was handled, even when the handling was "do not fulfil". The verdict comes from
+re-fetching the payment, so any sender is heard; set ``IAMPORT_SENDER_CHECK=1`` to also
+refuse (403) senders outside i'mport's addresses, and ``TRUSTED_PROXIES`` behind a proxy.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fastapi.responses import JSONResponse
 from iamport_async import Iamport
 from iamport_async.errors import IamportError
 from iamport_async.webhooks import (
+    IAMPORT_SOURCES,
     Expected,
     InvalidWebhookError,
     Outcome,
@@ -35,6 +37,13 @@ logger = logging.getLogger("shop.webhooks")
 
 TRUSTED_PROXIES = [net for net in os.environ.get("TRUSTED_PROXIES", "").split(",") if net]
 """Your own load balancers, e.g. ``10.0.0.0/8``; empty when the app faces the internet."""
+
+SOURCES = (
+    SourcePolicy(IAMPORT_SOURCES, trusted_proxies=TRUSTED_PROXIES)
+    if os.environ.get("IAMPORT_SENDER_CHECK") == "1"
+    else None
+)
+"""The optional sender check: off unless asked for (i'mport's addresses have changed before)."""
 
 
 class Orders:
@@ -70,7 +79,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.verifier = WebhookVerifier(
             client.payments,
             expected=orders.expected,
-            sources=SourcePolicy(trusted_proxies=TRUSTED_PROXIES),
+            sources=SOURCES,
         )
         yield
 
@@ -108,7 +117,7 @@ async def iamport_webhook(
 
     merchant_uid = verdict.merchant_uid
     match verdict.outcome:
-        case Outcome.SOURCE_NOT_ALLOWED:
+        case Outcome.SOURCE_NOT_ALLOWED:  # only with a sender check (SOURCES)
             logger.warning("webhook refused: %s", verdict.reason)
             return JSONResponse({"error": "forbidden"}, status_code=403)
         case Outcome.PAID if verdict.payment is not None and merchant_uid is not None:

@@ -34,8 +34,11 @@ from iamport_async.testing._router import ROUTER, Route
 from iamport_async.testing._state import FakeState
 from iamport_async.testing._stats import LoggedRequest, new_request_log
 from iamport_async.testing._transport import FakeTransport
+from iamport_async.testing._webhooks import ASGIApp, send_webhook
 
 if TYPE_CHECKING:
+    import httpx
+
     from iamport_async.client import Iamport
 
 del _ops_auth, _ops_payments, _ops_receipts, _ops_vbanks  # imported to register routes
@@ -69,7 +72,8 @@ class FakeIamport(FakeState):
 
     ``clock`` drives server time (token expiry) and injected latency; ``seed`` makes ids and
     generated payments reproducible. ``fake.app`` is the ASGI app, ``fake.serve()`` runs it on
-    127.0.0.1; ``fake.faults``, ``fake.stats`` and ``fake.requests`` are for assertions.
+    127.0.0.1; ``fake.faults``, ``fake.stats`` and ``fake.requests`` are for assertions;
+    ``fake.send_webhook()`` notifies the app under test as i'mport would.
     """
 
     def __init__(
@@ -120,6 +124,29 @@ class FakeIamport(FakeState):
         from iamport_async.testing._server import serve
 
         return serve(self.app, host=host, port=port, log_level=log_level)
+
+    async def send_webhook(
+        self,
+        imp_uid: str,
+        url: str,
+        *,
+        app: ASGIApp | None = None,
+        status: str | None = None,
+        form: bool = False,
+        sender: str | None = None,
+    ) -> httpx.Response:
+        """Deliver the webhook i'mport would send for the payment ``imp_uid`` as held now.
+
+        ``url`` is where the console points: a full URL (a server on 127.0.0.1), or with
+        ``app`` a path on that ASGI app (``"/iamport/webhook"``), called in-process from
+        ``sender`` (default: i'mport's first address). ``status`` overrides the payment's
+        (a late or replayed webhook); ``form`` posts form-encoded instead of JSON. Returns
+        the app's answer. The app re-fetches the payment from this fake if its client is
+        wired to it (``fake.client()``).
+        """
+        return await send_webhook(
+            self, imp_uid, url, app=app, status=status, form=form, sender=sender
+        )
 
     def run_schedules(self) -> list[dict[str, Any]]:
         """Execute the scheduled charges that are due by now; return those schedules."""

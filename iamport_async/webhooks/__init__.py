@@ -1,7 +1,8 @@
 """Receive i'mport webhooks safely: parse the body, check the sender, re-fetch and compare.
 
 Framework-neutral: everything takes bytes, a content type, the peer address and a headers
-mapping. See ``docs/webhooks.md`` and ``docs/examples/fastapi_webhook.py``.
+mapping. The sender's address is checked only when asked: ``SourcePolicy(IAMPORT_SOURCES)``.
+See ``docs/webhooks.md`` and ``docs/examples/fastapi_webhook.py``.
 """
 
 from iamport_async.webhooks._event import (
@@ -11,7 +12,7 @@ from iamport_async.webhooks._event import (
     parse_event,
 )
 from iamport_async.webhooks._request import WebhookVerifier
-from iamport_async.webhooks._source import DEFAULT_SOURCES, SourcePolicy
+from iamport_async.webhooks._source import IAMPORT_SOURCES, SourcePolicy
 from iamport_async.webhooks._verdict import (
     Expected,
     ExpectedLookup,
@@ -22,7 +23,7 @@ from iamport_async.webhooks._verdict import (
 )
 
 __all__ = [
-    "DEFAULT_SOURCES",
+    "IAMPORT_SOURCES",
     "MAX_BODY_BYTES",
     "Expected",
     "ExpectedLookup",

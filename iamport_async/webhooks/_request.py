@@ -30,12 +30,13 @@ class WebhookVerifier:
             body, content_type, peer=request.client.host, headers=request.headers
         )
 
-    ``sources`` defaults to the documented addresses with no trusted proxy.
+    ``sources`` is None by default: any sender is heard, and re-fetching the payment decides.
+    ``SourcePolicy(IAMPORT_SOURCES)`` also refuses senders outside i'mport's addresses.
     """
 
     payments: PaymentSource
     expected: Expected | int | Decimal | ExpectedLookup
-    sources: SourcePolicy = attrs.field(factory=SourcePolicy)
+    sources: SourcePolicy | None = None
     include_sandbox: bool | None = None
 
     async def verify_request(
@@ -48,12 +49,12 @@ class WebhookVerifier:
     ) -> Verdict:
         """The verdict on one delivery.
 
-        A sender outside ``sources`` gets :attr:`Outcome.SOURCE_NOT_ALLOWED` before the body
-        is read. A body that cannot be read raises
+        With ``sources``, a sender outside them gets :attr:`Outcome.SOURCE_NOT_ALLOWED`
+        before the body is read. A body that cannot be read raises
         :class:`~iamport_async.webhooks.InvalidWebhookError` (answer 400). Otherwise as
         :func:`~iamport_async.webhooks.verify`.
         """
-        if not self.sources.allows(peer, headers):
+        if self.sources is not None and not self.sources.allows(peer, headers):
             sender = self.sources.sender(peer, headers)
             return Verdict(Outcome.SOURCE_NOT_ALLOWED, f"sender {sender} is not an allowed source")
         event = parse_event(body, content_type)

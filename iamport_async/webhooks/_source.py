@@ -1,7 +1,10 @@
-"""Is this webhook from i'mport? The sender's address against the documented list.
+"""Is this webhook from i'mport? An opt-in check of the sender's address.
 
-The API documents three source addresses and signs nothing, so the address is the only
-transport-level check there is. Behind a reverse proxy the peer is the proxy; the sender is
+Webhooks are signed by nothing, so the sender's address is the only transport-level check
+there is, and it is optional: the verdict rests on re-fetching the payment (see
+:func:`~iamport_async.webhooks.verify`), which a forged body cannot pass. PortOne has changed
+its outbound addresses before and its docs call the check optional, so it is off unless a
+:class:`SourcePolicy` is given. Behind a reverse proxy the peer is the proxy; the sender is
 then read from ``X-Forwarded-For``, but only through proxies the caller names as trusted: any
 client can write that header, so with no trusted proxy it is ignored entirely.
 """
@@ -19,13 +22,14 @@ from iamport_async.errors import InvalidInputError
 IPAddress: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-DEFAULT_SOURCES: tuple[IPNetwork, ...] = (
+IAMPORT_SOURCES: tuple[IPNetwork, ...] = (
     ipaddress.ip_network("52.78.100.19/32"),
     ipaddress.ip_network("52.78.48.223/32"),
     ipaddress.ip_network("52.78.5.241/32"),
 )
 """The addresses i'mport documents for webhooks (the third also sends the console's "Test
-Webhook")."""
+Webhook"), for ``SourcePolicy(IAMPORT_SOURCES)``. They have changed before: check the
+console's documentation when webhooks start to be refused."""
 
 FORWARDED_FOR = "x-forwarded-for"
 
@@ -54,14 +58,13 @@ def _proxies(values: Iterable[str | IPNetwork | IPAddress]) -> tuple[IPNetwork, 
 class SourcePolicy:
     """Which addresses may send webhooks, and which proxies may say who the sender was.
 
-    ``allowed_sources`` defaults to :data:`DEFAULT_SOURCES`. ``trusted_proxies`` lists your
-    own reverse proxies or load balancers (e.g. ``["10.0.0.0/8"]``); leave it empty when the
-    app is reached directly, and ``X-Forwarded-For`` is then never read.
+    ``allowed_sources`` has no default: name the addresses you accept, usually
+    :data:`IAMPORT_SOURCES`. ``trusted_proxies`` lists your own reverse proxies or load
+    balancers (e.g. ``["10.0.0.0/8"]``); leave it empty when the app is reached directly,
+    and ``X-Forwarded-For`` is then never read.
     """
 
-    allowed_sources: tuple[IPNetwork, ...] = attrs.field(
-        default=DEFAULT_SOURCES, converter=_sources
-    )
+    allowed_sources: tuple[IPNetwork, ...] = attrs.field(converter=_sources)
     trusted_proxies: tuple[IPNetwork, ...] = attrs.field(default=(), converter=_proxies)
 
     def sender(self, peer: str | IPAddress | None, headers: Mapping[str, str]) -> IPAddress | None:

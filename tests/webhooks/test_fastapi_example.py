@@ -1,7 +1,8 @@
 """The FastAPI route in ``docs/examples/fastapi_webhook.py``, driven through ASGI.
 
 The app is loaded from the docs file itself, so the example cannot rot unnoticed. Its client
-dependency is overridden with one on the mocked API; requests reach the app in-process.
+dependency is overridden with one on the mocked API; requests reach the app in-process,
+from httpx's default peer (127.0.0.1): with no sender check, nothing needs to be spoofed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 import respx
 
 from iamport_async import Iamport
-from iamport_async.webhooks import SourcePolicy, WebhookVerifier
+from iamport_async.webhooks import WebhookVerifier
 from tests.conftest import envelope
 from tests.webhooks._payloads import payment
 
@@ -31,27 +32,44 @@ URL = "/iamport/webhook"
 PAID = {"imp_uid": "imp_100", "merchant_uid": "order-1001", "status": "paid"}
 
 
-@pytest.fixture
-def example(client: Iamport) -> ModuleType:
-    """A fresh copy of the example, its verifier on the mocked API, behind a 10/8 proxy."""
+def load_example(
+    client: Iamport, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> ModuleType:
+    """A fresh copy of the example, configured by ``env``, its verifier on the mocked API."""
+    for name in ("IAMPORT_SENDER_CHECK", "TRUSTED_PROXIES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     spec = importlib.util.spec_from_file_location("fastapi_webhook_example", EXAMPLE)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     verifier = WebhookVerifier(
-        client.payments,
-        expected=module.orders.expected,
-        sources=SourcePolicy(trusted_proxies=["10.0.0.0/8"]),
+        client.payments, expected=module.orders.expected, sources=module.SOURCES
     )
     module.app.dependency_overrides[module.get_verifier] = lambda: verifier
     return module
 
 
 @pytest.fixture
+def example(client: Iamport, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The example as configured by default: no sender check."""
+    return load_example(client, monkeypatch, {})
+
+
+@pytest.fixture
+def checked(client: Iamport, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """The example with the sender check on, behind a 10/8 proxy."""
+    return load_example(
+        client, monkeypatch, {"IAMPORT_SENDER_CHECK": "1", "TRUSTED_PROXIES": "10.0.0.0/8"}
+    )
+
+
+@pytest.fixture
 async def web(example: ModuleType) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client whose requests reach the app from i'mport's first address."""
-    transport = httpx.ASGITransport(app=example.app, client=(IAMPORT, 40000))
+    """An HTTP client whose requests reach the app in-process, from httpx's default peer."""
+    transport = httpx.ASGITransport(app=example.app)
     async with httpx.AsyncClient(transport=transport, base_url="https://shop.test") as web:
         yield web
 
@@ -128,25 +146,25 @@ async def test_unreadable_bodies_get_400_and_no_lookup(
     assert route.call_count == 0
 
 
-async def test_a_stranger_gets_403_even_claiming_to_be_forwarded(
-    api: respx.MockRouter, example: ModuleType
+async def test_with_the_sender_check_a_stranger_gets_403_even_claiming_to_be_forwarded(
+    api: respx.MockRouter, checked: ModuleType
 ) -> None:
     route = serve(api)
-    stranger = httpx.ASGITransport(app=example.app, client=("203.0.113.9", 40000))
+    stranger = httpx.ASGITransport(app=checked.app, client=("203.0.113.9", 40000))
 
     async with httpx.AsyncClient(transport=stranger, base_url="https://shop.test") as web:
         answer = await web.post(URL, json=PAID, headers={"X-Forwarded-For": IAMPORT})
 
     assert answer.status_code == 403
     assert route.call_count == 0
-    assert example.orders.fulfilled == {}
+    assert checked.orders.fulfilled == {}
 
 
-async def test_through_the_trusted_proxy_the_forwarded_sender_counts(
-    api: respx.MockRouter, example: ModuleType
+async def test_with_the_sender_check_the_forwarded_sender_counts_through_the_proxy(
+    api: respx.MockRouter, checked: ModuleType
 ) -> None:
     serve(api)
-    proxy = httpx.ASGITransport(app=example.app, client=("10.0.0.5", 40000))
+    proxy = httpx.ASGITransport(app=checked.app, client=("10.0.0.5", 40000))
 
     async with httpx.AsyncClient(transport=proxy, base_url="https://shop.test") as web:
         allowed = await web.post(URL, json=PAID, headers={"X-Forwarded-For": IAMPORT})

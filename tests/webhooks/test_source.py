@@ -1,4 +1,4 @@
-"""The sender check: documented addresses, X-Forwarded-For only through trusted proxies."""
+"""The opt-in sender check: named addresses, X-Forwarded-For only through trusted proxies."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from starlette.datastructures import Headers
 
 from iamport_async.errors import InvalidInputError
-from iamport_async.webhooks import DEFAULT_SOURCES, SourcePolicy
+from iamport_async.webhooks import IAMPORT_SOURCES, SourcePolicy
 
 IAMPORT = ["52.78.100.19", "52.78.48.223", "52.78.5.241"]
 PROXY = "10.0.0.5"
@@ -18,31 +18,31 @@ ATTACKER = "203.0.113.9"
 
 
 @pytest.mark.parametrize("peer", IAMPORT)
-def test_the_documented_addresses_are_allowed_by_default(peer: str) -> None:
-    assert SourcePolicy().allows(peer, {})
+def test_the_documented_addresses_are_iamport_sources(peer: str) -> None:
+    assert SourcePolicy(IAMPORT_SOURCES).allows(peer, {})
 
 
 @pytest.mark.parametrize("peer", [ATTACKER, "52.78.100.20", "127.0.0.1", "::1", "", None])
 def test_other_or_unknown_peers_are_refused(peer: str | None) -> None:
-    assert not SourcePolicy().allows(peer, {})
+    assert not SourcePolicy(IAMPORT_SOURCES).allows(peer, {})
 
 
 def test_a_dual_stack_socket_reports_an_ipv4_mapped_address() -> None:
-    assert SourcePolicy().allows("::ffff:52.78.100.19", {})
-    assert SourcePolicy().allows(ipaddress.ip_address("52.78.48.223"), {})
+    assert SourcePolicy(IAMPORT_SOURCES).allows("::ffff:52.78.100.19", {})
+    assert SourcePolicy(IAMPORT_SOURCES).allows(ipaddress.ip_address("52.78.48.223"), {})
 
 
 def test_forwarded_for_is_ignored_when_no_proxy_is_trusted() -> None:
     forged = {"X-Forwarded-For": "52.78.100.19"}
 
-    policy = SourcePolicy()
+    policy = SourcePolicy(IAMPORT_SOURCES)
 
     assert not policy.allows(ATTACKER, forged)
     assert policy.sender(ATTACKER, forged) == ipaddress.ip_address(ATTACKER)
 
 
 def test_behind_a_trusted_proxy_the_sender_comes_from_forwarded_for() -> None:
-    policy = SourcePolicy(trusted_proxies=["10.0.0.0/8"])
+    policy = SourcePolicy(IAMPORT_SOURCES, trusted_proxies=["10.0.0.0/8"])
 
     assert policy.allows(PROXY, {"x-forwarded-for": "52.78.5.241"})
     assert not policy.allows(PROXY, {"x-forwarded-for": ATTACKER})
@@ -50,7 +50,7 @@ def test_behind_a_trusted_proxy_the_sender_comes_from_forwarded_for() -> None:
 
 
 def test_forwarded_for_is_read_right_to_left_so_a_forged_left_entry_is_skipped() -> None:
-    policy = SourcePolicy(trusted_proxies=["10.0.0.0/8"])
+    policy = SourcePolicy(IAMPORT_SOURCES, trusted_proxies=["10.0.0.0/8"])
     # The attacker wrote the first entry; the proxy appended the address it really saw.
     spoofed = {"X-Forwarded-For": f"52.78.100.19, {ATTACKER}"}
 
@@ -59,7 +59,7 @@ def test_forwarded_for_is_read_right_to_left_so_a_forged_left_entry_is_skipped()
 
 
 def test_a_chain_of_trusted_proxies_is_walked_through() -> None:
-    policy = SourcePolicy(trusted_proxies=["10.0.0.0/8", "172.16.0.0/12"])
+    policy = SourcePolicy(IAMPORT_SOURCES, trusted_proxies=["10.0.0.0/8", "172.16.0.0/12"])
     headers = {"X-Forwarded-For": f"{ATTACKER}, 52.78.48.223, 172.16.3.4, 10.1.1.1"}
 
     assert policy.sender(PROXY, headers) == ipaddress.ip_address("52.78.48.223")
@@ -67,13 +67,13 @@ def test_a_chain_of_trusted_proxies_is_walked_through() -> None:
 
 
 def test_an_untrusted_peer_is_the_sender_whatever_it_forwards() -> None:
-    policy = SourcePolicy(trusted_proxies=["10.0.0.0/8"])
+    policy = SourcePolicy(IAMPORT_SOURCES, trusted_proxies=["10.0.0.0/8"])
 
     assert not policy.allows(ATTACKER, {"X-Forwarded-For": "52.78.100.19"})
 
 
 def test_repeated_forwarded_for_headers_are_read_as_one_list() -> None:
-    policy = SourcePolicy(trusted_proxies=["10.0.0.0/8"])
+    policy = SourcePolicy(IAMPORT_SOURCES, trusted_proxies=["10.0.0.0/8"])
     headers = Headers(
         raw=[
             (b"x-forwarded-for", b"52.78.100.19"),
@@ -95,7 +95,7 @@ def test_repeated_forwarded_for_headers_are_read_as_one_list() -> None:
     ],
 )
 def test_hops_with_ports_and_unreadable_hops(hops: str, sender: str | None) -> None:
-    policy = SourcePolicy(trusted_proxies=["10.0.0.0/8"])
+    policy = SourcePolicy(IAMPORT_SOURCES, trusted_proxies=["10.0.0.0/8"])
 
     found = policy.sender(PROXY, {"X-Forwarded-For": hops})
 
@@ -107,7 +107,13 @@ def test_allowed_sources_are_configurable() -> None:
 
     assert policy.allows("198.51.100.77", {})
     assert not policy.allows("52.78.100.19", {})
-    assert SourcePolicy().allowed_sources == DEFAULT_SOURCES
+
+
+def test_a_policy_names_its_sources_there_is_no_silent_default() -> None:
+    """``SourcePolicy(trusted_proxies=...)`` once meant "i'mport's addresses": it must fail
+    loudly rather than quietly allow everyone."""
+    with pytest.raises(TypeError):
+        SourcePolicy(trusted_proxies=["10.0.0.0/8"])  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize(
@@ -115,8 +121,11 @@ def test_allowed_sources_are_configurable() -> None:
     [
         ({"allowed_sources": "52.78.100.19"}, "allowed_sources"),
         ({"allowed_sources": ["52.78.100.300"]}, "allowed_sources"),
-        ({"trusted_proxies": ["10.0.0.1/8"]}, "trusted_proxies"),
-        ({"trusted_proxies": [None]}, "trusted_proxies"),
+        (
+            {"allowed_sources": IAMPORT_SOURCES, "trusted_proxies": ["10.0.0.1/8"]},
+            "trusted_proxies",
+        ),
+        ({"allowed_sources": IAMPORT_SOURCES, "trusted_proxies": [None]}, "trusted_proxies"),
     ],
 )
 def test_bad_settings_are_refused_naming_the_field(kwargs: dict[str, object], field: str) -> None:
@@ -131,7 +140,7 @@ addresses = st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6)).map(str)
 
 @given(peer=addresses, hops=st.lists(addresses, max_size=5))
 def test_without_trusted_proxies_the_sender_is_always_the_peer(peer: str, hops: list[str]) -> None:
-    policy = SourcePolicy()
+    policy = SourcePolicy(IAMPORT_SOURCES)
 
     found = policy.sender(peer, {"X-Forwarded-For": ", ".join(hops)})
 

@@ -11,6 +11,7 @@ from iamport_async import Iamport
 from iamport_async.endpoints.payments import Payments
 from iamport_async.errors import InvalidInputError, ServerError
 from iamport_async.webhooks import (
+    IAMPORT_SOURCES,
     Expected,
     InvalidWebhookError,
     Outcome,
@@ -255,7 +256,7 @@ async def test_verify_request_refuses_strangers_without_reading_or_fetching(
     api: respx.MockRouter, payments: Payments
 ) -> None:
     route = serve(api)
-    verifier = WebhookVerifier(payments, expected=15000)
+    verifier = WebhookVerifier(payments, expected=15000, sources=SourcePolicy(IAMPORT_SOURCES))
 
     verdict = await verifier.verify_request(
         b"not even a body", "text/plain", peer="203.0.113.9", headers={}
@@ -266,12 +267,34 @@ async def test_verify_request_refuses_strangers_without_reading_or_fetching(
     assert route.call_count == 0
 
 
+@pytest.mark.parametrize("peer", ["127.0.0.1", "203.0.113.9", None])
+async def test_by_default_any_sender_is_heard_and_the_refetch_decides(
+    api: respx.MockRouter, payments: Payments, peer: str | None
+) -> None:
+    """A test client (127.0.0.1) or a new i'mport address reaches the verdict; the re-fetch,
+    not the address, tells a real payment from a forged one."""
+    serve(api)
+    api.get("/payments/imp_forged").respond(404, json=envelope(code=-1, message="없음"))
+    verifier = WebhookVerifier(payments, expected=15000)
+
+    real = await verifier.verify_request(
+        b'{"imp_uid": "imp_100"}', "application/json", peer=peer, headers={}
+    )
+    forged = await verifier.verify_request(
+        b'{"imp_uid": "imp_forged"}', "application/json", peer=peer, headers={}
+    )
+
+    assert [real.outcome, forged.outcome] == [Outcome.PAID, Outcome.NOT_FOUND]
+
+
 async def test_verify_request_parses_checks_and_verifies(
     api: respx.MockRouter, payments: Payments
 ) -> None:
     serve(api)
     verifier = WebhookVerifier(
-        payments, expected=Expected(15000), sources=SourcePolicy(trusted_proxies=["10.0.0.0/8"])
+        payments,
+        expected=Expected(15000),
+        sources=SourcePolicy(IAMPORT_SOURCES, trusted_proxies=["10.0.0.0/8"]),
     )
 
     verdict = await verifier.verify_request(
