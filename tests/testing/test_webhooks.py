@@ -54,7 +54,8 @@ def shop(client: Iamport, sources: SourcePolicy | None = None) -> FastAPI:
         )
         if verdict.outcome is Outcome.SOURCE_NOT_ALLOWED:
             return JSONResponse({"error": "forbidden"}, status_code=403)
-        sent = json.loads(body) if content_type == "application/json" else dict(parse_qsl(body.decode()))
+        form = content_type != "application/json"
+        sent = dict(parse_qsl(body.decode())) if form else json.loads(body)
         return JSONResponse({"outcome": verdict.outcome.value, "sent": sent})
 
     return app
