@@ -24,18 +24,21 @@
 when the body had no envelope) and a bounded ``body`` excerpt, so nothing the server said is
 lost. ``retry_after`` holds a ``Retry-After`` header's wait (429, 503) in seconds. Messages
 never contain keys, secrets, tokens or card data: the client never puts request bodies or
-headers into an error.
+headers into an error, and a body excerpt has its personal, card and credential fields
+redacted (``"buyer_name":"[redacted]"``; see ``iamport_async._redact``).
 """
 
 from __future__ import annotations
+
+from iamport_async._redact import redact_body
 
 BODY_EXCERPT_LIMIT = 500
 """How many characters of a response body an error keeps."""
 
 
 def excerpt(body: str | bytes) -> str:
-    """A bounded, printable excerpt of a response body."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    """A bounded, printable excerpt of a response body, its sensitive fields redacted."""
+    text = redact_body(body.decode("utf-8", "replace") if isinstance(body, bytes) else body)
     if len(text) <= BODY_EXCERPT_LIMIT:
         return text
     return text[:BODY_EXCERPT_LIMIT] + f"... [{len(text) - BODY_EXCERPT_LIMIT} more characters]"

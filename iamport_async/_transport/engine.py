@@ -21,13 +21,14 @@ import attrs
 import httpx
 import tenacity
 
+from iamport_async._redact import install_log_redaction
 from iamport_async._transport.clock import Clock, sleep_for
 from iamport_async._transport.envelope import decode
 from iamport_async._transport.query import QueryParams, encode_query
 from iamport_async._transport.ratelimit import RateLimiter
 from iamport_async._transport.raw import record as record_raw
 from iamport_async._transport.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
-from iamport_async._transport.token import IssuedToken, Token, TokenManager
+from iamport_async._transport.token import IssuedToken, Token, TokenAnswerError, TokenManager
 from iamport_async.errors import (
     BackpressureError,
     ConnectError,
@@ -153,6 +154,7 @@ class Transport:
         self._credentials = credentials
         self._rng = rng
         self.tokens = tokens or TokenManager(self._fetch_token, clock)
+        install_log_redaction()  # httpx logs full URLs, and some values travel only there
 
     def __repr__(self) -> str:
         return f"<Transport {self.config.base_url}>"
@@ -196,7 +198,10 @@ class Transport:
         try:
             return await self._with_retries(self._authorized_attempt, call, idempotency)
         except _TokenUnavailable as wrapper:
-            raise wrapper.error from None
+            error = wrapper.error
+        # Raised outside the handler: inside it, the error's __context__ would be the wrapper,
+        # whose __cause__ is the error (a cycle).
+        raise error
 
     async def _with_retries(self, attempt: _Attempt, call: _Call, idempotency: Idempotency) -> Any:
         """``attempt``, retried by ``CallRetry``'s rules through tenacity.
@@ -305,16 +310,12 @@ class Transport:
             Idempotency.READ,  # the server hands back the same token: asking twice is harmless
         )
         try:
-            token = IssuedToken(
-                access_token=_typed(payload, "access_token", str),
-                now=_typed(payload, "now", int),
-                expired_at=_typed(payload, "expired_at", int),
-            )
-        except (TypeError, KeyError) as exc:
+            token = IssuedToken.from_answer(payload)
+        except TokenAnswerError as exc:  # names the field, never its value
             raise ResponseValidationError(
-                f"token answer lacks {exc}", status=200, body="", method="POST", path=TOKEN_PATH
+                f"token answer: {exc}", status=200, body="", method="POST", path=TOKEN_PATH
             ) from None
-        logger.debug("token issued, valid for %d s", token.expired_at - token.now)
+        logger.debug("token issued, valid for %g s", token.lifetime)
         return token
 
 
@@ -344,13 +345,6 @@ class _Slot:
     async def __aexit__(self, *exc_info: object) -> None:
         if self._limiter is not None:
             self._limiter.release()
-
-
-def _typed(payload: Any, key: str, kind: type[Any]) -> Any:
-    value = payload[key]
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise TypeError(key)
-    return value
 
 
 _NEVER_SENT = (

@@ -11,17 +11,31 @@ one refresh at a time in this process, and asks the store instead of the API dir
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Awaitable, Callable
-from typing import Protocol
+from decimal import Decimal
+from typing import Any, Protocol
 
 import anyio
 import attrs
 
 from iamport_async._transport.clock import Clock
 
+logger = logging.getLogger("iamport_async")
+
 DEFAULT_REFRESH_MARGIN = 30.0
 """Seconds before expiry at which a token stops being used. Below 60 s on purpose: earlier,
 the server would return the same token with the same expiry."""
+
+UNKNOWN_LIFETIME_USE = 60.0
+"""Seconds a token is used when its answer gives it no lifetime (``expired_at <= now``).
+Refetching before every call would double every call's cost; using it for a minute, and
+replacing it at once if the API refuses it (401), costs at most one token request a minute."""
+
+
+class TokenAnswerError(ValueError):
+    """A ``getToken`` answer that does not hold a usable token; says which field, and why."""
 
 
 @attrs.frozen
@@ -29,8 +43,42 @@ class IssuedToken:
     """What ``POST /users/getToken`` answers: the token and the server's clock readings."""
 
     access_token: str = attrs.field(repr=False)
-    now: int
-    expired_at: int
+    now: float
+    expired_at: float
+
+    @property
+    def lifetime(self) -> float:
+        """Seconds the server says the token stays valid (``expired_at - now``)."""
+        return self.expired_at - self.now
+
+    @classmethod
+    def from_answer(cls, payload: Any) -> IssuedToken:
+        """The token in ``getToken``'s ``response`` payload. Raises :class:`TokenAnswerError`
+        naming the field and what is wrong with it, never the value (it may be the token)."""
+        if not isinstance(payload, dict):
+            raise TokenAnswerError(f"response is {_kind(payload)}, not an object")
+        token = payload.get("access_token")
+        if not isinstance(token, str) or not token:
+            problem = "is missing" if token is None else f"is {_kind(token)}"
+            raise TokenAnswerError(f"access_token {problem}, not a non-empty string")
+        return cls(token, _seconds(payload, "now"), _seconds(payload, "expired_at"))
+
+
+def _seconds(payload: dict[str, Any], field: str) -> float:
+    """UNIX seconds, int or with a fraction (the envelope decodes fractions as Decimal)."""
+    value = payload.get(field)
+    if value is None:
+        raise TokenAnswerError(f"{field} is missing")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise TokenAnswerError(f"{field} is {_kind(value)}, not a number of UNIX seconds")
+    seconds = float(value)
+    if not math.isfinite(seconds):
+        raise TokenAnswerError(f"{field} is not a finite number")
+    return seconds
+
+
+def _kind(value: object) -> str:
+    return "null" if value is None else f"a {type(value).__name__}"
 
 
 Fetch = Callable[[], Awaitable[IssuedToken]]
@@ -129,7 +177,7 @@ class TokenManager:
             if flight.token is not None:
                 return flight.token
             if flight.error is not None:
-                raise flight.error
+                raise _own_copy(flight.error)  # each waiter its own: notes stay with their caller
             # The leader was cancelled: go round, and one of the waiters leads a new flight.
 
     def _start_flight(self) -> _Flight:
@@ -140,26 +188,58 @@ class TokenManager:
         asked_at = self._clock.monotonic()
         try:
             value, lifetime = await self._obtain()
-            margin = min(self._margin, lifetime / 2)
-            token = Token(value, asked_at + lifetime - margin)
+            token = Token(value, asked_at + self._usable_for(lifetime))
             self._token = flight.token = token
             return token
         except Exception as exc:
-            flight.error = exc
+            flight.error = _own_copy(exc)  # as it was, before the leader's caller adds notes
             raise
         finally:
             if self._flight is flight:
                 self._flight = None
             flight.done.set()
 
+    def _usable_for(self, lifetime: float) -> float:
+        """Seconds a token with ``lifetime`` is handed out: up to ``margin`` before expiry, or
+        :data:`UNKNOWN_LIFETIME_USE` when the answer gives it no lifetime at all."""
+        if lifetime > 0:
+            return lifetime - min(self._margin, lifetime / 2)
+        logger.warning(
+            "token answer gives a lifetime of %g s (expired_at not after now): using the token "
+            "for %g s, and replacing it at once if the API refuses it",
+            lifetime,
+            UNKNOWN_LIFETIME_USE,
+        )
+        return UNKNOWN_LIFETIME_USE
+
     async def _obtain(self) -> tuple[str, float]:
         """The token and its lifetime in seconds, from the store if there is one."""
         store = self.store
         if store is None:
             issued = await self._fetch()
-            return issued.access_token, issued.expired_at - issued.now
+            return issued.access_token, issued.lifetime
         rejected = self._rejected
         lease = await store.lease(self._fetch, margin=self._margin, rejected=rejected)
         if self._rejected == rejected:
             self._rejected = None
         return lease.access_token, lease.lifetime
+
+
+def _own_copy(error: Exception) -> Exception:
+    """A twin of ``error`` for one more caller: same class, fields, cause and traceback, its
+    own list of notes. Every waiter of a failed refresh gets one, so that what one caller adds
+    (a note, ``after_ambiguous_failure``) does not appear on the others' errors."""
+    kind = type(error)
+    try:
+        twin = kind.__new__(kind, *error.args)
+        twin.__dict__.update(error.__dict__)
+    except (TypeError, AttributeError):  # a built-in error with a fixed layout: copy not
+        return error
+    twin.args = error.args
+    notes = getattr(error, "__notes__", None)
+    if notes is not None:
+        twin.__notes__ = list(notes)
+    twin.__cause__ = error.__cause__
+    twin.__context__ = error.__context__
+    twin.__suppress_context__ = error.__suppress_context__
+    return twin.with_traceback(error.__traceback__)

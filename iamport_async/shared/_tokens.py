@@ -110,4 +110,4 @@ class RedisTokenStore:
     async def _fetch(self, fetch: Fetch) -> Lease:
         issued = await fetch()
         self.fetches += 1
-        return Lease(issued.access_token, issued.expired_at - issued.now)
+        return Lease(issued.access_token, issued.lifetime)
