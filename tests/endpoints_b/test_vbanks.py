@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
+import json
+import logging
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
@@ -272,3 +277,69 @@ async def test_holder_of_an_unknown_account_is_not_found(
     with pytest.raises(NotFoundError) as caught:
         await vbanks.holder(bank_code="004", bank_num="1234567890")
     assert "1234567890" not in str(caught.value)
+
+
+ACCOUNT = "110-498-765432"
+
+
+@pytest.mark.parametrize("level", [logging.DEBUG, logging.INFO])
+async def test_holder_keeps_the_account_number_out_of_httpxs_log_line(
+    api: respx.MockRouter, vbanks: Vbanks, caplog: pytest.LogCaptureFixture, level: int
+) -> None:
+    api.get("/vbanks/holder").respond(json=envelope({"bank_holder": "홍길동"}))
+    with caplog.at_level(level):
+        await vbanks.holder(bank_code="004", bank_num=ACCOUNT)
+    lines = [record.getMessage() for record in caplog.records]
+    assert any("/vbanks/holder?bank_code=004&bank_num=[redacted]" in line for line in lines)
+    assert [line for line in lines if "765432" in line] == []
+
+
+class _HolderHandler(http.server.BaseHTTPRequestHandler):
+    """A loopback API that answers a token and any GET, so httpcore runs for real."""
+
+    def do_POST(self) -> None:
+        self._answer({"access_token": "tok-loopback", "now": 0, "expired_at": 1800})
+
+    def do_GET(self) -> None:
+        self._answer({"bank_holder": "홍길동"})
+
+    def _answer(self, response: dict[str, Any]) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        self.rfile.read(length)
+        body = json.dumps(envelope(response)).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the server's own access log is not the client's."""
+
+
+@pytest.fixture
+def loopback() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HolderHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+async def test_holder_over_a_real_socket_logs_no_account_number_at_debug(
+    loopback: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        for name in ("httpx", "httpcore", "iamport_async"):
+            caplog.set_level(logging.DEBUG, logger=name)
+        async with Iamport(imp_key="k", imp_secret="s", base_url=loopback) as client:
+            holder = await client.vbanks.holder(bank_code="004", bank_num=ACCOUNT)
+    assert holder.bank_holder == "홍길동"
+    names = {record.name for record in caplog.records}
+    assert {"httpx", "httpcore.http11", "httpcore.connection"} <= names
+    lines = [logging.Formatter().format(record) for record in caplog.records]
+    assert [line for line in lines if "765432" in line] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import traceback
 from decimal import Decimal
 
 import httpx
@@ -127,3 +129,50 @@ async def test_a_non_json_error_body_on_404_still_raises_not_found(
     with pytest.raises(NotFoundError) as caught:
         await client.request("GET", "/nowhere")
     assert caught.value.body == "Cannot GET /nowhere"
+
+
+BUYER = {
+    "imp_uid": "imp_448280090638",
+    "merchant_uid": "order-1",
+    "buyer_name": "김철수",
+    "buyer_email": "chulsoo@example.kr",
+    "buyer_tel": "010-2222-3333",
+    "buyer_addr": "부산광역시 해운대구 우동 1408",
+    "buyer_postcode": "48060",
+}
+BUYER_VALUES = [value for key, value in BUYER.items() if key.startswith("buyer_")]
+
+
+def _everything_printable(error: BaseException) -> str:
+    return "".join(
+        [str(error), repr(error), getattr(error, "body", ""), *traceback.format_exception(error)]
+    )
+
+
+async def test_a_broken_2xx_keeps_the_shape_and_ids_of_the_answer_but_no_buyer_data(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    whole = json.dumps(envelope(BUYER), ensure_ascii=False).encode()
+    api.get("/payments/imp_448280090638").respond(200, content=whole[: len(whole) - 20])
+    with pytest.raises(ResponseValidationError) as caught:
+        await client.request("GET", "/payments/imp_448280090638")
+    shown = _everything_printable(caught.value)
+    assert [value for value in BUYER_VALUES if value in shown] == []
+    assert "imp_448280090638" in caught.value.body
+    assert '"buyer_name":"[redacted]"' in caught.value.body.replace(" ", "")
+
+
+@pytest.mark.parametrize("status", [200, 500])
+async def test_an_error_answer_keeps_its_code_and_message_but_no_personal_data(
+    api: respx.MockRouter, client: Iamport, status: int
+) -> None:
+    answer = envelope(BUYER, code=-1 if status == 500 else 1, message="처리할 수 없습니다.")
+    api.post("/payments/cancel").respond(status, json=answer)
+    with pytest.raises(BusinessError if status == 200 else ServerError) as caught:
+        await client.request("POST", "/payments/cancel", idempotency=Idempotency.UNGUARDED)
+    error = caught.value
+    assert isinstance(error, BusinessError | ServerError)
+    assert (error.code, error.message) == (answer["code"], "처리할 수 없습니다.")
+    shown = _everything_printable(error)
+    assert [value for value in BUYER_VALUES if value in shown] == []
+    assert "imp_448280090638" in error.body

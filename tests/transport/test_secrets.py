@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 import httpx
 import pytest
@@ -73,3 +74,41 @@ async def test_a_whole_scenario_at_debug_level_leaks_no_secret(
 def appears(secret: str, text: str) -> bool:
     """``secret`` as a whole token of ``text`` (a two-digit PIN inside a float is no leak)."""
     return re.search(rf"(?<![0-9A-Za-z.]){re.escape(secret)}(?![0-9A-Za-z.])", text) is not None
+
+
+TOKEN_ANSWER = (
+    '{"code":0,"message":null,"response":{"access_token":"' + TOKENS[0] + '","now":1700000000,'
+    '"expired_at":1700001800}}'
+)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        TOKEN_ANSWER[:-30],  # cut after the token
+        TOKEN_ANSWER[: TOKEN_ANSWER.index(TOKENS[0]) + 10],  # cut inside the token
+        TOKEN_ANSWER.replace('"code":0', '"code":"zero"'),  # no envelope, token whole
+        f"access_token={TOKENS[0]}&now=1700000000&expired_at=1700001800",  # a form
+        TOKEN_ANSWER[:-1].replace('"code":0', '"code":"zero"') + ',"pad":"' + "x" * 600 + '"}',
+        TOKEN_ANSWER[:-2] + ',"pad":"' + "x" * 600,  # cut past the excerpt's limit
+    ],
+    ids=["cut-after", "cut-inside", "no-envelope", "form", "long", "long-cut"],
+)
+async def test_a_broken_token_answer_puts_no_token_in_the_error(
+    api: respx.MockRouter, answer: str
+) -> None:
+    api.routes["token"].respond(200, content=answer.encode())
+    async with Iamport(imp_key=IMP_KEY, imp_secret=IMP_SECRET, max_retries=0) as client:
+        with pytest.raises(IamportError) as caught:
+            await client.request("GET", "/payments/imp_1")
+    error = caught.value
+    shown = [
+        str(error),
+        repr(error),
+        getattr(error, "body", ""),
+        *getattr(error, "__notes__", []),
+        "".join(traceback.format_exception(error)),
+    ]
+    tails = [secret[-8:] for secret in (IMP_KEY, IMP_SECRET, TOKENS[0])]  # even part of one
+    assert [line for line in shown for tail in tails if tail in line] == []
+    assert "[redacted]" in getattr(error, "body", "")
