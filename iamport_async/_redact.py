@@ -235,8 +235,17 @@ class RedactQueryFilter(logging.Filter):
         return True
 
 
+_installed = False
+
+
 def install_log_redaction() -> None:
-    """Put a :class:`RedactQueryFilter` on every logger of the HTTP stack (once each)."""
+    """Put a :class:`RedactQueryFilter` on every logger of the HTTP stack (once each).
+
+    Called by every client; the loggers are looked through only the first time."""
+    global _installed  # one flag per process, as the loggers are
+    if _installed:
+        return
+    _installed = True
     names = set(HTTP_LOGGERS)
     names.update(
         name
