@@ -1,7 +1,8 @@
 """Async client for the i'mport (PortOne V1) payments REST API.
 
 What an application needs is importable from here: the client and its options, the rate
-limiters, the containers that endpoint methods return (``Paged``, ``BatchResult``, ``Lookup``),
+limiters, the containers that endpoint methods return (``Paged``, ``IdResults``,
+``PaymentLookups``, ``Lookup``),
 the most used models and every error class::
 
     from iamport_async import Iamport, NotFoundError, Payment
@@ -23,7 +24,7 @@ from iamport_async._transport import (
     TokenBucket,
     Unlimited,
 )
-from iamport_async._transport.batch import BatchResult, Lookup
+from iamport_async._transport.batch import BatchResult, IdResults, Lookup
 from iamport_async._transport.raw import RawResponse
 from iamport_async._version import __version__
 from iamport_async.client import API_URL, STATIC_API_URL, Iamport
@@ -66,6 +67,7 @@ __all__ = [
     "ConnectionLost",
     "Iamport",
     "IamportError",
+    "IdResults",
     "Idempotency",
     "InvalidInputError",
     "Lookup",

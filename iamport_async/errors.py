@@ -11,7 +11,7 @@
     ├── ApiError                       the API answered with an error
     │   ├── BadRequestError            400 (a bad parameter, a page past the end)
     │   ├── UnauthorizedError          401 (bad key/secret, or a token that stayed refused)
-    │   ├── NotFoundError              404
+    │   ├── NotFoundError              404 with the API's envelope
     │   ├── ConflictError              409
     │   ├── RateLimitedError           429, with ``retry_after`` in seconds
     │   ├── ServerError                5xx
@@ -128,7 +128,8 @@ class UnauthorizedError(ApiError):
 
 
 class NotFoundError(ApiError):
-    """HTTP 404: no such payment, billing key, receipt, ..."""
+    """HTTP 404 with the API's envelope: no such payment, billing key, receipt, ... (a 404
+    without it is a plain ApiError: a proxy or a wrong base_url, which says nothing)."""
 
 
 class ConflictError(ApiError):

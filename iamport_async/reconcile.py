@@ -11,6 +11,7 @@
 It runs on :meth:`Payments.iter_many` (100 ids a request, bounded concurrency): orders keyed
 by ``imp_uid`` and orders keyed by ``merchant_uid`` go to two streams side by side. Only the
 orders whose lookup is in flight are held, so memory stays flat however long the input.
+Credentials the API refuses stop the whole run with UnauthorizedError, not order by order.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from iamport_async._transport.batch import (
     DEFAULT_CONCURRENCY,
+    FATAL,
     Key,
     Lookup,
     close_task_group,
+    log_in_first,
     unwrap_group,
 )
 from iamport_async.endpoints._checks import require_amount, require_id
@@ -103,11 +106,11 @@ class Order:
 
     @property
     def key(self) -> Key:
-        """The lookup key, as :class:`~iamport_async._transport.batch.Lookup` names it."""
+        """``(key_kind, id)``: what the order is looked up by, e.g. ``("imp_uid", "imp_1")``."""
         if self.imp_uid is not None:
-            return ("imp_uid[]", self.imp_uid)
+            return ("imp_uid", self.imp_uid)
         assert self.merchant_uid is not None
-        return ("merchant_uid[]", self.merchant_uid)
+        return ("merchant_uid", self.merchant_uid)
 
 
 class Outcome(enum.StrEnum):
@@ -253,9 +256,7 @@ def _settle(orders: list[Order], lookup: Lookup[Payment]) -> Iterable[Result]:
     elif lookup.error is not None:
         yield Result(first, Outcome.LOOKUP_FAILED, None, str(lookup.error), lookup.error)
     else:
-        yield Result(
-            first, Outcome.UNKNOWN, None, f"no payment with {lookup.key[0][:-2]} {lookup.id}"
-        )
+        yield Result(first, Outcome.UNKNOWN, None, f"no payment with {lookup.kind} {lookup.id}")
     for order in rest:
         yield _duplicate(order, lookup.item)
 
@@ -370,6 +371,8 @@ class Reconciliation:
     async def _run(self, send: MemoryObjectSendStream[Result]) -> None:
         try:
             async with send, anyio.create_task_group() as tg:
+                # once for both streams: each would otherwise log in on its first request
+                await log_in_first(self._client.payments._log_in)
                 by_imp, imp_ids = anyio.create_memory_object_stream[str](_BUFFER)
                 by_merchant, merchant_ids = anyio.create_memory_object_stream[str](_BUFFER)
                 tg.start_soon(self._look_up, "imp_uid", imp_ids, send.clone())
@@ -414,7 +417,7 @@ class Reconciliation:
             waiting.append(order)
             return
         self._pending[key] = [order]
-        await _put(by_imp if key[0] == "imp_uid[]" else by_merchant, key[1])
+        await _put(by_imp if key[0] == "imp_uid" else by_merchant, key[1])
 
     async def _look_up(
         self,
@@ -429,7 +432,7 @@ class Reconciliation:
             payments.iter_many(_drain(ids), by=kind, concurrency=self._concurrency) as lookups,
         ):
             async for lookup in lookups:
-                waiting = self._pending.pop(lookup.key, None)
+                waiting = self._pending.pop((lookup.kind, lookup.id), None)
                 if waiting is None:  # cannot happen: an id is sent once while it waits
                     continue
                 for result in _settle(waiting, lookup):
@@ -444,8 +447,9 @@ def _cause(error: BaseException) -> BaseException:
         leaves = _leaves(error)
         broken = (anyio.BrokenResourceError, anyio.ClosedResourceError)
         causes = [leaf for leaf in leaves if not isinstance(leaf, broken)]
-        if len(causes) == 1:
-            return causes[0]
+        fatal = [leaf for leaf in causes if isinstance(leaf, FATAL)]
+        if len(causes) == 1 or fatal:  # both streams may stop on the same refused login
+            return (fatal or causes)[0]
     return error
 
 
@@ -512,7 +516,8 @@ def reconcile(
     the next one is asked for, so the results it counts have been handled: a hook that raises
     leaves no result counted but unseen) and at the end. Give ``total`` for an ETA (a list's
     length is taken). An order that is not an :class:`Order` stops the run with
-    InvalidInputError.
+    InvalidInputError; credentials the API refuses stop it with UnauthorizedError (one login
+    attempt, not one per request).
 
     Duplicates: an order whose id is still being looked up for an earlier order becomes
     :attr:`Outcome.DUPLICATE` (and costs no request). With ``check_duplicates=True`` every

@@ -1,19 +1,25 @@
-"""Multi-id lookups (``?imp_uid[]=a&imp_uid[]=b``): chunking, concurrency, matching back.
+"""Multi-id lookups (``GET /payments`` with 100 imp_uids): chunking, concurrency, matching back.
 
-Generic on purpose: it knows query names and ids, never what a payment or a billing key is.
+Generic on purpose: it knows kinds of id and ids, never what a payment or a billing key is.
 An endpoint gives it two functions:
 
 - ``fetch(keys)``: one request for a chunk of keys, returning the items the API found (an
-  empty sequence when it found none, e.g. on a 404);
-- ``match(item)``: the keys an item answers (a payment answers its ``imp_uid[]`` *and* its
-  ``merchant_uid[]``).
+  empty sequence when it found none, e.g. on a 404 that carries the API's envelope);
+- ``match(item)``: the keys an item answers (a payment answers its ``imp_uid`` *and* its
+  ``merchant_uid``).
 
 Results are matched by key, never by position: the API leaves unknown ids out (207) and does
-not promise an order. A key is a ``(query name, id)`` pair such as ``("imp_uid[]", "imp_1")``.
+not promise an order. A key is a ``(kind, id)`` pair in the caller's terms, such as
+``("imp_uid", "imp_1")``; only ``query.id_params`` knows how the query spells it.
+
+A credentials failure (:data:`FATAL`) is not one chunk's bad luck: every other chunk would
+fail alike, each after a login attempt of its own. It ends the whole lookup at once and is
+raised to the caller.
 
 Three forms share the machinery:
 
-- :func:`lookup_all`: a finite collection, deduplicated, answered as one :class:`BatchResult`;
+- :func:`lookup_all`: a finite collection, deduplicated, answered as one :class:`Answers`
+  (read through :class:`IdResults` and :class:`BatchResult`);
 - :class:`BatchStream`: an (async) iterable of any length, answered key by key as chunks
   complete, holding no more than the chunks in flight;
 - :class:`Coalescer`: single lookups from many concurrent callers, gathered over a short window
@@ -36,7 +42,7 @@ from collections.abc import (
 )
 from contextlib import aclosing
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Generic, TypeVar
 
 import anyio
 import anyio.abc
@@ -44,16 +50,18 @@ import attrs
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from iamport_async._transport.clock import Clock
-from iamport_async._transport.query import quote, quote_name
-from iamport_async.errors import IamportError
+from iamport_async._transport.query import id_param_length
+from iamport_async.errors import IamportError, UnauthorizedError
 
 T = TypeVar("T")
 
 Key = tuple[str, str]
-"""``(query name, id)``, e.g. ``("imp_uid[]", "imp_1")``."""
+"""``(kind, id)`` in the caller's terms, e.g. ``("imp_uid", "imp_1")``."""
 
 Fetch = Callable[[Sequence[Key]], Awaitable[Sequence[T]]]
 Match = Callable[[T], Iterable[Key]]
+Ready = Callable[[], Awaitable[object]]
+"""Logs in (fetches the token) before the first request: see :func:`log_in_first`."""
 
 MAX_IDS = 100
 """The API's documented maximum of ids per multi-lookup."""
@@ -66,11 +74,29 @@ DEFAULT_CONCURRENCY = 8
 """Chunks in flight at once, by default. The client's ``max_concurrency`` and rate limit still
 apply underneath, so this only bounds what one lookup may take of them."""
 
+FATAL = (UnauthorizedError,)
+"""Errors that end a bulk lookup at once, raised rather than reported per id: the API refused
+the credentials, so every other request would fail the same way."""
+
+
+async def log_in_first(ready: Ready) -> None:
+    """Log in once before any chunk is sent, so that refused credentials end the work after
+    one attempt: chunks started together would otherwise each try, one after another.
+
+    A :data:`FATAL` error is raised; any other is left for the requests to meet again and
+    report per id, after their own retries.
+    """
+    try:
+        await ready()
+    except FATAL:
+        raise
+    except IamportError:
+        pass
+
 
 def encoded_length(key: Key) -> int:
-    """Characters ``key`` adds to a query string (``name=value&``), encoded as sent."""
-    name, value = key
-    return len(quote_name(name)) + len(quote(value)) + 2
+    """Characters ``key`` adds to a query string, encoded as sent."""
+    return id_param_length(key[0], key[1])
 
 
 class ChunkBuilder:
@@ -128,15 +154,16 @@ def chunked(
 
 @attrs.frozen
 class Lookup(Generic[T]):
-    """What became of one key: ``found`` (``item`` set), missing, or ``failed`` (``error``)."""
+    """What became of one id: ``found`` (``item`` set), ``missing``, or ``failed`` (``error``).
 
-    key: Key
+    ``kind`` names the id as the method took it: ``"imp_uid"``, ``"merchant_uid"`` or
+    ``"customer_uid"``.
+    """
+
+    kind: str
+    id: str
     item: T | None = None
     error: IamportError | None = None
-
-    @property
-    def id(self) -> str:
-        return self.key[1]
 
     @property
     def found(self) -> bool:
@@ -162,8 +189,9 @@ class ChunkOutcome(Generic[T]):
     error: IamportError | None = None
 
     def lookups(self) -> Iterator[Lookup[T]]:
+        found, error = self.found, self.error
         for key in self.keys:
-            yield Lookup(key, self.found.get(key), self.error)
+            yield Lookup(key[0], key[1], found.get(key), error)
 
 
 async def fetch_chunk(fetch: Fetch[T], match: Match[T], keys: Sequence[Key]) -> ChunkOutcome[T]:
@@ -188,57 +216,96 @@ async def fetch_chunk(fetch: Fetch[T], match: Match[T], keys: Sequence[Key]) -> 
 
 
 @attrs.frozen
-class BatchResult(Generic[T]):
-    """Every key asked for, once, in the order first asked, with what became of it.
+class Answers(Generic[T]):
+    """A finished lookup: the keys asked (in the order first asked), and the item or the error
+    for each key that has one. The result views read it lazily: a 10,000-id lookup need not
+    build (and keep) 10,000 :class:`Lookup` objects."""
 
-    It keeps the keys asked and the answers by key, and makes a :class:`Lookup` only when one
-    is read: a 10,000-id lookup need not build (and keep) 10,000 of them.
+    asked: Mapping[Key, None]
+    items: Mapping[Key, T]
+    errors: Mapping[Key, IamportError]
+
+    def lookup(self, key: Key) -> Lookup[T]:
+        return Lookup(key[0], key[1], self.items.get(key), self.errors.get(key))
+
+
+class IdResults(Generic[T]):
+    """Every id of one kind asked for (``kind``: ``"imp_uid"``, ``"merchant_uid"``,
+    ``"customer_uid"``), once, in the order asked, with what became of it.
+
+    ``found`` maps an id to its item, ``missing`` lists the ids the API does not have,
+    ``failed`` maps the ids whose request failed to the error; each id is in exactly one of
+    them. ``result[id]`` is the :class:`Lookup` of an id asked for; iterating gives them all.
     """
 
-    _asked: Mapping[Key, None]
-    _items: Mapping[Key, T]
-    _errors: Mapping[Key, IamportError]
+    __slots__ = ("_answers", "kind")
 
-    @classmethod
-    def of(cls, result: BatchResult[T]) -> Self:
-        """``result`` as this (more specific) class."""
-        return cls(result._asked, result._items, result._errors)
+    def __init__(self, kind: str, answers: Answers[T]) -> None:
+        self.kind = kind
+        self._answers = answers
 
-    def __getitem__(self, key: Key) -> Lookup[T]:
-        if key not in self._asked:
-            raise KeyError(key)
-        return Lookup(key, self._items.get(key), self._errors.get(key))
+    def _keys(self) -> Iterator[Key]:
+        kind = self.kind
+        return (key for key in self._answers.asked if key[0] == kind)
+
+    @property
+    def found(self) -> dict[str, T]:
+        items = self._answers.items
+        return {key[1]: items[key] for key in self._keys() if key in items}
+
+    @property
+    def missing(self) -> list[str]:
+        items, errors = self._answers.items, self._answers.errors
+        return [key[1] for key in self._keys() if key not in items and key not in errors]
+
+    @property
+    def failed(self) -> dict[str, IamportError]:
+        errors = self._answers.errors
+        return {key[1]: errors[key] for key in self._keys() if key in errors}
+
+    def __getitem__(self, uid: str) -> Lookup[T]:
+        key = (self.kind, uid)
+        if key not in self._answers.asked:
+            raise KeyError(uid)
+        return self._answers.lookup(key)
+
+    def __contains__(self, uid: object) -> bool:
+        return (self.kind, uid) in self._answers.asked
 
     def __iter__(self) -> Iterator[Lookup[T]]:
-        items, errors = self._items, self._errors
-        return (Lookup(key, items.get(key), errors.get(key)) for key in self._asked)
+        lookup = self._answers.lookup
+        return (lookup(key) for key in self._keys())
 
     def __len__(self) -> int:
-        return len(self._asked)
+        return sum(1 for _ in self._keys())
 
-    @property
-    def lookups(self) -> dict[Key, Lookup[T]]:
-        return {lookup.key: lookup for lookup in self}
+    def __repr__(self) -> str:
+        found, missing, failed = len(self.found), len(self.missing), len(self.failed)
+        return f"<IdResults {self.kind}: {found} found, {missing} missing, {failed} failed>"
 
-    @property
-    def found(self) -> dict[Key, T]:
-        items = self._items
-        return {key: items[key] for key in self._asked if key in items}
 
-    @property
-    def missing(self) -> list[Key]:
-        answered = self._items.keys() | self._errors.keys()
-        return [key for key in self._asked if key not in answered]
+class BatchResult(Generic[T]):
+    """A lookup of several kinds of id at once: one :class:`IdResults` per kind (see
+    :class:`~iamport_async.endpoints.payments.PaymentLookups`), and every :class:`Lookup`,
+    each with its ``kind`` and ``id``, by iterating in the order asked."""
 
-    @property
-    def failed(self) -> dict[Key, IamportError]:
-        errors = self._errors
-        return {key: errors[key] for key in self._asked if key in errors}
+    __slots__ = ("_answers",)
 
-    def by_name(self, name: str) -> dict[str, T | None]:
-        """The ids asked for under query ``name``, in order, each with its item or None."""
-        items = self._items
-        return {key[1]: items.get(key) for key in self._asked if key[0] == name}
+    def __init__(self, answers: Answers[T]) -> None:
+        self._answers = answers
+
+    def _of_kind(self, kind: str) -> IdResults[T]:
+        return IdResults(kind, self._answers)
+
+    def __iter__(self) -> Iterator[Lookup[T]]:
+        lookup = self._answers.lookup
+        return (lookup(key) for key in self._answers.asked)
+
+    def __len__(self) -> int:
+        return len(self._answers.asked)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {len(self)} ids>"
 
 
 async def lookup_all(
@@ -249,9 +316,10 @@ async def lookup_all(
     concurrency: int = DEFAULT_CONCURRENCY,
     max_ids: int = MAX_IDS,
     max_query_length: int = MAX_QUERY_LENGTH,
-) -> BatchResult[T]:
+    ready: Ready | None = None,
+) -> Answers[T]:
     """Look up a finite collection of keys: deduplicated, chunked, ``concurrency`` chunks in
-    flight, every key answered exactly once."""
+    flight, every key answered exactly once; a :data:`FATAL` error is raised."""
     asked = dict.fromkeys(keys)  # in the order asked
     items: dict[Key, T] = {}
     errors: dict[Key, IamportError] = {}
@@ -262,13 +330,14 @@ async def lookup_all(
         concurrency=concurrency,
         max_ids=max_ids,
         max_query_length=max_query_length,
+        ready=ready,
     )
     async with stream as results:
         async for outcome in results.outcomes():
             items.update(outcome.found)
             if outcome.error is not None:
                 errors.update(dict.fromkeys(outcome.keys, outcome.error))
-    return BatchResult(asked, items, errors)
+    return Answers(asked, items, errors)
 
 
 class BatchStream(Generic[T]):
@@ -286,10 +355,13 @@ class BatchStream(Generic[T]):
     answered again, since remembering every key ever seen would grow without bound. Lookups
     come in completion order, not input order.
 
+    ``ready``, if given, logs in before the first chunk (:func:`log_in_first`).
+
     It is an ``async with`` block (not a bare async generator) so that the chunks in flight
     belong to a task group that is always closed, on asyncio and trio alike, even when the
     caller stops early. A failure that is not an API or transport error (a bug, or the input
-    iterable raising) stops the stream and is raised from the ``async for``.
+    iterable raising), or a :data:`FATAL` one, stops the stream and is raised from the
+    ``async for``; no request is started after it.
     """
 
     def __init__(
@@ -301,16 +373,19 @@ class BatchStream(Generic[T]):
         concurrency: int = DEFAULT_CONCURRENCY,
         max_ids: int = MAX_IDS,
         max_query_length: int = MAX_QUERY_LENGTH,
+        ready: Ready | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self._keys = keys
+        self._ready = ready
         self._fetch = fetch
         self._match = match
         self._concurrency = concurrency
         self._builder = ChunkBuilder(max_ids, max_query_length)
         self._task_group: anyio.abc.TaskGroup | None = None
         self._results: _Results[T] | None = None
+        self._fatal: IamportError | None = None
 
     async def __aenter__(self) -> _Results[T]:
         send, receive = anyio.create_memory_object_stream[ChunkOutcome[T]](self._concurrency)
@@ -339,10 +414,13 @@ class BatchStream(Generic[T]):
         try:
             async with send, aclosing(self._chunks()) as source, anyio.create_task_group() as tg:
                 async for chunk in source:
+                    if self._ready is not None:  # before the first chunk, not for no input
+                        ready, self._ready = self._ready, None
+                        await log_in_first(ready)
                     await slots.acquire()
                     tg.start_soon(self._run_chunk, chunk, send.clone(), slots)
         except Exception as error:  # not an API error (those are per chunk): stop the stream
-            results.error = unwrap_group(error)
+            results.error = self._fatal if self._fatal is not None else unwrap_group(error)
 
     async def _chunks(self) -> AsyncGenerator[list[Key], None]:
         builder = self._builder
@@ -358,6 +436,13 @@ class BatchStream(Generic[T]):
         if rest is not None:
             yield rest
 
+    def _stop(self, error: IamportError) -> bool:
+        """Stop the stream on a fatal ``error``: True for the first one, which is raised."""
+        if self._fatal is not None:
+            return False
+        self._fatal = error
+        return True
+
     async def _run_chunk(
         self,
         chunk: list[Key],
@@ -366,7 +451,13 @@ class BatchStream(Generic[T]):
     ) -> None:
         try:
             async with send:
+                if self._fatal is not None:
+                    return  # the stream is ending: send nothing more
                 outcome = await fetch_chunk(self._fetch, self._match, chunk)
+                if isinstance(outcome.error, FATAL):
+                    if self._stop(outcome.error):
+                        raise outcome.error
+                    return  # raised already, by the chunk that met it first
                 try:
                     await send.send(outcome)
                 except anyio.BrokenResourceError:
@@ -513,7 +604,7 @@ class Coalescer(Generic[T]):
                 self._seal(pending)
         await pending.done.wait()
         assert pending.outcome is not None
-        return Lookup(key, pending.outcome.found.get(key), pending.outcome.error)
+        return Lookup(key[0], key[1], pending.outcome.found.get(key), pending.outcome.error)
 
     def _fits(self, pending: _Pending[T], key: Key) -> bool:
         if key in pending.keys:

@@ -8,20 +8,25 @@ handed to httpx as part of the URL: the same parameters on the wire, for half th
 One difference, on purpose: names keep their brackets (``imp_uid[]=``), as the API's own
 examples write them, where httpx sends ``imp_uid%5B%5D=``. Both decode alike, and httpx
 re-checks every ``%XX`` of a URL it is given: 200 of them in a 100-id query.
+
+This is also the one module that spells a multi-lookup's wire names: everywhere else an id
+is named by its kind in the caller's terms (``("imp_uid", "imp_1")``), and
+:func:`id_params` writes it as the query parameter ``imp_uid[]=imp_1``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import quote_plus
 
 Scalar = str | int | float | bool
 QueryParams = Mapping[str, Scalar | None] | Sequence[tuple[str, Scalar]]
-"""A mapping (``None`` values are left out) or pairs (for repeated keys such as ``imp_uid[]``)."""
+"""A mapping (``None`` values are left out) or pairs (for repeated names, see :func:`id_params`)."""
 
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 _quoted_names: dict[str, str] = {}
+_array_names: dict[str, str] = {}
 
 
 def quote(text: str) -> str:
@@ -56,3 +61,18 @@ def encode_query(params: QueryParams) -> str:
     return "&".join(
         f"{quote_name(name)}={quote(_text(value))}" for name, value in pairs if value is not None
     )
+
+
+def id_params(ids: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(kind, id)`` pairs as a multi-lookup's repeated query parameters: ``("imp_uid",
+    "imp_1")`` is sent as ``imp_uid[]=imp_1``."""
+    return [(kind + "[]", value) for kind, value in ids]
+
+
+def id_param_length(kind: str, value: str) -> int:
+    """Characters ``(kind, value)`` adds to a query string, as :func:`id_params` and
+    :func:`encode_query` write it (``imp_uid[]=value&``)."""
+    name = _array_names.get(kind)
+    if name is None:
+        name = _array_names[kind] = quote_name(kind + "[]")
+    return len(name) + len(quote(value)) + 2

@@ -2,8 +2,8 @@
 
 Progress bars and tables use ``rich`` when it is installed (``pip install
 'iamport-async[cli]'``) and plain text otherwise. Exit status: 0 success (everything
-matched or found), 1 something differs or is missing, 2 usage or input error, 130
-interrupted.
+matched or found), 1 something differs or is missing, 2 usage or input error, 3 the API
+refused the credentials, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,7 +16,15 @@ import httpx
 
 from iamport_async._version import __version__
 from iamport_async.cli import _demo, _payments_cmd, _reconcile_cmd
-from iamport_async.cli._common import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from iamport_async.cli._common import (
+    EXIT_CREDENTIALS,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    KEY_VARIABLE,
+    SECRET_VARIABLE,
+    UsageError,
+)
+from iamport_async.errors import UnauthorizedError
 from iamport_async.reconcile import Progress
 
 __all__ = ["main"]
@@ -61,6 +69,12 @@ def main(
     except UsageError as error:
         sys.stderr.write(f"iamport-async: {error}\n")
         return EXIT_USAGE
+    except UnauthorizedError as error:  # fatal for the whole run: nothing else was sent
+        sys.stderr.write(
+            f"iamport-async: the API refused the credentials ({KEY_VARIABLE}, "
+            f"{SECRET_VARIABLE}); stopped. {error}\n"
+        )
+        return EXIT_CREDENTIALS
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return EXIT_INTERRUPTED

@@ -20,6 +20,8 @@ REDIS_VARIABLE = "IAMPORT_REDIS_URL"
 EXIT_OK = 0
 EXIT_DIFFERS = 1
 EXIT_USAGE = 2
+EXIT_CREDENTIALS = 3
+"""The API refused the credentials: the run stopped at once, after one login attempt."""
 EXIT_INTERRUPTED = 130
 
 

@@ -225,7 +225,7 @@ def run(
     problems = verdict(layout, seen)
 
     keys = {order.key for order in layout.orders}
-    by_imp = sum(1 for name, _ in keys if name == "imp_uid[]")
+    by_imp = sum(1 for kind, _ in keys if kind == "imp_uid")
     least = math.ceil(by_imp / 100) + math.ceil((len(keys) - by_imp) / 100) + 1
     first, total = seen.requests_first, fake.stats.total_requests
     display.table(f"First pass: {len(layout.orders):,} orders", summary_rows(seen.summary), out)

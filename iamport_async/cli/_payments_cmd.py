@@ -14,6 +14,7 @@ import anyio
 import attrs
 import httpx
 
+from iamport_async._transport.batch import IdResults
 from iamport_async.cli._common import (
     EXIT_DIFFERS,
     EXIT_OK,
@@ -22,7 +23,6 @@ from iamport_async.cli._common import (
     connect,
 )
 from iamport_async.cli._display import make_display
-from iamport_async.endpoints.payments import PaymentLookups
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
 
@@ -35,7 +35,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     get = actions.add_parser(
         "get",
         help="payments by imp_uid (100 to a request)",
-        description="Exit status: 0 all found, 1 some missing or failed, 2 usage error.",
+        description="Exit status: 0 all found, 1 some missing or failed, 2 usage error, "
+        "3 the API refused the credentials.",
     )
     get.add_argument("imp_uids", nargs="+", metavar="IMP_UID")
     get.add_argument("--json", action="store_true", help="a JSON array, for scripts")
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace, *, transport: httpx.AsyncBaseTransport | None 
     except InvalidInputError as error:
         raise UsageError(str(error)) from None
 
-    async def fetch() -> PaymentLookups:
+    async def fetch() -> IdResults[Payment]:
         async with connection as client:
             return await client.payments.get_many(imp_uids=args.imp_uids)
 

@@ -37,7 +37,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "Columns/keys: imp_uid and/or merchant_uid, amount (required); status (default "
             "paid), currency, cancel_amount (optional). Credentials come from "
             "IAMPORT_API_KEY and IAMPORT_API_SECRET. Exit status: 0 all matched, 1 something "
-            "differs or a row was bad, 2 usage or input error, 130 interrupted."
+            "differs or a row was bad, 2 usage or input error, 3 the API refused the "
+            "credentials (the report is partial), 130 interrupted."
         ),
     )
     parser.add_argument("orders", help="ORDERS.csv or ORDERS.jsonl")

@@ -42,6 +42,10 @@ class Endpoints:
     def __init__(self, transport: Transport) -> None:
         self._transport = transport
 
+    async def _log_in(self) -> None:
+        """Have a valid token (bulk work logs in once before its requests start)."""
+        await self._transport.tokens.get()
+
     async def _call(
         self,
         method: str,

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from iamport_async._transport import Idempotency
-from iamport_async._transport.batch import DEFAULT_CONCURRENCY, BatchResult, Key, lookup_all
+from iamport_async._transport.batch import DEFAULT_CONCURRENCY, IdResults, Key, lookup_all
+from iamport_async._transport.query import id_params
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     card_fields,
@@ -32,8 +33,8 @@ from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.models.schedule import Schedule, ScheduleStatus
 
-MULTI_KEY = "customer_uid[]"
-"""The query name of ``GET /subscribe/customers``; batch results are keyed by it."""
+CUSTOMER_UID = "customer_uid"
+"""The kind of id ``get_many`` takes (and its lookups carry)."""
 
 
 class Customers(Endpoints):
@@ -143,28 +144,30 @@ class Customers(Endpoints):
     @operation("GET", "/subscribe/customers")
     async def get_many(
         self, customer_uids: Iterable[str], *, concurrency: int = DEFAULT_CONCURRENCY
-    ) -> BatchResult[Customer | SuperBillingKey]:
+    ) -> IdResults[Customer | SuperBillingKey]:
         """Several billing keys, any number of them: sent 100 ids per request (deduplicated),
         ``concurrency`` requests at a time, matched back by ``customer_uid``.
 
-        Keys the API does not find (HTTP 207 for some, 404 for all) are reported as
-        ``missing``, not raised; a request that fails after its retries marks its keys
-        ``failed``. ``result.by_name("customer_uid[]")`` maps each id to its key or None.
+        ``result.found`` maps each id found to its key, ``result.missing`` lists the ids the
+        API does not have (HTTP 207 for some, a 404 with the API's envelope for all), and
+        ``result.failed`` maps the ids whose request failed after its retries to the error;
+        all in the order asked. Credentials the API refuses raise UnauthorizedError at once.
         """
         if isinstance(customer_uids, str) or not isinstance(customer_uids, Iterable):
             raise InvalidInputError("customer_uids", "must be a list of ids (not one string)")
         count("concurrency", concurrency, 1)
-        keys = [(MULTI_KEY, require_id("customer_uids", uid)) for uid in customer_uids]
-        return await lookup_all(keys, self._fetch_many, _keys_of, concurrency=concurrency)
+        keys = [(CUSTOMER_UID, require_id("customer_uids", uid)) for uid in customer_uids]
+        answers = await lookup_all(
+            keys, self._fetch_many, _keys_of, concurrency=concurrency, ready=self._log_in
+        )
+        return IdResults(CUSTOMER_UID, answers)
 
     async def _fetch_many(self, keys: Sequence[Key]) -> list[Customer | SuperBillingKey]:
         endpoint = "/subscribe/customers"
         try:
-            payload = await self._call("GET", endpoint, None, params=list(keys))
+            payload = await self._call("GET", endpoint, None, params=id_params(keys))
         except NotFoundError:
-            return []  # none of this chunk was found
-        if payload is None:
-            return []
+            return []  # none of this chunk was found (the 404 carried the API's envelope)
         found: list[Customer | SuperBillingKey] = structure(
             payload, list[BillingKey], method="GET", path=endpoint
         )
@@ -217,4 +220,4 @@ class Customers(Endpoints):
 
 
 def _keys_of(key: Customer | SuperBillingKey) -> list[Key]:
-    return [(MULTI_KEY, key.customer_uid)]
+    return [(CUSTOMER_UID, key.customer_uid)]

@@ -9,8 +9,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Seq
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Literal
-from urllib.parse import quote
+from typing import Any, Literal, overload
 
 from iamport_async._transport import Idempotency
 from iamport_async._transport.batch import (
@@ -18,10 +17,12 @@ from iamport_async._transport.batch import (
     BatchResult,
     BatchStream,
     Coalescer,
+    IdResults,
     Key,
     Lookup,
     lookup_all,
 )
+from iamport_async._transport.query import id_params
 from iamport_async._transport.retry import may_have_reached_server
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import money_json, require_amount, require_id
@@ -32,8 +33,8 @@ from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.models.prepare import PaymentBalance, PaymentPrepare
 
-IMP_UID = "imp_uid[]"
-MERCHANT_UID = "merchant_uid[]"
+IMP_UID = "imp_uid"
+MERCHANT_UID = "merchant_uid"
 MAX_WINDOW = timedelta(days=90)
 """The widest ``from``-``to`` window ``GET /payments/status`` accepts."""
 MAX_LIMIT = 1000
@@ -64,19 +65,27 @@ _FIND_STATUSES = frozenset({"ready", "paid", "cancelled", "failed"})
 
 
 class PaymentLookups(BatchResult[Payment]):
-    """The answer of :meth:`Payments.get_many`: every id asked for, once, in the order asked.
+    """The answer of :meth:`Payments.get_many` given both ``imp_uids`` and ``merchant_uids``.
 
-    ``imp_uids`` and ``merchant_uids`` map each id to its payment, or None when it is missing
-    or its chunk failed; ``missing`` and ``failed`` (from :class:`BatchResult`) say which.
+    ``imp_uids`` and ``merchant_uids`` are the :class:`IdResults` of each kind (``found``,
+    ``missing``, ``failed``, by id, in the order asked); iterating gives every
+    :class:`Lookup`, each with its ``kind`` and ``id``, in the order asked.
     """
 
     @property
-    def imp_uids(self) -> dict[str, Payment | None]:
-        return self.by_name(IMP_UID)
+    def imp_uids(self) -> IdResults[Payment]:
+        return self._of_kind(IMP_UID)
 
     @property
-    def merchant_uids(self) -> dict[str, Payment | None]:
-        return self.by_name(MERCHANT_UID)
+    def merchant_uids(self) -> IdResults[Payment]:
+        return self._of_kind(MERCHANT_UID)
+
+
+class _NotGiven:
+    """The default of an id list that was not passed (None is refused as bad input)."""
+
+
+_NOT_GIVEN: Any = _NotGiven()
 
 
 def _keys_of(payment: Payment) -> tuple[Key, Key]:
@@ -130,29 +139,67 @@ class Payments(Endpoints):
 
     # --- many payments by id ---------------------------------------------------------------
 
+    @overload
+    async def get_many(
+        self, imp_uids: Iterable[str], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> IdResults[Payment]: ...
+
+    @overload
+    async def get_many(
+        self, *, merchant_uids: Iterable[str], concurrency: int = DEFAULT_CONCURRENCY
+    ) -> IdResults[Payment]: ...
+
+    @overload
+    async def get_many(
+        self,
+        imp_uids: Iterable[str],
+        merchant_uids: Iterable[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> PaymentLookups: ...
+
     @operation("GET", "/payments")
     async def get_many(
         self,
-        imp_uids: Iterable[str] = (),
-        merchant_uids: Iterable[str] = (),
+        imp_uids: Iterable[str] = _NOT_GIVEN,
+        merchant_uids: Iterable[str] = _NOT_GIVEN,
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
-    ) -> PaymentLookups:
+    ) -> IdResults[Payment] | PaymentLookups:
         """Any number of payments by ``imp_uid`` and/or ``merchant_uid``, in one result.
 
+        Given one kind of id, the result is its :class:`IdResults`: ``found`` (id to
+        payment), ``missing`` and ``failed`` (id to error), in the order asked. Given both,
+        it is a :class:`PaymentLookups` holding one of those for each kind.
+
         Ids are deduplicated and sent 100 to a request (fewer if they are long),
-        ``concurrency`` requests at a time. An id the API does not return (207 or 404) is
-        reported ``missing``; a request that still fails after retries makes its ids
-        ``failed``, with the error, and takes no other id down. Nothing is raised for either.
+        ``concurrency`` requests at a time. An id the API does not return (207, or a 404 with
+        the API's envelope) is ``missing``; a request that still fails after retries makes
+        its ids ``failed``, with the error, and takes no other id down. Credentials the API
+        refuses raise UnauthorizedError at once, after one login attempt.
         """
-        keys = [(IMP_UID, require_id("imp_uids", i)) for i in _strings("imp_uids", imp_uids)]
-        keys += [
-            (MERCHANT_UID, require_id("merchant_uids", m))
-            for m in _strings("merchant_uids", merchant_uids)
+        given = [
+            (kind, field, ids)
+            for kind, field, ids in (
+                (IMP_UID, "imp_uids", imp_uids),
+                (MERCHANT_UID, "merchant_uids", merchant_uids),
+            )
+            if ids is not _NOT_GIVEN
+        ]
+        if not given:
+            raise InvalidInputError("imp_uids", "give imp_uids or merchant_uids (or both)")
+        keys = [
+            (kind, require_id(field, uid))
+            for kind, field, ids in given
+            for uid in _strings(field, ids)
         ]
         _require_concurrency(concurrency)
-        result = await lookup_all(keys, self._fetch_many, _keys_of, concurrency=concurrency)
-        return PaymentLookups.of(result)
+        answers = await lookup_all(
+            keys, self._fetch_many, _keys_of, concurrency=concurrency, ready=self._log_in
+        )
+        if len(given) == 1:
+            return IdResults(given[0][0], answers)
+        return PaymentLookups(answers)
 
     @operation("GET", "/payments")
     def iter_many(
@@ -165,7 +212,7 @@ class Payments(Endpoints):
         """Stream lookups for ``ids`` (of any length, sync or async) as requests complete::
 
             async with client.payments.iter_many(ids) as results:
-                async for lookup in results:
+                async for lookup in results:    # lookup.kind is ``by``, lookup.id the id
                     if lookup.found: ...        # lookup.item is the Payment
                     elif lookup.failed: ...     # lookup.error says why
                     else: ...                   # missing
@@ -173,18 +220,20 @@ class Payments(Endpoints):
         Memory is bounded by the ``concurrency`` requests in flight, not by the input. Ids
         are deduplicated within a request only (see :class:`BatchStream`); lookups arrive in
         completion order. An invalid id (empty, not a string) stops the stream with
-        InvalidInputError when it is reached.
+        InvalidInputError when it is reached; credentials the API refuses stop it with
+        UnauthorizedError, after one login attempt.
         """
-        if by not in ("imp_uid", "merchant_uid"):
+        if by not in (IMP_UID, MERCHANT_UID):
             raise InvalidInputError("by", "must be 'imp_uid' or 'merchant_uid'")
         _require_concurrency(concurrency)
-        name = f"{by}[]"
         keys: Iterable[Key] | AsyncIterable[Key]
         if isinstance(ids, AsyncIterable):
-            keys = _validated_async(ids, name, by)
+            keys = _validated_async(ids, by)
         else:
-            keys = ((name, require_id(by, i)) for i in _strings("ids", ids))
-        return BatchStream(keys, self._fetch_many, _keys_of, concurrency=concurrency)
+            keys = ((by, require_id(by, i)) for i in _strings("ids", ids))
+        return BatchStream(
+            keys, self._fetch_many, _keys_of, concurrency=concurrency, ready=self._log_in
+        )
 
     def coalescing(self, window: float = 0.005) -> CoalescingPayments:
         """A view whose :meth:`~CoalescingPayments.get` gathers concurrent calls made within
@@ -196,13 +245,11 @@ class Payments(Endpoints):
         return CoalescingPayments(self, window)
 
     async def _fetch_many(self, keys: Sequence[Key]) -> builtins.list[Payment]:
-        """One ``GET /payments`` for up to 100 keys: 200 and 207 carry what was found, 404
-        means none was."""
+        """One ``GET /payments`` for up to 100 keys: 200 and 207 carry what was found, a 404
+        means none was (a 404 is a NotFoundError only with the API's envelope)."""
         try:
-            payload = await self._transport.request("GET", "/payments", params=keys)
+            payload = await self._transport.request("GET", "/payments", params=id_params(keys))
         except NotFoundError:
-            return []
-        if payload is None:
             return []
         result: builtins.list[Payment] = structure(
             payload, builtins.list[Payment], method="GET", path="/payments"
@@ -491,14 +538,13 @@ def _unwrap_lookup(lookup: Lookup[Payment]) -> Payment:
     if lookup.error is not None:
         raise lookup.error
     if lookup.item is None:
-        name = lookup.key[0].removesuffix("[]")
         raise NotFoundError(
             status=404,
             code=None,
-            message=f"no payment with this {name}",
+            message=f"no payment with {lookup.kind} {lookup.id!r}",
             body="",
             method="GET",
-            path=f"/payments?{quote(lookup.key[0])}={quote(lookup.id, safe='')}",
+            path="/payments",
         )
     return lookup.item
 
@@ -531,9 +577,9 @@ def _explain_cancel_failure(error: IamportError, guarded: bool) -> None:
         )
 
 
-async def _validated_async(ids: AsyncIterable[str], name: str, field: str) -> AsyncIterator[Key]:
+async def _validated_async(ids: AsyncIterable[str], kind: str) -> AsyncIterator[Key]:
     async for value in ids:
-        yield name, require_id(field, value)
+        yield kind, require_id(kind, value)
 
 
 def _strings(field: str, values: Iterable[str]) -> Iterable[str]:

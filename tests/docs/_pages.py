@@ -96,8 +96,12 @@ async def _payments_check(fake: FakeIamport, ns: Namespace, results: list[Any]) 
     assert calls.seen["report_missing"] == [("imp_nobody",)]
     assert "retry_later" not in calls.seen
     result = ns["result"]
-    assert len(result.imp_uids) == 121
-    assert result.missing == [("imp_uid[]", "imp_nobody")]
+    assert len(result) == 121
+    assert result.missing == ["imp_nobody"]
+    assert len(result.found) == 120
+    both = ns["both"]
+    assert both.imp_uids.missing == ["imp_nobody"]
+    assert len(both.merchant_uids.found) == 50
     assert fake.stats.max_multi_ids <= 100
     assert fake.stats.cancels == 1
     assert fake.payment(PAYMENT)["cancel_amount"] == 3000  # type: ignore[index]
@@ -163,7 +167,7 @@ async def _subscriptions_setup(fake: FakeIamport, ns: Namespace) -> None:
 async def _subscriptions_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -> None:
     assert ns["payment"].status == "paid"
     assert len(ns["schedules"]) == 3
-    assert ns["result"].missing == [("customer_uid[]", "user-unknown")]
+    assert ns["result"].missing == ["user-unknown"]
 
 
 # -- webhooks.md ------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from iamport_async._transport.batch import (
     MAX_IDS,
+    BatchResult,
     BatchStream,
     ChunkBuilder,
+    IdResults,
     Key,
     chunked,
     encoded_length,
@@ -22,7 +24,7 @@ from iamport_async._transport.batch import (
 from iamport_async.errors import ServerError
 
 ids = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=60)
-keys = st.lists(st.tuples(st.sampled_from(["imp_uid[]", "merchant_uid[]"]), ids), max_size=400)
+keys = st.lists(st.tuples(st.sampled_from(["imp_uid", "merchant_uid"]), ids), max_size=400)
 
 
 @given(keys, st.integers(1, 150), st.integers(50, 3000))
@@ -39,7 +41,7 @@ def test_chunks_rejoin_to_the_input_and_respect_both_bounds(
             assert sum(encoded_length(key) for key in chunk) <= max_length
 
 
-@given(st.lists(st.tuples(st.just("imp_uid[]"), ids), unique=True, max_size=400))
+@given(st.lists(st.tuples(st.just("imp_uid"), ids), unique=True, max_size=400))
 def test_unique_keys_rejoin_exactly(items: list[Key]) -> None:
     joined = [key for chunk in chunked(items) for key in chunk]
     assert joined == items
@@ -48,9 +50,9 @@ def test_unique_keys_rejoin_exactly(items: list[Key]) -> None:
 
 def test_a_key_too_long_for_the_bound_still_gets_a_chunk_of_its_own() -> None:
     builder = ChunkBuilder(max_ids=100, max_query_length=20)
-    assert builder.add(("imp_uid[]", "a")) == []
-    assert builder.add(("imp_uid[]", "x" * 50)) == [[("imp_uid[]", "a")]]
-    assert builder.flush() == [("imp_uid[]", "x" * 50)]
+    assert builder.add(("imp_uid", "a")) == []
+    assert builder.add(("imp_uid", "x" * 50)) == [[("imp_uid", "a")]]
+    assert builder.flush() == [("imp_uid", "x" * 50)]
 
 
 class FakeApi:
@@ -82,7 +84,7 @@ class FakeApi:
 
 
 def _match(item: dict[str, str]) -> list[Key]:
-    return [("imp_uid[]", item["id"])]
+    return [("imp_uid", item["id"])]
 
 
 @settings(max_examples=40, deadline=None)
@@ -95,35 +97,39 @@ def _match(item: dict[str, str]) -> list[Key]:
 def test_every_key_ends_found_missing_or_failed_exactly_once(
     numbers: list[int], known: set[int], poisoned: set[int], concurrency: int
 ) -> None:
-    items: list[Key] = [("imp_uid[]", f"imp_{n}") for n in numbers]
+    items: list[Key] = [("imp_uid", f"imp_{n}") for n in numbers]
     api = FakeApi({f"imp_{n}" for n in known}, {f"imp_{n}" for n in poisoned})
 
     async def main() -> None:
-        result = await lookup_all(items, api.fetch, _match, concurrency=concurrency)
+        answers = await lookup_all(items, api.fetch, _match, concurrency=concurrency)
+        result, view = BatchResult(answers), IdResults("imp_uid", answers)
         asked = list(dict.fromkeys(items))
-        assert list(result.lookups) == asked  # keyed by the ids asked for, in order
+        assert [(lk.kind, lk.id) for lk in result] == asked  # each id asked, once, in order
         assert sum(len(chunk) for chunk in api.chunks) == len(asked)  # each sent once
         assert api.peak <= concurrency
         failed_chunks = [c for c in api.chunks if any(k[1] in api.poisoned for k in c)]
         failed_keys = {key for chunk in failed_chunks for key in chunk}
-        for key in asked:
-            lookup = result[key]
+        for kind, uid in asked:
+            lookup = view[uid]
+            assert (lookup.kind, lookup.id) == (kind, uid)
             assert [lookup.found, lookup.missing, lookup.failed].count(True) == 1
-            if key in failed_keys:
+            if (kind, uid) in failed_keys:
                 assert isinstance(lookup.error, ServerError)
-            elif key[1] in api.known:
-                assert lookup.item == {"id": key[1]}  # other chunks keep their results
+            elif uid in api.known:
+                assert lookup.item == {"id": uid}  # other chunks keep their results
             else:
                 assert lookup.missing
-        # the summaries agree with the lookups, each in the order asked
-        assert len(result) == len(asked)
-        assert [lookup.key for lookup in result] == asked
-        assert list(result.found) == [key for key in asked if result[key].found]
-        assert result.missing == [key for key in asked if result[key].missing]
-        assert list(result.failed) == [key for key in asked if result[key].failed]
-        assert list(result.by_name("imp_uid[]")) == [key[1] for key in asked]
+        # the summaries agree with the lookups, each in the order asked, by the caller's ids
+        ids = [uid for _, uid in asked]
+        assert len(result) == len(view) == len(asked)
+        assert [lookup.id for lookup in view] == ids
+        assert list(view.found) == [uid for uid in ids if view[uid].found]
+        assert view.missing == [uid for uid in ids if view[uid].missing]
+        assert list(view.failed) == [uid for uid in ids if view[uid].failed]
+        assert all(uid in view for uid in ids)
+        assert "never asked" not in view
         with pytest.raises(KeyError):
-            result[("imp_uid[]", "never asked")]
+            view["never asked"]
 
     anyio.run(main)
 
@@ -137,7 +143,7 @@ async def test_the_stream_reads_no_further_than_the_chunks_in_flight() -> None:
         nonlocal read
         for n in range(100_000):
             read += 1
-            yield ("imp_uid[]", f"imp_{n}")
+            yield ("imp_uid", f"imp_{n}")
 
     async def blocked_fetch(chunk: Sequence[Key]) -> list[dict[str, str]]:
         await released.wait()
@@ -157,7 +163,7 @@ async def test_the_stream_reads_no_further_than_the_chunks_in_flight() -> None:
 @pytest.mark.anyio
 async def test_an_error_that_is_not_the_apis_stops_the_stream() -> None:
     async def source() -> object:
-        yield ("imp_uid[]", "imp_1")
+        yield ("imp_uid", "imp_1")
         raise KeyError("the input broke")
 
     async def fetch(chunk: Sequence[Key]) -> list[dict[str, str]]:

@@ -10,9 +10,16 @@ import httpx
 import pytest
 import respx
 
-from iamport_async import Iamport
+from iamport_async import Iamport, IdResults, PaymentLookups
 from iamport_async.endpoints.payments import Payments
-from iamport_async.errors import InvalidInputError, NotFoundError, ServerError
+from iamport_async.errors import (
+    ApiError,
+    InvalidInputError,
+    NotFoundError,
+    ResponseValidationError,
+    ServerError,
+    UnauthorizedError,
+)
 from iamport_async.models.payment import PaymentStatus
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import envelope
@@ -111,12 +118,56 @@ async def test_get_many_mixes_both_kinds_reports_missing_and_keeps_the_order_ask
     sent = route.calls.last.request.url.params
     assert sent.get_list("imp_uid[]") == ["imp_3", "imp_2", "imp_1"]  # deduplicated
     assert sent.get_list("merchant_uid[]") == ["order-imp_9", "nope"]
-    assert list(result.imp_uids) == ["imp_3", "imp_2", "imp_1"]
-    assert result.imp_uids["imp_3"].imp_uid == "imp_3"  # type: ignore[union-attr]
-    assert result.imp_uids["imp_2"] is None
-    assert result.merchant_uids["order-imp_9"].imp_uid == "imp_9"  # type: ignore[union-attr]
-    assert result.missing == [("imp_uid[]", "imp_2"), ("merchant_uid[]", "nope")]
+    assert isinstance(result, PaymentLookups)
+    imp_uids, merchant_uids = result.imp_uids, result.merchant_uids
+    assert [lookup.id for lookup in imp_uids] == ["imp_3", "imp_2", "imp_1"]
+    assert list(imp_uids.found) == ["imp_3", "imp_1"]  # the order asked, not the answer's
+    assert imp_uids.found["imp_3"].imp_uid == "imp_3"
+    assert imp_uids.missing == ["imp_2"]
+    assert merchant_uids.found["order-imp_9"].imp_uid == "imp_9"
+    assert merchant_uids.missing == ["nope"]
+    assert imp_uids.failed == merchant_uids.failed == {}
+    # the whole result: every lookup, each with its kind and id in the caller's terms
+    assert [(lookup.kind, lookup.id, lookup.found) for lookup in result] == [
+        ("imp_uid", "imp_3", True),
+        ("imp_uid", "imp_2", False),
+        ("imp_uid", "imp_1", True),
+        ("merchant_uid", "order-imp_9", True),
+        ("merchant_uid", "nope", False),
+    ]
+    assert len(result) == 5
+
+
+async def test_a_one_kind_result_speaks_in_the_callers_ids(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments").mock(side_effect=multi_get({"imp_1"}))
+    result = await payments(client).get_many(imp_uids=["imp_1", "imp_nope"])
+    assert type(result) is IdResults
+    assert result.kind == "imp_uid"
+    assert "imp_nope" in result.missing
+    assert "imp_1" in result.found
+    assert result.found["imp_1"].imp_uid == "imp_1"
+    assert result.missing == ["imp_nope"]
     assert result.failed == {}
+    assert "imp_1" in result
+    assert result["imp_nope"].missing
+    assert not hasattr(result, "by_name")
+    assert "[]" not in repr(result) + repr(result["imp_1"]) + repr(list(result))
+
+    by_order = await payments(client).get_many(merchant_uids=["order-imp_1", "order-x"])
+    assert by_order.kind == "merchant_uid"
+    assert list(by_order.found) == ["order-imp_1"]
+    assert by_order.missing == ["order-x"]
+
+
+async def test_get_many_with_no_ids_given_is_refused(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        await payments(client).get_many()  # type: ignore[call-overload]
+    assert caught.value.field == "imp_uids"
+    assert len(api.calls) == 0
 
 
 async def test_get_many_when_none_is_found_reports_all_missing(
@@ -124,7 +175,7 @@ async def test_get_many_when_none_is_found_reports_all_missing(
 ) -> None:
     api.get("/payments").mock(side_effect=multi_get(set()))
     result = await payments(client).get_many(["imp_1", "imp_2"])
-    assert result.missing == [("imp_uid[]", "imp_1"), ("imp_uid[]", "imp_2")]
+    assert result.missing == ["imp_1", "imp_2"]
     assert result.found == {}
 
 
@@ -138,10 +189,10 @@ async def test_get_many_splits_into_chunks_of_100_and_a_failed_chunk_loses_no_ot
     assert sizes[-1] == 100
     assert set(sizes) == {100, 50}  # full chunks (the failed one retried), then the rest
     failed = result.failed
-    assert set(failed) == {("imp_uid[]", f"imp_{n}") for n in range(100, 200)}
+    assert list(failed) == [f"imp_{n}" for n in range(100, 200)]
     assert all(isinstance(error, ServerError) for error in failed.values())
     assert len(result.found) == 150
-    assert list(result.imp_uids) == asked
+    assert [lookup.id for lookup in result] == asked
 
 
 async def test_iter_many_streams_an_async_iterable(api: respx.MockRouter, client: Iamport) -> None:
@@ -164,8 +215,8 @@ async def test_iter_many_by_merchant_uid(api: respx.MockRouter, client: Iamport)
     route = api.get("/payments").mock(side_effect=multi_get({"imp_1"}))
     async with payments(client).iter_many(["order-imp_1"], by="merchant_uid") as results:
         lookups = [lookup async for lookup in results]
-    assert [(lk.key, lk.item.imp_uid) for lk in lookups if lk.item] == [
-        (("merchant_uid[]", "order-imp_1"), "imp_1")
+    assert [(lk.kind, lk.id, lk.item.imp_uid) for lk in lookups if lk.item] == [
+        ("merchant_uid", "order-imp_1", "imp_1")
     ]
     assert route.calls.last.request.url.params.get_list("merchant_uid[]") == ["order-imp_1"]
 
@@ -191,6 +242,9 @@ async def test_coalescing_turns_concurrent_gets_into_one_request(
     assert outcomes["imp_1"] == "imp_1"
     assert outcomes["imp_2"] == "imp_2"
     assert isinstance(outcomes["imp_404"], NotFoundError)
+    assert str(outcomes["imp_404"]) == (
+        "GET /payments: HTTP 404, code None: no payment with imp_uid 'imp_404'"
+    )
 
 
 async def test_coalesced_callers_all_get_the_shared_failure(
@@ -276,3 +330,89 @@ async def test_iter_many_stops_at_an_invalid_id_with_its_field(
     with pytest.raises(InvalidInputError) as caught:
         await drain()
     assert caught.value.field == "imp_uid"
+
+
+# --- not found only on the API's word -------------------------------------------------------
+
+FOREIGN_404 = [
+    pytest.param({"html": "<html><body>404 Not Found</body></html>"}, id="html-page"),
+    pytest.param({"json": {"detail": "Not Found"}}, id="framework-json"),
+    pytest.param({"json": {"code": 404, "message": "no route"}}, id="half-an-envelope"),
+    pytest.param({"content": b""}, id="empty"),
+]
+
+
+@pytest.mark.parametrize("body", FOREIGN_404)
+async def test_a_404_that_is_not_the_apis_fails_the_ids_instead_of_missing_them(
+    api: respx.MockRouter, client: Iamport, body: dict[str, object]
+) -> None:
+    """A wrong base_url or a proxy answers 404 for everything: existing payments must not
+    come back as missing (a reconciliation would flag every order)."""
+    api.get("/payments").respond(404, **body)  # type: ignore[arg-type]
+    result = await payments(client).get_many(imp_uids=["imp_1", "imp_2"])
+    assert result.missing == []
+    assert list(result.failed) == ["imp_1", "imp_2"]
+    error = result.failed["imp_1"]
+    assert type(error) is ApiError
+    assert error.status == 404
+    assert "not an answer of the i'mport API" in str(error)
+
+
+async def test_a_207_without_the_whole_envelope_fails_the_ids(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments").respond(207, json={"code": 0, "data": [payment("imp_1")]})
+    result = await payments(client).get_many(imp_uids=["imp_1", "imp_2"])
+    assert result.missing == []
+    assert list(result.failed) == ["imp_1", "imp_2"]
+    assert isinstance(result.failed["imp_2"], ResponseValidationError)
+
+
+async def test_a_404_that_is_not_the_apis_is_not_not_found_on_a_single_get(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments/imp_1").respond(404, html="<h1>Not Found</h1>")
+    with pytest.raises(ApiError) as caught:
+        await payments(client).get("imp_1")
+    assert not isinstance(caught.value, NotFoundError)
+    assert "without the API's {code, message, response} envelope" in str(caught.value)
+
+
+# --- credentials refused: one login attempt, one error --------------------------------------
+
+
+@pytest.fixture
+def refused(api: respx.MockRouter) -> respx.Route:
+    route = api.post("/users/getToken", name="token").respond(
+        401, json=envelope(code=-1, message="imp_key, imp_secret 인증에 실패하였습니다.")
+    )
+    api.get("/payments").mock(side_effect=multi_get(set()))
+    return route
+
+
+async def test_refused_credentials_raise_from_get_many_after_one_login(
+    api: respx.MockRouter, client: Iamport, refused: respx.Route
+) -> None:
+    with pytest.raises(UnauthorizedError) as caught:
+        await payments(client).get_many([f"imp_{n}" for n in range(20_000)], concurrency=8)
+    assert refused.call_count == 1
+    assert api.routes["token"].call_count == 1
+    assert "인증에 실패하였습니다" in str(caught.value)
+    assert not any(call.request.url.path == "/payments" for call in api.calls)
+
+
+async def test_refused_credentials_stop_iter_many_after_one_login(
+    api: respx.MockRouter, client: Iamport, refused: respx.Route
+) -> None:
+    seen: list[str] = []
+
+    async def drain() -> None:
+        ids = (f"imp_{n}" for n in range(20_000))
+        async with payments(client).iter_many(ids, concurrency=8) as results:
+            async for lookup in results:
+                seen.append(lookup.id)
+
+    with pytest.raises(UnauthorizedError):
+        await drain()
+    assert seen == []  # not reported id by id
+    assert refused.call_count == 1

@@ -18,6 +18,7 @@ from iamport_async.errors import (
     InvalidInputError,
     NotFoundError,
     RequestTimeout,
+    UnauthorizedError,
 )
 from iamport_async.models.customer import Customer, SuperBillingKey
 from iamport_async.models.payment import Payment
@@ -239,12 +240,14 @@ async def test_get_many_chunks_by_100_and_reports_missing_keys(
     sent = [call.request.url.params.get_list("customer_uid[]") for call in route.calls]
     assert sorted(len(chunk) for chunk in sent) == [51, 100]
     assert sorted(uid for chunk in sent for uid in chunk) == sorted(set(asked))
-    by_uid = result.by_name("customer_uid[]")
-    assert list(by_uid) == list(dict.fromkeys(asked))
-    for uid, key in by_uid.items():
-        assert (key is not None) == (uid in known)
-        assert key is None or key.customer_uid == uid
-    assert isinstance(by_uid["super_1"], SuperBillingKey)
+    assert result.kind == "customer_uid"
+    assert [lookup.id for lookup in result] == list(dict.fromkeys(asked))
+    assert list(result.found) == [uid for uid in dict.fromkeys(asked) if uid in known]
+    for uid, key in result.found.items():
+        assert key.customer_uid == uid
+    assert isinstance(result.found["super_1"], SuperBillingKey)
+    assert result.missing == [uid for uid in dict.fromkeys(asked) if uid not in known]
+    assert "cust_1" in result.missing
     assert len(result.missing) == 75
 
 
@@ -253,8 +256,30 @@ async def test_get_many_with_none_found_reports_all_missing(
 ) -> None:
     api.get("/subscribe/customers").mock(side_effect=multi_get(set()))
     result = await customers(client).get_many(["a", "b"])
-    assert [key[1] for key in result.missing] == ["a", "b"]
+    assert result.missing == ["a", "b"]
     assert not result.failed
+
+
+async def test_get_many_fails_ids_on_a_404_that_is_not_the_apis(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/subscribe/customers").respond(404, text="Cannot GET /subscribe/customers")
+    result = await customers(client).get_many(["a", "b"])
+    assert result.missing == []
+    assert list(result.failed) == ["a", "b"]
+    assert "not an answer of the i'mport API" in str(result.failed["a"])
+
+
+async def test_get_many_raises_refused_credentials_after_one_login(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    token = api.post("/users/getToken", name="token").respond(
+        401, json=envelope(code=-1, message="imp_key, imp_secret 인증에 실패하였습니다.")
+    )
+    api.get("/subscribe/customers").mock(side_effect=multi_get(set()))
+    with pytest.raises(UnauthorizedError):
+        await customers(client).get_many([f"cust_{n}" for n in range(5000)])
+    assert token.call_count == 1
 
 
 async def test_get_many_keeps_a_failed_chunk_apart(api: respx.MockRouter, client: Iamport) -> None:
@@ -266,7 +291,7 @@ async def test_get_many_keeps_a_failed_chunk_apart(api: respx.MockRouter, client
     api.get("/subscribe/customers").mock(side_effect=handler)
     result = await customers(client).get_many([f"cust_{n}" for n in range(100)] + ["bad"])
     assert len(result.found) == 100
-    assert list(result.failed) == [("customer_uid[]", "bad")]
+    assert list(result.failed) == ["bad"]
 
 
 async def test_get_many_refuses_one_string(api: respx.MockRouter, client: Iamport) -> None:

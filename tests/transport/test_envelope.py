@@ -13,6 +13,7 @@ import respx
 from iamport_async import Iamport, Idempotency
 from iamport_async.errors import (
     BODY_EXCERPT_LIMIT,
+    ApiError,
     BusinessError,
     NotFoundError,
     ResponseValidationError,
@@ -122,13 +123,43 @@ async def test_a_code_sent_as_a_string_is_read_as_a_number(
     assert caught.value.code == 1
 
 
-async def test_a_non_json_error_body_on_404_still_raises_not_found(
+async def test_a_404_without_the_envelope_is_an_api_error_not_not_found(
     api: respx.MockRouter, client: Iamport
 ) -> None:
+    """A route the server lacks, a proxy or a wrong base_url: "not found" would be a guess."""
     api.get("/nowhere").mock(return_value=httpx.Response(404, text="Cannot GET /nowhere"))
-    with pytest.raises(NotFoundError) as caught:
+    with pytest.raises(ApiError) as caught:
         await client.request("GET", "/nowhere")
-    assert caught.value.body == "Cannot GET /nowhere"
+    error = caught.value
+    assert not isinstance(error, NotFoundError)
+    assert (error.status, error.code, error.message) == (404, None, None)
+    assert error.body == "Cannot GET /nowhere"
+    assert str(error).startswith(
+        "GET /nowhere: HTTP 404 without the API's {code, message, response} envelope: "
+        "not an answer of the i'mport API"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"code": -1, "message": "no route"}, {"code": -1, "response": None}, {"detail": "x"}, []],
+)
+async def test_a_404_with_part_of_the_envelope_is_not_not_found_either(
+    api: respx.MockRouter, client: Iamport, body: object
+) -> None:
+    api.get("/payments/imp_1").respond(404, json=body)
+    with pytest.raises(ApiError) as caught:
+        await client.request("GET", "/payments/imp_1")
+    assert not isinstance(caught.value, NotFoundError)
+
+
+async def test_a_207_without_the_whole_envelope_is_not_a_partial_answer(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments").respond(207, json={"code": 0, "response": []})
+    with pytest.raises(ResponseValidationError):
+        await client.request("GET", "/payments")
+
 
 
 BUYER = {

@@ -3,11 +3,16 @@ the brackets of names such as ``imp_uid[]``, which go out as the API's examples 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iamport_async._transport.query import encode_query
+import iamport_async
+from iamport_async._transport import query as query_module
+from iamport_async._transport.query import encode_query, id_param_length, id_params
 
 BASE = "https://api.iamport.kr/payments"
 
@@ -59,3 +64,32 @@ def test_pairs_keep_the_order_given() -> None:
 def test_ids_that_need_escaping_are_escaped() -> None:
     query = encode_query([("merchant_uid[]", "주문 #1&x=y")])
     assert query == "merchant_uid[]=%EC%A3%BC%EB%AC%B8+%231%26x%3Dy"
+
+
+def test_ids_named_by_kind_go_out_under_the_apis_bracketed_names() -> None:
+    keys = [("imp_uid", "imp_1"), ("merchant_uid", "order 1"), ("customer_uid", "c/1")]
+    assert encode_query(id_params(keys)) == (
+        "imp_uid[]=imp_1&merchant_uid[]=order+1&customer_uid[]=c%2F1"
+    )
+
+
+@given(st.sampled_from(["imp_uid", "merchant_uid", "customer_uid"]), st.text())
+def test_the_length_the_chunks_are_sized_by_is_the_length_sent(kind: str, value: str) -> None:
+    assert id_param_length(kind, value) == len(encode_query(id_params([(kind, value)]))) + 1
+
+
+WIRE_NAME = re.compile(r"\w+_uid\[\]")
+
+
+def test_wire_names_are_spelled_in_the_query_module_only() -> None:
+    """Everywhere else an id is named by its kind, as callers name it; the fake API
+    (``iamport_async.testing``) is the server side and reads the query as the API does."""
+    package = Path(iamport_async.__file__).parent
+    spelled = {
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if WIRE_NAME.search(path.read_text(encoding="utf-8"))
+        and path.parent.name != "testing"
+        and path != Path(query_module.__file__)
+    }
+    assert spelled == set()
