@@ -131,6 +131,34 @@ def test_no_credentials_is_a_usage_error(
     assert fake.stats.total_requests == 0
 
 
+def test_refused_credentials_exit_3_after_one_login(
+    fake: FakeIamport,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Not exit 1 ("differences found") with every order lookup_failed: nothing was compared."""
+    monkeypatch.setenv("IAMPORT_API_SECRET", "wrong")
+    seed(fake, 10)
+    rows = [f"imp_{i},,{1000 + i},paid" for i in range(2000)]
+    out = tmp_path / "r.csv"
+    code = main(
+        ["reconcile", write_csv(tmp_path / "o.csv", rows), "--out", str(out), "--plain"],
+        transport=fake.transport(),
+    )
+    assert code == 3
+    found, trailer = report(out)
+    assert found == []
+    assert trailer.startswith("# partial: 0 orders")
+    err = capsys.readouterr().err
+    assert "the API refused the credentials (IAMPORT_API_KEY, IAMPORT_API_SECRET)" in err
+    assert "wrong" not in err
+    assert fake.stats.requests["POST /users/getToken"] == 1
+    assert main(["payments", "get", "imp_1", "imp_2"], transport=fake.transport()) == 3
+    assert fake.stats.requests["POST /users/getToken"] == 2  # one more run, one more login
+    assert fake.stats.requests.get("GET /payments", 0) == 0
+
+
 @pytest.mark.parametrize(
     ("option", "value"),
     [("--base-url", "http://user:hunter2@api.example.com"), ("--tier", "a1")],

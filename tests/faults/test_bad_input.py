@@ -52,8 +52,9 @@ async def test_odd_ids_reach_exactly_their_payment(world: World) -> None:
         result = await client.payments.get_many(
             ODD_IDS, [f"{i}&order-{n}" for n, i in enumerate(ODD_IDS)]
         )
-    assert len(result.found) == 2 * len(ODD_IDS)
-    assert result.missing == []
+    assert list(result.imp_uids.found) == ODD_IDS
+    assert len(result.merchant_uids.found) == len(ODD_IDS)
+    assert result.imp_uids.missing == result.merchant_uids.missing == []
     assert sorted(_sent_ids(world)) == sorted(
         ODD_IDS + [f"{i}&order-{n}" for n, i in enumerate(ODD_IDS)]
     )
@@ -72,7 +73,7 @@ async def test_a_huge_list_of_long_ids_is_chunked_within_url_and_count_limits(
     with anyio.fail_after(10):
         result = await client.payments.get_many(long_ids + short_ids + long_ids, concurrency=8)
     assert len(result) == 5_300
-    assert [key[1] for key in result.found] == [long_ids[7]]
+    assert list(result.found) == [long_ids[7]]
     assert len(result.missing) == 5_299
     assert world.fake.stats.max_multi_ids <= 100
     queries = [e.query for e in world.fake.requests if e.operation == "GET /payments"]
@@ -126,7 +127,7 @@ async def test_bad_input_is_refused_by_name_and_nothing_is_sent(
 async def test_none_instead_of_a_list_is_refused_by_name(world: World) -> None:
     client = world.client()
     with pytest.raises(InvalidInputError) as raised:
-        await client.payments.get_many(imp_uids=None)  # type: ignore[arg-type]
+        await client.payments.get_many(imp_uids=None)  # type: ignore[call-overload]
     assert raised.value.field == "imp_uids"
     _nothing_sent(world)
 

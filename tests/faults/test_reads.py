@@ -61,11 +61,11 @@ async def test_a_transient_fault_costs_one_retry_and_loses_no_id(
         result = await client.payments.get_many(seeded + unknown, concurrency=3)
 
     assert len(result) == FOUND + UNKNOWN
-    assert set(result.imp_uids) == set(seeded) | set(unknown)
+    assert {lookup.id for lookup in result} == set(seeded) | set(unknown)
     assert result.failed == {}
-    assert {key[1] for key in result.found} == set(seeded)
-    assert all(payment.imp_uid == key[1] for key, payment in result.found.items())
-    assert {key[1] for key in result.missing} == set(unknown)
+    assert set(result.found) == set(seeded)
+    assert all(payment.imp_uid == uid for uid, payment in result.found.items())
+    assert set(result.missing) == set(unknown)
     assert world.proxy.applied[action] == 1
     chunks = 3
     assert world.proxy.forwarded["GET /payments"] == chunks + (1 if reaches_fake else 0)
@@ -93,11 +93,11 @@ async def test_a_chunk_that_keeps_failing_fails_alone_with_a_typed_error(
         result = await client.payments.get_many(ordered, concurrency=1)
 
     assert time.monotonic() - started < 3 * 0.5 + 1.0
-    failed = {key[1] for key in result.failed}
+    failed = set(result.failed)
     assert failed == set(ordered[:100])
     assert all(isinstance(e, error) for e in result.failed.values())
-    assert {key[1] for key in result.found} == set(seeded) - failed
-    assert {key[1] for key in result.missing} == set(unknown) - failed
+    assert set(result.found) == set(seeded) - failed
+    assert set(result.missing) == set(unknown) - failed
     assert len(result) == len(ordered)
 
 
@@ -144,7 +144,7 @@ async def test_a_refused_lookup_in_a_batch_is_failed_not_lost(world: World) -> N
     with anyio.fail_after(3):
         result = await client.payments.get_many(seeded + unknown)
     assert len(result) == FOUND + UNKNOWN
-    assert {key[1] for key in result.failed} == set(seeded) | set(unknown)
+    assert set(result.failed) == set(seeded) | set(unknown)
     assert all(isinstance(e, ConnectError) for e in result.failed.values())
 
 

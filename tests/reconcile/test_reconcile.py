@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 
-from iamport_async.errors import InvalidInputError
+from iamport_async import Iamport
+from iamport_async.errors import ApiError, InvalidInputError, UnauthorizedError
 from iamport_async.reconcile import Order, Outcome, Progress, Result, _put, reconcile
 from iamport_async.testing import FakeIamport, VirtualClock
 
@@ -219,3 +221,62 @@ async def test_a_result_put_after_the_caller_left_ends_the_task_as_cancelled() -
         receive.close()
         await _put(send, 1)  # without the checkpoint: BrokenResourceError, not a cancellation
     assert scope.cancelled_caught
+
+
+async def test_refused_credentials_stop_the_run_after_one_login(fake: FakeIamport) -> None:
+    """20,000 orders of both kinds: one login attempt and one error, not one per request and
+    not 20,000 orders reported lookup_failed."""
+    orders = [
+        Order(amount=1, **({"imp_uid": f"imp_{i}"} if i % 2 else {"merchant_uid": f"o_{i}"}))
+        for i in range(20_000)
+    ]
+    client = Iamport(
+        imp_key=fake.imp_key, imp_secret="wrong", transport=fake.transport(), clock=fake.clock
+    )
+    seen: list[Result] = []
+
+    async def run() -> None:
+        async with client, reconcile(client, orders) as results:
+            async for result in results:
+                seen.append(result)
+
+    with pytest.raises(UnauthorizedError):
+        await run()
+    assert seen == []
+    assert fake.stats.requests["POST /users/getToken"] == 1
+    assert fake.stats.requests.get("GET /payments", 0) == 0
+
+
+class _Foreign404(httpx.AsyncBaseTransport):
+    """A proxy (or a wrong base_url) in front of the fake: ``GET /payments`` is its 404 page."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/payments":
+            return httpx.Response(404, html="<html><h1>404 Not Found</h1></html>")
+        return await self._inner.handle_async_request(request)
+
+
+async def test_a_404_that_is_not_the_apis_makes_orders_lookup_failed_not_unknown(
+    fake: FakeIamport,
+) -> None:
+    payments = paid(fake, 5)
+    orders = [Order(amount=p["amount"], imp_uid=p["imp_uid"]) for p in payments]
+    client = Iamport(
+        imp_key=fake.imp_key,
+        imp_secret=fake._imp_secret,
+        transport=_Foreign404(fake.transport()),
+        clock=fake.clock,
+    )
+    async with client, reconcile(client, orders) as results:
+        collected = [result async for result in results]
+    assert {r.outcome for r in collected} == {Outcome.LOOKUP_FAILED}
+    assert all(type(r.error) is ApiError for r in collected)
+    assert "not an answer of the i'mport API" in collected[0].reason
+
+
+async def test_an_unknown_order_is_reported_in_the_callers_words(fake: FakeIamport) -> None:
+    results, _ = await run_all(fake, [Order(amount=1, merchant_uid="ord_x")])
+    assert results[0].reason == "no payment with merchant_uid ord_x"

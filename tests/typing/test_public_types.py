@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import typing
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
@@ -26,9 +27,9 @@ import iamport_async
 from iamport_async import (
     ApiError,
     BackpressureError,
-    BatchResult,
     BusinessError,
     IamportError,
+    IdResults,
     InvalidInputError,
     Lookup,
     Paged,
@@ -146,7 +147,6 @@ def static_endpoints(client: Iamport) -> None:
     assert_type(returns(client.payments.get), Payment)
     assert_type(returns(client.payments.find), Payment)
     assert_type(returns(client.payments.balance), PaymentBalance)
-    assert_type(returns(client.payments.get_many), PaymentLookups)
     assert_type(gives(client.payments.iter_many), BatchStream[Payment])
     assert_type(gives(client.payments.find_all), Paged[Payment])
     assert_type(gives(client.payments.list_by_status), Paged[Payment])
@@ -157,7 +157,7 @@ def static_endpoints(client: Iamport) -> None:
     assert_type(returns(client.customers.issue), Customer | SuperBillingKey)
     assert_type(returns(client.customers.get), Customer | SuperBillingKey)
     assert_type(returns(client.customers.delete), Customer | SuperBillingKey)
-    assert_type(returns(client.customers.get_many), BatchResult[Customer | SuperBillingKey])
+    assert_type(returns(client.customers.get_many), IdResults[Customer | SuperBillingKey])
     assert_type(gives(client.customers.payments), Paged[Payment])
     assert_type(gives(client.customers.schedules), Paged[Schedule])
     assert_type(returns(client.receipts.get), Receipt)
@@ -230,14 +230,28 @@ def static_endpoints(client: Iamport) -> None:
 
 
 async def static_results(client: Iamport) -> None:
+    # one kind of id: that kind's results; both kinds: one IdResults each
+    assert_type(await client.payments.get_many(["imp_1"]), IdResults[Payment])
+    assert_type(await client.payments.get_many(merchant_uids=["o_1"]), IdResults[Payment])
+    assert_type(await client.payments.get_many(["imp_1"], ["o_1"]), PaymentLookups)
     lookups = await client.payments.get_many(imp_uids=["imp_1"])
-    assert_type(lookups.imp_uids, dict[str, Payment | None])
-    assert_type(lookups.failed, dict[tuple[str, str], IamportError])
+    assert_type(lookups.found, dict[str, Payment])
+    assert_type(lookups.missing, list[str])
+    assert_type(lookups.failed, dict[str, IamportError])
+    assert_type(lookups.kind, str)
+    assert_type(lookups["imp_1"], Lookup[Payment])
+    assert_type("imp_1" in lookups, bool)
+    both = await client.payments.get_many(imp_uids=["imp_1"], merchant_uids=["o_1"])
+    assert_type(both.imp_uids, IdResults[Payment])
+    assert_type(both.merchant_uids.found, dict[str, Payment])
+    for each in both:
+        assert_type(each, Lookup[Payment])
     async with client.payments.iter_many(["imp_1"]) as stream:
         async for lookup in stream:
             assert_type(lookup, Lookup[Payment])
             assert_type(lookup.item, Payment | None)
             assert_type(lookup.error, IamportError | None)
+            assert_type(lookup.kind, str)
             assert_type(lookup.id, str)
     listing = client.payments.list_by_status("paid")
     async for payment in listing:
@@ -248,7 +262,8 @@ async def static_results(client: Iamport) -> None:
     async with client.payments.coalescing() as view:
         assert_type(await view.get("imp_1"), Payment)
     keys = await client.customers.get_many(["c1"])
-    assert_type(keys, BatchResult[Customer | SuperBillingKey])
+    assert_type(keys.found, dict[str, Customer | SuperBillingKey])
+    assert_type(keys.missing, list[str])
 
 
 def static_models(payment: Payment, cancel: PaymentCancel) -> None:
@@ -291,17 +306,22 @@ def static_errors(error: IamportError) -> None:
 SOURCE = ast.parse(Path(__file__).read_text(encoding="utf-8"))
 
 
-def _asserted() -> dict[str, str]:
-    """``"payments.get"`` to the type expression asserted for it, from the lines above."""
-    found: dict[str, str] = {}
+def _asserted() -> dict[str, set[str]]:
+    """``"payments.get"`` to the type expressions asserted for it, from the lines above: of
+    ``returns(client.x.y)`` and ``gives(...)``, and of awaited calls ``await client.x.y(...)``
+    (an overloaded method has one per overload)."""
+    found: dict[str, set[str]] = {}
     for node in ast.walk(SOURCE):
         if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "assert_type"):
             continue
         inner, expected = node.args
+        target = ""
         if isinstance(inner, ast.Call) and getattr(inner.func, "id", None) in ("returns", "gives"):
             target = ast.unparse(inner.args[0])
-            if target.startswith("client."):
-                found[target.removeprefix("client.")] = ast.unparse(expected)
+        elif isinstance(inner, ast.Await) and isinstance(inner.value, ast.Call):
+            target = ast.unparse(inner.value.func)
+        if target.startswith("client.") and target.count(".") == 2:
+            found.setdefault(target.removeprefix("client."), set()).add(ast.unparse(expected))
     return found
 
 
@@ -317,6 +337,8 @@ def test_the_asserted_type_is_the_runtime_annotation(name: str) -> None:
     client = FakeIamport().client()
     group, method = name.split(".")
     function = getattr(getattr(client, group), method)
-    annotation = inspect.signature(function, eval_str=True).return_annotation
-    expected = eval(_asserted()[name], globals())  # noqa: S307 (our own source's expressions)
-    assert annotation == expected
+    forms = typing.get_overloads(function) or [function]
+    annotations = {inspect.signature(form, eval_str=True).return_annotation for form in forms}
+    # our own source's expressions:
+    expected = {eval(text, globals()) for text in _asserted()[name]}  # noqa: S307
+    assert annotations == expected
