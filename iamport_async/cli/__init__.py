@@ -14,16 +14,10 @@ from collections.abc import Callable, Sequence
 
 import httpx
 
+from iamport_async._environment import KEY_VARIABLE, SECRET_VARIABLE
 from iamport_async._version import __version__
 from iamport_async.cli import _demo, _payments_cmd, _reconcile_cmd
-from iamport_async.cli._common import (
-    EXIT_CREDENTIALS,
-    EXIT_INTERRUPTED,
-    EXIT_USAGE,
-    KEY_VARIABLE,
-    SECRET_VARIABLE,
-    UsageError,
-)
+from iamport_async.cli._common import EXIT_CREDENTIALS, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from iamport_async.errors import UnauthorizedError
 from iamport_async.reconcile import Progress
 

@@ -161,7 +161,6 @@ async def test_a_207_without_the_whole_envelope_is_not_a_partial_answer(
         await client.request("GET", "/payments")
 
 
-
 BUYER = {
     "imp_uid": "imp_448280090638",
     "merchant_uid": "order-1",

@@ -138,7 +138,7 @@ async def static_raw_response(client: Iamport) -> None:
     assert_type(raw.body, bytes)
     assert_type(raw.json(), Any)
     many = await client.raw_response(client.payments.get_many(["imp_1"]))
-    assert_type(many.parse(), PaymentLookups)
+    assert_type(many.parse(), IdResults[Payment])
     listing = await client.raw_response(client.payments.list_by_status("paid"))
     assert_type(listing.parse().list, tuple[Payment, ...])
 
