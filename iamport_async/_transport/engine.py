@@ -29,6 +29,7 @@ from iamport_async._transport.ratelimit import RateLimiter
 from iamport_async._transport.raw import record as record_raw
 from iamport_async._transport.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
 from iamport_async._transport.token import IssuedToken, Token, TokenAnswerError, TokenManager
+from iamport_async._transport.wire import check_path, check_query, encode_json
 from iamport_async.errors import (
     BackpressureError,
     ConnectError,
@@ -97,7 +98,7 @@ class _Call:
     method: str
     path: str
     url: str = attrs.field(repr=False)  # its query may hold an account number or a PG key
-    json: Mapping[str, Any] | None = attrs.field(repr=False)  # may hold card data
+    body: bytes | None = attrs.field(repr=False)  # may hold card data
     config: TransportConfig = attrs.field(repr=False)
 
     @classmethod
@@ -109,9 +110,13 @@ class _Call:
         json: Mapping[str, Any] | None,
         config: TransportConfig,
     ) -> _Call:
+        check_path(path)
+        if params:
+            check_query(params)
         query = encode_query(params) if params else ""
         url = f"{config.base_url}{path}?{query}" if query else config.base_url + path
-        return cls(method, path, url, json, config)
+        body = None if json is None else encode_json(json)
+        return cls(method, path, url, body, config)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -267,7 +272,7 @@ class Transport:
         trickling in just under the read timeout would go on for ever), so the exchange is
         also bounded by what is left of the call's ``total_timeout``."""
         method, path, config = call.method, call.path, call.config
-        headers = {}
+        headers = {"Content-Type": "application/json"} if call.body is not None else {}
         if token is not None:
             headers["Authorization"] = f"Bearer {token.value}"
         if config.tier is not None:
@@ -280,7 +285,7 @@ class Transport:
                 response = await self.http.request(
                     method,
                     call.url,
-                    json=call.json,
+                    content=call.body,
                     headers=headers,
                     timeout=config.timeout,
                 )

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from iamport_async._transport import Idempotency, Transport
 from iamport_async._transport.query import QueryParams
+from iamport_async._transport.wire import check_path, sendable
 from iamport_async.models._converter import structure
 
 T = TypeVar("T")
@@ -70,9 +71,10 @@ class Endpoints:
 
 
 def path(template: str, *segments: str) -> str:
-    """Fill ``{}`` slots in ``template`` with URL-encoded ``segments`` (a ``/`` or ``?``
-    inside an id can never change which endpoint is called)."""
-    return template.format(*(quote(segment, safe="") for segment in segments))
+    """Fill ``{}`` slots in ``template`` with URL-encoded ``segments``: a ``/`` or ``?``
+    inside an id can never change which endpoint is called, and a segment that would (``.``,
+    ``..``, broken Unicode) is refused, for every endpoint, before anything is sent."""
+    return check_path(template.format(*(quote(sendable("path", s), safe="") for s in segments)))
 
 
 def drop_none(body: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,12 +7,14 @@ sent). No message ever contains the refused value: many are personal or card dat
 
 from __future__ import annotations
 
+import decimal
 import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from iamport_async._transport.wire import DOT_SEGMENTS, sendable
 from iamport_async.errors import InvalidInputError
 
 MAX_ID_LENGTH = 256
@@ -30,15 +32,13 @@ _CURRENCY = re.compile(r"[A-Z]{3}", re.ASCII)
 
 def require_id(field: str, value: object, max_length: int = MAX_ID_LENGTH) -> str:
     """``value`` if it is a usable id: a non-blank string of at most ``max_length``
-    characters, with no control characters."""
-    if not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    if not value.strip():
-        raise InvalidInputError(field, "must not be empty")
-    if len(value) > max_length:
-        raise InvalidInputError(field, f"is {len(value)} characters; at most {max_length}")
+    characters, with no control characters or broken Unicode, that can be a path segment
+    (``.`` and ``..`` cannot: the HTTP client resolves them, and calls another endpoint)."""
+    value = text(field, value, max_length)
     if _CONTROL_CHARACTER.search(value):
         raise InvalidInputError(field, "contains control characters")
+    if value in DOT_SEGMENTS:
+        raise InvalidInputError(field, "cannot be '.' or '..' (not a usable path segment)")
     return value
 
 
@@ -47,14 +47,15 @@ def optional_id(field: str, value: object) -> str | None:
 
 
 def text(field: str, value: object, max_length: int | None = None) -> str:
-    """A non-blank string of at most ``max_length`` characters (the spec's ``maxLength``)."""
+    """A non-blank, sendable string of at most ``max_length`` characters (the spec's
+    ``maxLength``)."""
     if not isinstance(value, str):
         raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
     if not value.strip():
         raise InvalidInputError(field, "must not be empty")
     if max_length is not None and len(value) > max_length:
         raise InvalidInputError(field, f"is {len(value)} characters; at most {max_length}")
-    return value
+    return sendable(field, value)
 
 
 def optional_text(field: str, value: object, max_length: int | None = None) -> str | None:
@@ -62,10 +63,12 @@ def optional_text(field: str, value: object, max_length: int | None = None) -> s
 
 
 def optional_string(field: str, value: object) -> str | None:
-    """Free text passed through as given (``custom_data``, ``bypass``): any string."""
-    if value is not None and not isinstance(value, str):
+    """Free text passed through as given (``custom_data``, ``bypass``): any sendable string."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
         raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    return value
+    return sendable(field, value)
 
 
 def optional_bool(field: str, value: object) -> bool | None:
@@ -118,7 +121,7 @@ def string_map(field: str, value: object) -> dict[str, str] | None:
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         raise InvalidInputError(field, "must be a mapping of strings to strings")
-    return dict(value)
+    return {sendable(field, k): sendable(field, v) for k, v in value.items()}
 
 
 def currency_code(field: str, value: object) -> str:
@@ -178,16 +181,61 @@ def optional_unix_seconds(field: str, value: object) -> int | None:
 
 # --- money -------------------------------------------------------------------------------
 
+MONEY_SCALE = 2
+"""Decimal places an amount may have: cents (USD and the other currencies with a fraction the
+API's PGs take). An amount with more would be rounded somewhere on the way, silently."""
 
-def require_amount(field: str, value: object, *, positive: bool = False) -> int | Decimal:
-    """An amount as int or Decimal (never float); negative (or zero, if ``positive``) refused."""
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {"KRW", "JPY", "VND", "CLP", "ISK", "PYG", "UGX", "BIF", "DJF", "GNF", "KMF", "RWF", "VUV"}
+    | {"XAF", "XOF", "XPF"}
+)
+"""ISO 4217 currencies without minor units: an amount in one of them must be whole."""
+
+MAX_AMOUNT = 10**13
+"""Amounts must be below this (ten trillion): with 2 decimal places that is 15 significant
+digits, which a server reading JSON numbers as doubles still reads back exactly."""
+
+_CENT = Decimal(1).scaleb(-MONEY_SCALE)
+_EXACT = decimal.Context(prec=40, traps=[decimal.InvalidOperation, decimal.Inexact])
+"""The context amounts are checked in: the caller's own context (its precision, its
+rounding) never changes what is sent."""
+_LENIENT = decimal.Context(prec=40)
+
+
+def require_amount(
+    field: str, value: object, *, positive: bool = False, currency: str | None = None
+) -> int | Decimal:
+    """An amount as the API can take it exactly: an int, or a Decimal of at most 2 decimal
+    places (whole in a currency without minor units, such as KRW), below ``MAX_AMOUNT``,
+    negative (or zero, if ``positive``) refused. Returned as an int when whole, else as the
+    Decimal, which the transport sends digit for digit (never through float).
+
+    ``Decimal("1E-400")`` is refused, not rounded: the API reads an amount of 0 as "all of
+    it" (a cancel of 0 is a full refund).
+    """
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise InvalidInputError(field, f"must be an int or Decimal, got {type(value).__name__}")
     if isinstance(value, Decimal) and not value.is_finite():
         raise InvalidInputError(field, "must be a finite number")
     if value < 0 or (positive and value == 0):
         raise InvalidInputError(field, f"must be {'above' if positive else 'at least'} 0")
-    return value
+    if value >= MAX_AMOUNT:
+        raise InvalidInputError(field, f"must be below {MAX_AMOUNT:,}")
+    if isinstance(value, int):
+        return value
+    whole = isinstance(currency, str) and currency in ZERO_DECIMAL_CURRENCIES
+    try:
+        value.quantize(Decimal(1) if whole else _CENT, context=_EXACT)
+    except decimal.DecimalException:
+        raise InvalidInputError(field, _too_fine(value, positive, whole)) from None
+    return int(value) if value == value.to_integral_value(context=_EXACT) else value
+
+
+def _too_fine(value: Decimal, positive: bool, whole: bool) -> str:
+    unit = "a whole amount" if whole else f"at most {MONEY_SCALE} decimal places"
+    if positive and value.quantize(Decimal(1) if whole else _CENT, context=_LENIENT) == 0:
+        return f"rounds to nothing at {unit}; the API would read 0 as the whole amount"
+    return f"must be {unit}" + (" in this currency" if whole else "")
 
 
 def expected_amount(value: int | Decimal) -> Decimal:
@@ -205,19 +253,20 @@ def expected_currency(value: str | None) -> str | None:
     return value.strip().upper()
 
 
-def money_json(value: int | Decimal) -> int | float:
-    """An amount as a JSON number: exact for whole amounts, the nearest double otherwise."""
+def money_json(value: int | Decimal) -> int | Decimal:
+    """An amount checked by :func:`require_amount` as the transport sends it: an int when
+    whole, else the exact Decimal."""
     if isinstance(value, int):
         return value
-    return int(value) if value == value.to_integral_value() else float(value)
+    return int(value) if value == value.to_integral_value(context=_EXACT) else value
 
 
 def whole_amount(field: str, value: object, *, positive: bool = False) -> int:
     """An amount the spec types ``integer``: an int, or a Decimal with no fraction."""
     amount = require_amount(field, value, positive=positive)
-    if isinstance(amount, Decimal) and amount != amount.to_integral_value():
+    if not isinstance(amount, int):
         raise InvalidInputError(field, "must be a whole amount (the API takes an integer)")
-    return int(amount)
+    return amount
 
 
 def optional_whole_amount(
@@ -233,16 +282,16 @@ def optional_whole_amount(
 
 
 def optional_part(
-    field: str, value: object, ceiling: int | Decimal | None = None
-) -> int | float | None:
+    field: str, value: object, ceiling: int | Decimal | None = None, currency: str | None = None
+) -> int | Decimal | None:
     """An optional part of an amount the spec types ``number`` (``tax_free``, ``vat_amount``):
     at least 0, at most ``ceiling``."""
     if value is None:
         return None
-    part = require_amount(field, value)
+    part = require_amount(field, value, currency=currency)
     if ceiling is not None and part > ceiling:
         raise InvalidInputError(field, "must not exceed amount")
-    return money_json(part)
+    return part
 
 
 # --- groups of fields --------------------------------------------------------------------

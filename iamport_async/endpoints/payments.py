@@ -24,6 +24,7 @@ from iamport_async._transport.batch import (
 )
 from iamport_async._transport.query import id_params
 from iamport_async._transport.retry import may_have_reached_server
+from iamport_async._transport.wire import sendable
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import money_json, require_amount, require_id
 from iamport_async.endpoints._paging import Paged
@@ -392,7 +393,7 @@ class Payments(Endpoints):
         return drop_none(
             {
                 "merchant_uid": merchant_uid,
-                "amount": money_json(require_amount("amount", amount)),
+                "amount": money_json(require_amount("amount", amount, currency=currency)),
                 "currency": currency,
             }
         )
@@ -672,7 +673,7 @@ def _money(field: str, value: int | Decimal | None, *, positive: bool = False) -
 def _text(field: str, value: str | None) -> str | None:
     if value is not None and not isinstance(value, str):
         raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    return value
+    return value if value is None else sendable(field, value)
 
 
 def _bool(field: str, value: bool | None) -> bool | None:

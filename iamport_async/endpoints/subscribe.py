@@ -112,7 +112,7 @@ class ScheduleEntry:
 
     def to_json(self) -> dict[str, Any]:
         """The entry as the API spells it; fields left at None are not sent."""
-        amount = require_amount("amount", self.amount)
+        amount = require_amount("amount", self.amount, currency=self.currency)
         body: dict[str, Any] = {
             "merchant_uid": require_id("merchant_uid", self.merchant_uid),
             "schedule_at": unix_seconds("schedule_at", self.schedule_at),
@@ -215,7 +215,7 @@ class Subscribe(Endpoints):
 
         A declined card is a BusinessError (code -1); check ``payment.status`` anyway.
         """
-        amount = require_amount("amount", amount)
+        amount = require_amount("amount", amount, currency=currency)
         body = drop_none(
             {
                 "merchant_uid": require_id("merchant_uid", merchant_uid),
@@ -299,7 +299,7 @@ class Subscribe(Endpoints):
         by ``merchant_uid`` (returned if the server made it, the original error raised if
         not). Charge again only with a new ``merchant_uid``.
         """
-        amount = require_amount("amount", amount)
+        amount = require_amount("amount", amount, currency=currency)
         body = drop_none(
             {
                 "customer_uid": require_id("customer_uid", customer_uid),
