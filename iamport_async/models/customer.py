@@ -27,12 +27,14 @@ class Customer(Model):
     """
 
     customer_uid: str
-    pg_provider: str
-    pg_id: str
-    card_name: str | None
-    inserted: Timestamp
-    updated: Timestamp
-    sandbox: bool
+    pg_provider: str | None = None
+    pg_id: str | None = None
+    card_name: str | None = None
+    inserted: Timestamp = None
+    updated: Timestamp = None
+    sandbox: bool | None = None
+    """Whether the key is on a test channel; None when the answer does not say (answers
+    recorded before 2026 lack the field)."""
     customer_id: str | None = None
     card_code: str | None = None
     card_issuer_code: str | None = None
@@ -52,8 +54,8 @@ class Customer(Model):
 class SucceededChannel(Model):
     """A channel of a super billing key where the key was issued."""
 
-    pg_provider: str
     pg_id: str
+    pg_provider: str | None = None
     card_name: str | None = None
     card_code: str | None = None
     card_issuer_code: str | None = None
@@ -75,10 +77,10 @@ class FailedChannel(Model):
     ``type`` is one of ``INVALID_REQUEST``, ``PG_PROVIDER``, ... (kept as the API sends it).
     """
 
-    type: str
-    message: str | None
-    pg_provider: str
     pg_id: str
+    type: str | None = None
+    message: str | None = None
+    pg_provider: str | None = None
 
 
 @attrs.frozen

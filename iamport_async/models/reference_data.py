@@ -15,7 +15,7 @@ class StandardCode(Model):
 
     code: str
     """KFTC (금융결제원) standard code, e.g. ``"004"`` for KB Kookmin Bank."""
-    name: str
+    name: str | None = None
 
 
 class PgSettingType(enum.StrEnum):
@@ -33,8 +33,8 @@ class PgSettingType(enum.StrEnum):
 class PgSetting(Model):
     """One PG MID configured in the console (``PgSettingAnnotation``)."""
 
-    pg_provider: str
     pg_id: str
+    pg_provider: str | None = None
     sandbox: bool = False
     type: PgSettingType | str | None = None
     channel_name: str | None = None
