@@ -35,7 +35,7 @@ def _models() -> list[type[Model]]:
     for info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Model) and attrs.has(value):
+            if isinstance(value, type) and issubclass(value, Model):  # attrs classes, all
                 found[f"{value.__module__}.{value.__qualname__}"] = value
     return list(found.values())
 
