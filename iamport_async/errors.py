@@ -157,14 +157,31 @@ class BusinessError(ApiError):
 
 
 class ResponseValidationError(IamportError):
-    """A 2xx answer that is not valid JSON, has no envelope, or does not fit its model."""
+    """A 2xx answer that is not valid JSON, has no envelope, or does not fit its model.
 
-    def __init__(self, problem: str, *, status: int, body: str, method: str, path: str) -> None:
+    ``status`` is the answer's real HTTP status (200, 201, 207 ...). ``ids`` holds the
+    ``imp_uid``/``merchant_uid`` of what did not fit, when the answer carries them: the
+    server may have acted (a charge made, a refund done), so they say what to look up.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        status: int,
+        body: str,
+        method: str,
+        path: str,
+        ids: dict[str, str] | None = None,
+    ) -> None:
         self.status = status
         self.body = body
         self.method = method
         self.path = path
-        super().__init__(f"{method} {path}: HTTP {status}: {problem}; body: {body!r}")
+        self.ids: dict[str, str] = dict(ids or {})
+        about = "".join(f" {name}={value!r}" for name, value in self.ids.items())
+        about = f" (for{about})" if about else ""
+        super().__init__(f"{method} {path}: HTTP {status}: {problem}{about}; body: {body!r}")
 
 
 class BackpressureError(IamportError):

@@ -2,7 +2,13 @@
 package imports httpx."""
 
 from iamport_async._transport.clock import Clock, SystemClock
-from iamport_async._transport.engine import CallOptions, Credentials, Transport, TransportConfig
+from iamport_async._transport.engine import (
+    Answer,
+    CallOptions,
+    Credentials,
+    Transport,
+    TransportConfig,
+)
 from iamport_async._transport.ratelimit import (
     AdaptiveRateLimiter,
     RateLimiter,
@@ -13,6 +19,7 @@ from iamport_async._transport.retry import Idempotency, RetryBudget, RetryPolicy
 
 __all__ = [
     "AdaptiveRateLimiter",
+    "Answer",
     "CallOptions",
     "Clock",
     "Credentials",

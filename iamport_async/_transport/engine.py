@@ -47,6 +47,16 @@ TOKEN_PATH = "/users/getToken"  # noqa: S105 (a path, not a secret)
 
 
 @attrs.frozen
+class Answer:
+    """A successful answer: its HTTP ``status`` (200, 201, 207 ...) and the envelope's
+    ``response`` payload. The status goes with the payload so that an answer which does not
+    fit its model is reported with the status it really came with."""
+
+    status: int
+    payload: Any = attrs.field(repr=False)  # may hold personal data
+
+
+@attrs.frozen
 class Credentials:
     """The REST API key pair. Never printed: both fields are left out of ``repr``."""
 
@@ -199,11 +209,29 @@ class Transport:
         ``path`` is already URL-encoded (see ``endpoints._base.path``). Raises the
         ``iamport_async.errors`` tree; after retries the last error is raised as it was.
         """
+        answer = await self.answer(
+            method, path, params=params, json=json, idempotency=idempotency, options=options
+        )
+        return answer.payload
+
+    async def answer(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json: Mapping[str, Any] | None = None,
+        idempotency: Idempotency = Idempotency.READ,
+        options: CallOptions | None = None,
+    ) -> Answer:
+        """:meth:`request`, with the answer's HTTP status beside its payload."""
         call = _Call.of(method, path, params, json, self.config.merged(options))
         try:
-            return await self._with_retries(self._authorized_attempt, call, idempotency)
+            answer: Answer = await self._with_retries(self._authorized_attempt, call, idempotency)
         except _TokenUnavailable as wrapper:
             error = wrapper.error
+        else:
+            return answer
         # Raised outside the handler: inside it, the error's __context__ would be the wrapper,
         # whose __cause__ is the error (a cycle).
         raise error
@@ -264,10 +292,10 @@ class Transport:
                     self.tokens.invalidate(token)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _unauthorized_attempt(self, call: _Call, deadline: float) -> Any:
+    async def _unauthorized_attempt(self, call: _Call, deadline: float) -> Answer:
         return await self._send(call, None, deadline)
 
-    async def _send(self, call: _Call, token: Token | None, deadline: float) -> Any:
+    async def _send(self, call: _Call, token: Token | None, deadline: float) -> Answer:
         """One HTTP exchange. httpx's timeouts bound each read, not the whole answer (a body
         trickling in just under the read timeout would go on for ever), so the exchange is
         also bounded by what is left of the call's ``total_timeout``."""
@@ -302,23 +330,28 @@ class Transport:
         if debug:
             elapsed = (self.clock.monotonic() - started) * 1000
             logger.debug("%s %s -> HTTP %d in %.1f ms", method, path, status, elapsed)
-        return decode(response, method, path)
+        return Answer(status, decode(response, method, path))
 
     async def _fetch_token(self) -> IssuedToken:
         body = {
             "imp_key": self._credentials.imp_key,
             "imp_secret": self._credentials.imp_secret,
         }
-        payload = await self._with_retries(
+        answer = await self._with_retries(
             self._unauthorized_attempt,
             _Call.of("POST", TOKEN_PATH, None, body, self.config),
             Idempotency.READ,  # the server hands back the same token: asking twice is harmless
         )
+        payload = answer.payload
         try:
             token = IssuedToken.from_answer(payload)
         except TokenAnswerError as exc:  # names the field, never its value
             raise ResponseValidationError(
-                f"token answer: {exc}", status=200, body="", method="POST", path=TOKEN_PATH
+                f"token answer: {exc}",
+                status=answer.status,
+                body="",
+                method="POST",
+                path=TOKEN_PATH,
             ) from None
         logger.debug("token issued, valid for %g s", token.lifetime)
         return token

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from iamport_async._transport import Idempotency, Transport
+from iamport_async._transport import Answer, Idempotency, Transport
 from iamport_async._transport.query import QueryParams
 from iamport_async._transport.wire import check_path, sendable
 from iamport_async.models._converter import structure
@@ -62,12 +62,24 @@ class Endpoints:
         ``model`` is a class or a type expression such as ``list[Payment]``; ``None`` returns
         the payload as decoded JSON.
         """
-        payload = await self._transport.request(
+        answer = await self._answer(method, path, params=params, json=json, idempotency=idempotency)
+        if model is None:
+            return answer.payload
+        return structure(answer.payload, model, status=answer.status, method=method, path=path)
+
+    async def _answer(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json: Mapping[str, Any] | None = None,
+        idempotency: Idempotency = Idempotency.READ,
+    ) -> Answer:
+        """The answer (HTTP status and payload), for a caller that structures it itself."""
+        return await self._transport.answer(
             method, path, params=params, json=json, idempotency=idempotency
         )
-        if model is None:
-            return payload
-        return structure(payload, model, method=method, path=path)
 
 
 def path(template: str, *segments: str) -> str:

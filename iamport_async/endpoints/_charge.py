@@ -58,10 +58,12 @@ async def charge_once(
     """POST the charge ``body`` to ``endpoint`` once; after an ambiguous failure, the payment
     the server made for ``merchant_uid``, else the original error (with a note)."""
     try:
-        payload = await transport.request(
+        answer = await transport.answer(
             "POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED
         )
-        payment: Payment = structure(payload, Payment, method="POST", path=endpoint)
+        payment: Payment = structure(
+            answer.payload, Payment, status=answer.status, method="POST", path=endpoint
+        )
     except IamportError as error:
         if not is_ambiguous(error, refusals):
             raise
@@ -78,8 +80,10 @@ async def _settled_payment(
     """The payment the server settled for ``merchant_uid``, or None (noted on ``original``)."""
     lookup = path("/payments/find/{}", merchant_uid)
     try:
-        payload = await transport.request("GET", lookup, idempotency=Idempotency.READ)
-        payment: Payment = structure(payload, Payment, method="GET", path=lookup)
+        answer = await transport.answer("GET", lookup, idempotency=Idempotency.READ)
+        payment: Payment = structure(
+            answer.payload, Payment, status=answer.status, method="GET", path=lookup
+        )
     except Exception as error:  # whatever the lookup met, the charge's own error is the answer
         original.add_note(
             "not resent. Looking the payment up by merchant_uid gave "

@@ -4,8 +4,8 @@ range, the two answer shapes, and the listing of one billing key's schedules."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
+from iamport_async._transport import Answer
 from iamport_async.endpoints._base import Endpoints, path
 from iamport_async.endpoints._checks import choice, page_number, require_id, unix_seconds
 from iamport_async.endpoints._paging import Paged
@@ -39,33 +39,38 @@ def schedule_range(
     return low, high
 
 
-def schedule_page(payload: Any, method: str, path: str) -> Page[Schedule]:
+def schedule_page(answer: Answer, method: str, path: str) -> Page[Schedule]:
     """A page of schedules from either shape the API is known for.
 
     SPEC types the schedule lists as a plain array (``ScheduleResponse``); the Java, PHP and
     Node clients parse the paged object ``{total, previous, next, list}`` (reference §4). An
     array is one complete page; ``null`` is an empty one.
     """
+    payload, status = answer.payload, answer.status
     if payload is None:
         return Page(total=0, list=())
     if isinstance(payload, list):
-        items: list[Schedule] = structure(payload, list[Schedule], method=method, path=path)
+        items: list[Schedule] = structure(
+            payload, list[Schedule], status=status, method=method, path=path
+        )
         return Page(total=len(items), list=tuple(items))
-    page: Page[Schedule] = structure(payload, Page[Schedule], method=method, path=path)
+    page: Page[Schedule] = structure(
+        payload, Page[Schedule], status=status, method=method, path=path
+    )
     return page
 
 
-def schedule_list(payload: Any, method: str, path: str) -> list[Schedule]:
+def schedule_list(answer: Answer, method: str, path: str) -> list[Schedule]:
     """The schedules a POST answers: an array (SPEC), or a paged object's ``list``."""
-    return list(schedule_page(payload, method, path).list)
+    return list(schedule_page(answer, method, path).list)
 
 
 def schedule_listing(
     group: Endpoints, path: str, params: dict[str, str | int], first: int
 ) -> Paged[Schedule]:
     async def fetch(number: int) -> Page[Schedule]:
-        payload = await group._call("GET", path, None, params={**params, "page": number})
-        return schedule_page(payload, "GET", path)
+        answer = await group._answer("GET", path, params={**params, "page": number})
+        return schedule_page(answer, "GET", path)
 
     return Paged(fetch, first)
 

@@ -165,11 +165,11 @@ class Customers(Endpoints):
     async def _fetch_many(self, keys: Sequence[Key]) -> list[Customer | SuperBillingKey]:
         endpoint = "/subscribe/customers"
         try:
-            payload = await self._call("GET", endpoint, None, params=id_params(keys))
+            answer = await self._answer("GET", endpoint, params=id_params(keys))
         except NotFoundError:
             return []  # none of this chunk was found (the 404 carried the API's envelope)
         found: list[Customer | SuperBillingKey] = structure(
-            payload, list[BillingKey], method="GET", path=endpoint
+            answer.payload, list[BillingKey], status=answer.status, method="GET", path=endpoint
         )
         return found
 

@@ -91,9 +91,7 @@ class NaverPay(Endpoints):
         url = path(f"/payments/{{}}/naver/{action}", require_id("imp_uid", imp_uid))
         body = drop_none({"product_order_id": None if ids is None else list(ids), **fields})
         try:
-            payload = await self._transport.request(
-                "POST", url, json=body, idempotency=Idempotency.UNGUARDED
-            )
+            answer = await self._answer("POST", url, json=body, idempotency=Idempotency.UNGUARDED)
         except ServerError as error:
             if error.status != _ALL_FAILED_STATUS or error.code is None:
                 raise
@@ -101,7 +99,11 @@ class NaverPay(Endpoints):
                 requested=ids, succeeded=(), failed=ids, all_failed=True, message=error.message
             )
         orders: list[NaverProductOrder] = structure(
-            payload or [], builtins.list[NaverProductOrder], method="POST", path=url
+            answer.payload or [],
+            builtins.list[NaverProductOrder],
+            status=answer.status,
+            method="POST",
+            path=url,
         )
         if ids is None:
             return NaverOrderActionResult(requested=None, succeeded=tuple(orders), failed=None)

@@ -249,11 +249,15 @@ class Payments(Endpoints):
         """One ``GET /payments`` for up to 100 keys: 200 and 207 carry what was found, a 404
         means none was (a 404 is a NotFoundError only with the API's envelope)."""
         try:
-            payload = await self._transport.request("GET", "/payments", params=id_params(keys))
+            answer = await self._answer("GET", "/payments", params=id_params(keys))
         except NotFoundError:
             return []
         result: builtins.list[Payment] = structure(
-            payload, builtins.list[Payment], method="GET", path="/payments"
+            answer.payload,
+            builtins.list[Payment],
+            status=answer.status,
+            method="GET",
+            path="/payments",
         )
         return result
 

@@ -101,11 +101,15 @@ class Paymentwall(Endpoints):
             for field in ("carrier_tracking_id", "carrier_type", *address_fields):
                 if body[field] is None:
                     raise InvalidInputError(field, "is required for physical goods")
-        payload = await self._transport.request(
+        answer = await self._answer(
             "POST", _PATH, json=drop_none(body), idempotency=Idempotency.UNGUARDED
         )
         delivery: PaymentwallDelivery = structure(
-            payload or {}, PaymentwallDelivery, method="POST", path=_PATH
+            answer.payload or {},
+            PaymentwallDelivery,
+            status=answer.status,
+            method="POST",
+            path=_PATH,
         )
         if not delivery.ok:
             notices = "; ".join(delivery.notices)

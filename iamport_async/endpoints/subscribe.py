@@ -400,10 +400,8 @@ class Subscribe(Endpoints):
             }
         )
         endpoint = "/subscribe/payments/schedule"
-        payload = await self._call(
-            "POST", endpoint, None, json=body, idempotency=Idempotency.UNGUARDED
-        )
-        return schedule_list(payload, "POST", endpoint)
+        answer = await self._answer("POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED)
+        return schedule_list(answer, "POST", endpoint)
 
     @operation("POST", "/subscribe/payments/unschedule")
     async def unschedule(
@@ -433,10 +431,8 @@ class Subscribe(Endpoints):
         if not body:
             raise InvalidInputError("customer_uid", "give customer_uid, merchant_uid, or both")
         endpoint = "/subscribe/payments/unschedule"
-        payload = await self._call(
-            "POST", endpoint, None, json=body, idempotency=Idempotency.GUARDED
-        )
-        return schedule_list(payload, "POST", endpoint)
+        answer = await self._answer("POST", endpoint, json=body, idempotency=Idempotency.GUARDED)
+        return schedule_list(answer, "POST", endpoint)
 
     # -- looking schedules up --
 

@@ -71,6 +71,8 @@ def to_timestamp(value: Any) -> datetime | None:
     seconds = float(value)  # int, float, Decimal or a numeric string
     if seconds == 0:
         return None
+    if not 0 < seconds < _END_OF_TIME:  # NaN too; fromtimestamp would raise OSError or worse
+        raise ValueError("timestamp out of range (not UNIX seconds from 1970 to 9999)")
     return datetime.fromtimestamp(seconds, tz=UTC)
 
 
@@ -636,7 +638,8 @@ class Structurers:
 
 
 def _each(function: Callable[[Any], Any], items: Any) -> builtins.list[Any]:
-    """``function`` of each item of the JSON array ``items``; an error names the index."""
+    """``function`` of each item of the JSON array ``items``; an error names the index, and
+    carries the item's ids (see :func:`ids_of`)."""
     if isinstance(items, str | bytes | Mapping):
         raise TypeError(f"expected a list, got {type(items).__name__}")
     result: builtins.list[Any] = []
@@ -645,19 +648,51 @@ def _each(function: Callable[[Any], Any], items: Any) -> builtins.list[Any]:
         for element in items:
             append(function(element))
     except _ERRORS as exc:  # the item at len(result) did not fit
-        raise ValueError(f"[{len(result)}] {exc}") from exc
+        error = _ItemError(f"[{len(result)}] {exc}")
+        error.ids = ids_of(items[len(result)] if isinstance(items, list) else None)
+        raise error from exc
     return result
+
+
+IDS = ("imp_uid", "merchant_uid")
+"""The ids a ResponseValidationError keeps: what a caller needs to look the payment up."""
+
+
+def ids_of(payload: Any) -> dict[str, str]:
+    """The ids (:data:`IDS`) a payload object carries, as text."""
+    if not isinstance(payload, Mapping):
+        return {}
+    found = ((name, payload.get(name)) for name in IDS)
+    return {name: str(value) for name, value in found if isinstance(value, str | int)}
+
+
+class _ItemError(ValueError):
+    """An item of a list did not fit; ``ids`` are the item's."""
+
+    ids: dict[str, str]
+
+
+def _failed_ids(payload: Any, error: BaseException) -> dict[str, str]:
+    """The ids of what failed: the payload's own, else the failed list item's (the
+    outermost one that has ids, found along the error's causes)."""
+    ids = ids_of(payload)
+    cause: BaseException | None = error
+    while not ids and cause is not None:
+        ids = getattr(cause, "ids", None) or {}
+        cause = cause.__cause__
+    return ids
 
 
 converter = make_converter()
 
 
-def structure(payload: Any, model: Any, *, method: str, path: str) -> Any:
-    """``payload`` as ``model`` (a class or a type such as ``list[Payment]``), or a
-    ResponseValidationError that says what did not fit."""
+def structure(payload: Any, model: Any, *, status: int, method: str, path: str) -> Any:
+    """``payload`` (of an answer with HTTP ``status``) as ``model`` (a class or a type such
+    as ``list[Payment]``), or a ResponseValidationError that says what did not fit, and
+    which payment (its ``imp_uid``/``merchant_uid``, when the answer has them)."""
     try:
         return converter.structure(payload, model)
-    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError, ArithmeticError) as exc:
+    except (cattrs.BaseValidationError, *_ERRORS) as exc:
         problem = (
             "; ".join(cattrs.transform_error(exc))
             if isinstance(exc, cattrs.BaseValidationError)
@@ -665,8 +700,9 @@ def structure(payload: Any, model: Any, *, method: str, path: str) -> Any:
         )
         raise ResponseValidationError(
             f"answer does not fit {getattr(model, '__name__', model)}: {problem}",
-            status=200,
+            status=status,
             body="",  # the payload may hold personal data: the problem alone is reported
             method=method,
             path=path,
+            ids=_failed_ids(payload, exc),
         ) from exc

@@ -172,18 +172,19 @@ def test_every_model_builds_what_its_constructor_builds(tp: Any, data: st.DataOb
             with pytest.raises((TypeError, ValueError)):
                 path(payload)
         with pytest.raises(ResponseValidationError):
-            structure(payload, tp, method="GET", path="/x")
+            structure(payload, tp, status=200, method="GET", path="/x")
         return
     for path in paths.values():
         _same(path(payload), expected)
         _same(path(payload), expected)  # the second time through the remembered shape
-    _same(structure(payload, tp, method="GET", path="/x"), expected)
+    _same(structure(payload, tp, status=200, method="GET", path="/x"), expected)
 
 
 def test_a_built_model_is_frozen_and_of_its_own_class() -> None:
     payment = structure(
         {"imp_uid": "imp_1", "merchant_uid": "o", "amount": 1000, "status": "paid"},
         Payment,
+        status=200,
         method="GET",
         path="/payments/imp_1",
     )
@@ -222,6 +223,7 @@ def test_keys_the_api_sends_are_data_never_code() -> None:
     payment = structure(
         {"imp_uid": "imp_1", "merchant_uid": "o", "amount": 1, "status": "paid", hostile: 1},
         Payment,
+        status=200,
         method="GET",
         path="/payments/imp_1",
     )
@@ -234,6 +236,7 @@ def test_an_item_that_does_not_fit_is_named_with_its_index_and_field() -> None:
         structure(
             [good, {**good, "paid_at": "yesterday"}],
             builtins.list[Payment],
+            status=200,
             method="GET",
             path="/payments",
         )

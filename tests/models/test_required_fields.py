@@ -62,7 +62,7 @@ def test_only_ids_amounts_and_statuses_are_required(model: type[Model]) -> None:
 
 
 def test_a_billing_key_without_sandbox_or_card_details_is_read() -> None:
-    customer = structure({"customer_uid": "c-1"}, Customer, method="GET", path="/x")
+    customer = structure({"customer_uid": "c-1"}, Customer, status=200, method="GET", path="/x")
     assert customer.customer_uid == "c-1"
     assert customer.sandbox is None
     assert customer.pg_provider is None

@@ -26,7 +26,7 @@ SEED = Path("/work/shared/seeds/get-payments-api.txt")
 
 
 def load(data: Any) -> Payment:
-    result: Payment = structure(data, Payment, method="GET", path="/payments/x")
+    result: Payment = structure(data, Payment, status=200, method="GET", path="/payments/x")
     return result
 
 
@@ -140,6 +140,7 @@ def test_a_page_round_trips() -> None:
     page = structure(
         {"total": 2, "previous": 0, "next": 2, "list": [payment("a"), payment("b")]},
         PaymentPage,
+        status=200,
         method="GET",
         path="/payments/status/all",
     )

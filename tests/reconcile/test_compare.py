@@ -23,7 +23,7 @@ def payment(**fields: Any) -> Payment:
         "currency": "KRW",
     }
     data.update(fields)
-    result: Payment = structure(data, Payment, method="GET", path="/payments")
+    result: Payment = structure(data, Payment, status=200, method="GET", path="/payments")
     return result
 
 

@@ -407,7 +407,7 @@ async def test_an_unknown_schedule_status_is_refused(
 def test_reprs_leave_out_card_and_personal_data() -> None:
     from iamport_async.models._converter import structure
 
-    key = structure(customer(), Customer, method="GET", path="/x")
+    key = structure(customer(), Customer, status=200, method="GET", path="/x")
     shown = repr(key)
     assert "53651017****7540" not in shown
     assert "홍길동" not in shown
