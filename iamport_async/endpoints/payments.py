@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import enum
+import itertools
 import math
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+import typing
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
@@ -39,6 +50,11 @@ MERCHANT_UID = "merchant_uid"
 MAX_WINDOW = timedelta(days=90)
 """The widest ``from``-``to`` window ``GET /payments/status`` accepts."""
 MAX_LIMIT = 1000
+LATEST_LISTING_TIME = 4_102_444_800
+"""2100-01-01 in UNIX seconds: a later ``since``/``until`` is milliseconds by mistake (it made
+230,000 windows up front)."""
+_FUTURE_MARGIN = 86_400
+"""How far past this machine's now a window may end (its clock may be behind the API's)."""
 
 
 class ListStatus(enum.StrEnum):
@@ -306,9 +322,11 @@ class Payments(Endpoints):
         ``[since, until]`` (paid time for ``paid``, cancel time for ``cancelled``, ...).
 
         Without ``since`` the API looks back 90 days from ``until`` (default: now). A wider
-        window is split into 90-day windows, walked newest first (oldest first when
-        ``sorting`` is ascending); items are sorted within each window. ``await`` gives the
-        first page of the first window.
+        window is split into 90-day windows, made one at a time as the walk reaches them,
+        newest first (oldest first when ``sorting`` is ascending); items are sorted within
+        each window. Nothing has a status time in the future, so windows end a day after now
+        at the latest. ``await`` gives the first page of the first window. Times after 2100
+        are refused: they are milliseconds passed as seconds.
         """
         status = _list_status(status)
         order = _sorting(sorting)
@@ -316,26 +334,23 @@ class Payments(Endpoints):
         end = _seconds("until", until)
         if start is not None and end is not None and start > end:
             raise InvalidInputError("since", "must not be after until")
-        windows: builtins.list[tuple[int | None, int | None]] = [(start, end)]
-        if start is not None:
-            last = end if end is not None else int(datetime.now(UTC).timestamp())
-            windows = _windows(start, last)
-            if order is None or order.startswith("-"):
-                windows.reverse()
         base = {"limit": _limit(limit), "sorting": order}
         url = path("/payments/status/{}", status)
 
-        def fetcher(window: tuple[int | None, int | None]) -> Any:
+        def listing(window: tuple[int | None, int | None]) -> Paged[Payment]:
             async def fetch(page: int) -> Page[Payment]:
                 params = {**base, "page": page, "from": window[0], "to": window[1]}
                 result: Page[Payment] = await self._call("GET", url, Page[Payment], params=params)
                 return result
 
-            return fetch
+            return Paged(fetch)
 
-        if len(windows) == 1:
-            return Paged(fetcher(windows[0]))
-        return _Chained([Paged(fetcher(window)) for window in windows])
+        if start is None:
+            return listing((start, end))
+        horizon = int(datetime.now(UTC).timestamp()) + _FUTURE_MARGIN
+        last = max(start, horizon if end is None else min(end, horizon))
+        windows = _windows(start, last, newest_first=order is None or order.startswith("-"))
+        return _Chained(map(listing, windows))
 
     # --- prepared amounts ------------------------------------------------------------------
 
@@ -555,16 +570,21 @@ def _unwrap_lookup(lookup: Lookup[Payment]) -> Payment:
 
 
 class _Chained(Paged[Payment]):
-    """Several listings walked one after another (the 90-day windows of one long window)."""
+    """Listings walked one after another (the 90-day windows of one long window), each
+    made when the walk reaches it: memory and set-up do not grow with the span."""
 
-    def __init__(self, parts: builtins.list[Paged[Payment]]) -> None:
-        super().__init__(parts[0].page)
-        self._parts = parts
+    def __init__(self, parts: Iterator[Paged[Payment]]) -> None:
+        self._head = next(parts)
+        self._rest = parts
+        super().__init__(self._head.page)
 
     async def _items(self) -> AsyncIterator[Payment]:
-        for part in self._parts:
-            async for item in part:
-                yield item
+        for part in itertools.chain((self._head,), self._rest):
+            # each part's walk is closed with the whole one's (trio insists, rightly)
+            walk = typing.cast(AsyncGenerator[Payment, None], aiter(part))
+            async with contextlib.aclosing(walk) as items:
+                async for item in items:
+                    yield item
 
 
 def _explain_cancel_failure(error: IamportError, guarded: bool) -> None:
@@ -647,24 +667,37 @@ def _seconds(field: str, value: datetime | int | None) -> int | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        if value.tzinfo is None:
+        if value.tzinfo is None or value.utcoffset() is None:
             raise InvalidInputError(field, "must be timezone-aware")
-        return int(value.timestamp())
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        seconds = int(value.timestamp())
+    elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInputError(field, "must be an aware datetime or UNIX seconds")
-    return value
+    else:
+        seconds = value
+    if seconds > LATEST_LISTING_TIME:
+        raise InvalidInputError(
+            field, "is after 2100-01-01: it looks like milliseconds; pass UNIX seconds"
+        )
+    return seconds
 
 
-def _windows(start: int, end: int) -> builtins.list[tuple[int | None, int | None]]:
+def _windows(start: int, end: int, *, newest_first: bool) -> Iterator[tuple[int, int]]:
     """``[start, end]`` (both inclusive, in seconds) as consecutive windows of at most 90
-    days that neither overlap nor leave a gap."""
+    days that neither overlap nor leave a gap, made one at a time, from ``end`` back when
+    ``newest_first``, else from ``start`` on."""
     width = int(MAX_WINDOW.total_seconds())
-    windows: builtins.list[tuple[int | None, int | None]] = []
+    if newest_first:
+        while True:
+            first = max(start, end - width + 1)
+            yield first, end
+            if first <= start:
+                return
+            end = first - 1
     while True:
         last = min(end, start + width - 1)
-        windows.append((start, last))
+        yield start, last
         if last >= end:
-            return windows
+            return
         start = last + 1
 
 

@@ -95,6 +95,49 @@ async def test_a_window_wider_than_90_days_is_split_without_gaps(
     assert all(end - start < 90 * DAY for start, end in windows)
 
 
+@pytest.mark.parametrize("field", ["since", "until"])
+async def test_milliseconds_by_mistake_are_refused_at_once(
+    api: respx.MockRouter, client: Iamport, field: str
+) -> None:
+    """``until=time.time() * 1000`` made 230,000 windows up front (3 s of a blocked loop)."""
+    millis = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()) * 1000
+    arguments = {"since": 0, "until": millis} if field == "until" else {"since": millis}
+    with pytest.raises(InvalidInputError, match="milliseconds") as caught:
+        payments(client).list_by_status("all", **arguments)  # type: ignore[arg-type]
+    assert caught.value.field == field
+    assert api.calls.call_count == 0
+
+
+async def test_windows_start_at_now_not_in_the_empty_future(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.get("/payments/status/all").mock(side_effect=paged(1, 20))
+    now = datetime.now(UTC)
+    until = datetime(2099, 12, 31, tzinfo=UTC)
+    await payments(client).list_by_status("all", since=0, until=until)
+    assert route.call_count == 1
+    first = route.calls[0].request.url.params
+    assert int(first["to"]) <= (now + timedelta(days=1, minutes=1)).timestamp()
+    assert int(first["from"]) >= (now - timedelta(days=91)).timestamp()
+
+
+async def test_ascending_windows_are_walked_from_since_on(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.get("/payments/status/all").mock(side_effect=paged(1, 20))
+    since = datetime(2024, 1, 1, tzinfo=UTC)
+    listing = payments(client).list_by_status(
+        "all", since=since, until=since + timedelta(days=100), sorting="started"
+    )
+    await listing
+    assert [p async for p in listing]
+    windows = [
+        (int(c.request.url.params["from"]), int(c.request.url.params["to"])) for c in route.calls
+    ]
+    assert windows[0][0] == int(since.timestamp())
+    assert windows[1:] == sorted(windows[1:])
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
