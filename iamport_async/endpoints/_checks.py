@@ -156,8 +156,13 @@ def page_number(value: object) -> int:
     return count("page", value, 1)
 
 
+LATEST_UNIX_SECONDS = 4_102_444_800
+"""2100-01-01: a later request time is milliseconds passed as seconds, by mistake."""
+
+
 def unix_seconds(field: str, value: object) -> int:
-    """A request timestamp as UNIX seconds: an aware ``datetime`` or a positive int.
+    """A request timestamp as UNIX seconds: an aware ``datetime`` or a positive int, before
+    2100 (a later one is milliseconds by mistake).
 
     Naive datetimes are refused: their time zone would be a guess, and a guess about when to
     charge a card is not one to make silently.
@@ -165,14 +170,23 @@ def unix_seconds(field: str, value: object) -> int:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             raise InvalidInputError(field, "must be timezone-aware (naive datetimes are refused)")
-        return int(value.timestamp())
+        return before_2100(field, int(value.timestamp()))
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInputError(
             field, f"must be an aware datetime or UNIX seconds, got {type(value).__name__}"
         )
     if value <= 0:
         raise InvalidInputError(field, "must be a positive UNIX time")
-    return value
+    return before_2100(field, value)
+
+
+def before_2100(field: str, seconds: int) -> int:
+    """``seconds`` if before :data:`LATEST_UNIX_SECONDS`."""
+    if seconds > LATEST_UNIX_SECONDS:
+        raise InvalidInputError(
+            field, "is after 2100-01-01: it looks like milliseconds; pass UNIX seconds"
+        )
+    return seconds
 
 
 def optional_unix_seconds(field: str, value: object) -> int | None:

@@ -37,7 +37,7 @@ from iamport_async._transport.query import id_params
 from iamport_async._transport.retry import may_have_reached_server
 from iamport_async._transport.wire import sendable
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
-from iamport_async.endpoints._checks import money_json, require_amount, require_id
+from iamport_async.endpoints._checks import before_2100, money_json, require_amount, require_id
 from iamport_async.endpoints._paging import Paged
 from iamport_async.errors import BusinessError, IamportError, InvalidInputError, NotFoundError
 from iamport_async.models._converter import structure
@@ -50,9 +50,6 @@ MERCHANT_UID = "merchant_uid"
 MAX_WINDOW = timedelta(days=90)
 """The widest ``from``-``to`` window ``GET /payments/status`` accepts."""
 MAX_LIMIT = 1000
-LATEST_LISTING_TIME = 4_102_444_800
-"""2100-01-01 in UNIX seconds: a later ``since``/``until`` is milliseconds by mistake (it made
-230,000 windows up front)."""
 _FUTURE_MARGIN = 86_400
 """How far past this machine's now a window may end (its clock may be behind the API's)."""
 
@@ -506,6 +503,8 @@ class Payments(Endpoints):
         """
         if "checksum" in fields or "merchant_uid" in fields:
             raise InvalidInputError("fields", "cancel_safely sets imp_uid and checksum itself")
+        _money("amount", amount, positive=True)  # refused before the read, not after it
+        _text("reason", reason)
         payment = await self.get(imp_uid, include_sandbox=True)
         return await self.cancel(
             payment.imp_uid,
@@ -674,11 +673,7 @@ def _seconds(field: str, value: datetime | int | None) -> int | None:
         raise InvalidInputError(field, "must be an aware datetime or UNIX seconds")
     else:
         seconds = value
-    if seconds > LATEST_LISTING_TIME:
-        raise InvalidInputError(
-            field, "is after 2100-01-01: it looks like milliseconds; pass UNIX seconds"
-        )
-    return seconds
+    return before_2100(field, seconds)  # milliseconds by mistake made 230,000 windows
 
 
 def _windows(start: int, end: int, *, newest_first: bool) -> Iterator[tuple[int, int]]:
