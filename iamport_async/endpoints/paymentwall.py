@@ -114,7 +114,7 @@ class Paymentwall(Endpoints):
         if not delivery.ok:
             notices = "; ".join(delivery.notices)
             raise BusinessError(
-                status=200,
+                status=answer.status,
                 code=delivery.error_code,
                 message=f"{delivery.error or 'refused'}{f' ({notices})' if notices else ''}",
                 body="",  # the request's address is never echoed into an error
