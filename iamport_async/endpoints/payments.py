@@ -631,7 +631,7 @@ def _flag(value: bool | None) -> str | None:
 def _with_status(prefix: str, merchant_uid: str, status: str | None) -> str:
     if status is None:
         return path(prefix + "/{}", merchant_uid)
-    if status not in _FIND_STATUSES:
+    if not isinstance(status, str) or status not in _FIND_STATUSES:
         raise InvalidInputError("status", f"must be one of {sorted(_FIND_STATUSES)} or None")
     return path(prefix + "/{}/{}", merchant_uid, str(status))
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from iamport_async import Iamport
 from iamport_async.endpoints._checks import (
     MAX_AMOUNT,
     optional_part,
@@ -109,3 +110,12 @@ def test_broken_unicode_is_refused_by_every_text_check(check: object) -> None:
     with pytest.raises(InvalidInputError, match="surrogate") as raised:
         check("a\udc00b")  # type: ignore[operator]
     assert raised.value.__context__ is None
+
+
+@pytest.mark.anyio
+async def test_a_list_as_a_find_status_is_refused_not_a_type_error() -> None:
+    """Found by the property test: ``status not in frozenset`` raised TypeError for a list."""
+    async with Iamport(imp_key="k", imp_secret="s") as client:
+        with pytest.raises(InvalidInputError) as raised:
+            await client.payments.find("order-1", status=["paid"])  # type: ignore[arg-type]
+    assert raised.value.field == "status"
