@@ -203,8 +203,10 @@ class Iamport:
 
     async def aclose(self) -> None:
         """Close the connection pool (unless it was passed in, or this is a ``with_options``
-        copy: the original owns it)."""
+        copy: the original owns it). Calls in flight end in ClientClosedError, and so does
+        every later call."""
         if self._owns_http:
+            self._transport.lifecycle.close()
             await self._transport.http.aclose()
 
     def with_options(

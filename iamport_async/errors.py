@@ -18,7 +18,11 @@
     │   │   └── UnsupportedPgError     501: the PG cannot do this through i'mport (never retried)
     │   └── BusinessError              HTTP 200 with ``code != 0``: the API said no
     ├── ResponseValidationError        a 2xx answer that is not what the API promises
-    └── BackpressureError              the client's own limiter: "too long to wait" (fail fast)
+    ├── BackpressureError              the client's own limiter: "too long to wait" (fail fast)
+    ├── OutcomeUnknownError            a mutation the server may have carried out; reading
+    │                                  back could not tell (``check`` says what to look at)
+    └── ClientClosedError              the client was closed before or during the call, or is
+                                       used from another event loop
 
 ``ApiError`` always keeps the HTTP ``status``, the API's ``code`` and ``message`` (``None``
 when the body had no envelope) and a bounded ``body`` excerpt, so nothing the server said is
@@ -26,6 +30,10 @@ lost. ``retry_after`` holds a ``Retry-After`` header's wait (429, 503) in second
 never contain keys, secrets, tokens or card data: the client never puts request bodies or
 headers into an error, and a body excerpt has its personal, card and credential fields
 redacted (``"buyer_name":"[redacted]"``; see ``iamport_async._redact``).
+
+Every error has ``outcome_known``: ``False`` only when it ends a call that changes something
+(a cancel, a charge, an issue ...) and the server may have carried that call out. One rule
+decides whether a failure may have reached the server: :func:`server_may_have_acted`.
 """
 
 from __future__ import annotations
@@ -47,11 +55,15 @@ def excerpt(body: str | bytes) -> str:
 class IamportError(Exception):
     """Base class of every error raised by iamport_async."""
 
+    outcome_known: bool = True
+    """``False`` when this error ends a mutation the server may have carried out: the call may
+    have happened or not. Mutations resolve that by reading back before raising, so a caller
+    sees ``False`` only on :class:`OutcomeUnknownError` and :class:`ClientClosedError` (and on
+    the transport's own errors when calling ``client.request`` directly). Reads: always True."""
+
     after_ambiguous_failure: bool = False
-    """True when an earlier attempt of the same call failed in a way the server may have acted
-    on (a timeout, a dropped connection, a 5xx) before this error ended the call. On a guarded
-    mutation (cancel with ``checksum``) a refusal then usually means the first attempt went
-    through: read the state back before acting on it."""
+    """Deprecated: read ``outcome_known``. True when an earlier attempt of the same call failed
+    in a way the server may have acted on before this error ended the call."""
 
 
 class InvalidInputError(IamportError, ValueError):
@@ -195,6 +207,69 @@ class BackpressureError(IamportError):
         self.wait = wait
         self.max_wait = max_wait
         super().__init__(f"would wait {wait:.3f}s for a request slot (max_wait={max_wait}s)")
+
+
+class OutcomeUnknownError(IamportError):
+    """A mutation the server may have carried out, and reading back could not tell.
+
+    ``cause`` is the failure that left it open (also ``__cause__``); ``check`` says what to
+    look at before repeating the call. Repeating it blindly may move money twice.
+    """
+
+    outcome_known = False
+
+    def __init__(self, check: str, *, cause: BaseException | None, method: str, path: str) -> None:
+        self.check = check
+        self.cause = cause
+        self.method = method
+        self.path = path
+        self.after_ambiguous_failure = True
+        why = f" after {type(cause).__name__}" if cause is not None else ""
+        super().__init__(f"{method} {path}: outcome unknown{why}; {check}")
+
+
+class ClientClosedError(IamportError):
+    """The client was closed (``aclose``) before or during this call, or is used from an event
+    loop other than the one it first ran on (its connection pool belongs to that loop).
+
+    ``outcome_known`` is ``False`` when a mutation was under way when the client closed: the
+    server may have carried it out; read it back with an open client.
+    """
+
+    def __init__(self, message: str, *, outcome_known: bool = True) -> None:
+        self.outcome_known = outcome_known
+        super().__init__(message)
+
+
+_NOT_ACTED: tuple[type[BaseException], ...] = (
+    InvalidInputError,
+    BackpressureError,
+    ConnectError,
+    RateLimitedError,
+    UnauthorizedError,
+    BusinessError,
+    UnsupportedPgError,
+)
+
+
+def server_may_have_acted(error: BaseException) -> bool:
+    """The one rule: whether the server may have carried out a request that ended in ``error``.
+
+    No when the request provably never left (bad input, our own limiter, a refused
+    connection) or the API answered it with a refusal (429, 401, a 4xx other than 408, HTTP
+    200 with ``code != 0``, 501). Yes for everything else: a timeout, a dropped connection, a
+    5xx, a 2xx that cannot be read, and 408 (a gateway may send it after forwarding). An error
+    that carries its own verdict (``outcome_known`` False) says yes.
+    """
+    if isinstance(error, IamportError) and not error.outcome_known:
+        return True
+    if isinstance(error, ClientClosedError):
+        return False
+    if isinstance(error, _NOT_ACTED):
+        return False
+    if isinstance(error, ApiError):
+        return error.status >= 500 or error.status == 408
+    return True
 
 
 STATUS_ERRORS: dict[int, type[ApiError]] = {

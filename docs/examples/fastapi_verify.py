@@ -15,7 +15,6 @@ from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel
 
 from iamport_async import Iamport
-from iamport_async.errors import BusinessError
 
 
 class Checkout(BaseModel):
@@ -53,14 +52,8 @@ async def refund_all(client: Iamport, imp_uid: str) -> None:
     """Refund what is left, exactly once, even if the answer to the refund is lost.
 
     ``cancel_safely`` sends the balance it read as ``checksum``: a retry after a lost answer
-    is refused by the API instead of refunding again. That refusal is the proof the first
-    attempt went through; read the payment back to be sure.
+    is refused by the API instead of refunding again, and the client reads the payment's
+    cancel history back to report the refund that happened. Only when that read cannot tell
+    does it raise OutcomeUnknownError (its ``check`` says what to look at).
     """
-    try:
-        await client.payments.cancel_safely(imp_uid, reason="amount mismatch")
-    except BusinessError as error:
-        if not error.after_ambiguous_failure:
-            raise
-        payment = await client.payments.get(imp_uid)
-        if payment.refundable_amount != 0:
-            raise
+    await client.payments.cancel_safely(imp_uid, reason="amount mismatch")

@@ -24,6 +24,7 @@ import tenacity
 from iamport_async._redact import install_log_redaction
 from iamport_async._transport.clock import Clock, sleep_for
 from iamport_async._transport.envelope import decode
+from iamport_async._transport.lifecycle import Lifecycle
 from iamport_async._transport.query import QueryParams, encode_query
 from iamport_async._transport.ratelimit import RateLimiter
 from iamport_async._transport.raw import record as record_raw
@@ -32,6 +33,7 @@ from iamport_async._transport.token import IssuedToken, Token, TokenAnswerError,
 from iamport_async._transport.wire import check_path, check_query, encode_json
 from iamport_async.errors import (
     BackpressureError,
+    ClientClosedError,
     ConnectError,
     ConnectionLost,
     IamportError,
@@ -159,6 +161,7 @@ class Transport:
         retry_budget: RetryBudget,
         rng: random.Random,
         tokens: TokenManager | None = None,
+        lifecycle: Lifecycle | None = None,
     ) -> None:
         self.config = config
         self.http = http
@@ -170,6 +173,14 @@ class Transport:
         self._rng = rng
         self.tokens = tokens or TokenManager(self._fetch_token, clock)
         install_log_redaction()  # httpx logs full URLs, and some values travel only there
+        self.lifecycle = lifecycle or Lifecycle()
+        self.server_offset: float | None = None
+        """Server UNIX time minus the clock's monotonic reading, once a token answer told it."""
+
+    def server_time(self, monotonic: float) -> float | None:
+        """The server's UNIX time at the monotonic instant ``monotonic``, if known yet."""
+        offset = self.server_offset
+        return None if offset is None else monotonic + offset
 
     def __repr__(self) -> str:
         return f"<Transport {self.config.base_url}>"
@@ -192,6 +203,7 @@ class Transport:
             retry_budget=self.retry_budget,
             rng=self._rng,
             tokens=self.tokens,
+            lifecycle=self.lifecycle,
         )
 
     async def request(
@@ -207,7 +219,9 @@ class Transport:
         """Send one API call with retries; return the envelope's ``response`` payload.
 
         ``path`` is already URL-encoded (see ``endpoints._base.path``). Raises the
-        ``iamport_async.errors`` tree; after retries the last error is raised as it was.
+        ``iamport_async.errors`` tree; after retries the last error is raised as it was, with
+        ``outcome_known`` set. A close of the client during the call ends it in
+        ClientClosedError (for a mutation: outcome unknown).
         """
         answer = await self.answer(
             method, path, params=params, json=json, idempotency=idempotency, options=options
@@ -226,15 +240,30 @@ class Transport:
     ) -> Answer:
         """:meth:`request`, with the answer's HTTP status beside its payload."""
         call = _Call.of(method, path, params, json, self.config.merged(options))
+        self.lifecycle.check(str(call))
+        scope = self.lifecycle.enter()
         try:
-            answer: Answer = await self._with_retries(self._authorized_attempt, call, idempotency)
-        except _TokenUnavailable as wrapper:
-            error = wrapper.error
-        else:
-            return answer
-        # Raised outside the handler: inside it, the error's __context__ would be the wrapper,
-        # whose __cause__ is the error (a cycle).
-        raise error
+            with scope:
+                try:
+                    answer: Answer = await self._with_retries(
+                        self._authorized_attempt, call, idempotency
+                    )
+                except _TokenUnavailable as wrapper:
+                    error = wrapper.error
+                else:
+                    return answer
+                # Raised outside the handler: inside it, the error's __context__ would be the
+                # wrapper, whose __cause__ is the error (a cycle).
+                raise error
+        finally:
+            self.lifecycle.leave(scope)
+        mutation = idempotency is not Idempotency.READ
+        closed = ClientClosedError(
+            f"{call}: the client was closed during the call"
+            + ("; the server may have carried it out: read it back" if mutation else ""),
+            outcome_known=not mutation,
+        )
+        raise closed
 
     async def _with_retries(self, attempt: _Attempt, call: _Call, idempotency: Idempotency) -> Any:
         """``attempt``, retried by ``CallRetry``'s rules through tenacity.
@@ -272,6 +301,9 @@ class Transport:
             result = await retrying(first_failed_then_attempt)
         except IamportError as error:
             rules.annotate(error)
+            raise
+        except _TokenUnavailable as wrapper:
+            rules.annotate(wrapper.error, sent=False)
             raise
         rules.succeeded()
         return result
@@ -353,6 +385,7 @@ class Transport:
                 method="POST",
                 path=TOKEN_PATH,
             ) from None
+        self.server_offset = token.now - self.clock.monotonic()
         logger.debug("token issued, valid for %g s", token.lifetime)
         return token
 

@@ -22,6 +22,7 @@ from iamport_async.errors import (
     RequestTimeout,
     ResponseValidationError,
     TransportError,
+    server_may_have_acted,
 )
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -48,13 +49,6 @@ def is_retryable(error: BaseException, idempotency: Idempotency) -> bool:
     if isinstance(error, TransportError | ResponseValidationError):
         return True
     return isinstance(error, ApiError) and error.status in RETRYABLE_STATUSES
-
-
-def may_have_reached_server(error: BaseException) -> bool:
-    """Whether the server may have acted on the request that failed with ``error``."""
-    if isinstance(error, ConnectError | RateLimitedError):
-        return False
-    return not isinstance(error, ApiError) or error.status >= 500 or error.status == 408
 
 
 def parse_retry_after(value: str | None, server_date: str | None, now: float) -> float | None:
@@ -165,16 +159,23 @@ class CallRetry:
         if not self.budget.withdraw(cost):
             return True
         self.spent += cost
-        self.ambiguous = self.ambiguous or may_have_reached_server(error)
+        self.ambiguous = self.ambiguous or server_may_have_acted(error)
         return False
 
     def succeeded(self) -> None:
         self.budget.deposit(self.spent if self.spent else 1)
 
-    def annotate(self, error: BaseException) -> None:
-        """Mark an error that follows an attempt the server may have acted on."""
-        if self.ambiguous and isinstance(error, IamportError):
+    def annotate(self, error: BaseException, *, sent: bool = True) -> None:
+        """Mark the error that ends the call: whether an earlier attempt may have been acted
+        on, and (for a mutation) whether the outcome is known after all attempts. ``sent`` is
+        False when the last attempt never sent the request (its token could not be had)."""
+        if not isinstance(error, IamportError):
+            return
+        if self.ambiguous:
             error.after_ambiguous_failure = True
+        if self.idempotency is not Idempotency.READ and error.outcome_known:
+            acted = sent and server_may_have_acted(error)
+            error.outcome_known = not (self.ambiguous or acted)
 
 
 def _error_of(state: tenacity.RetryCallState) -> BaseException | None:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from iamport_async._transport import Answer, Idempotency, Transport
 from iamport_async._transport.query import QueryParams
 from iamport_async._transport.wire import check_path, sendable
+from iamport_async.errors import IamportError
 from iamport_async.models._converter import structure
 
 T = TypeVar("T")
@@ -65,7 +66,11 @@ class Endpoints:
         answer = await self._answer(method, path, params=params, json=json, idempotency=idempotency)
         if model is None:
             return answer.payload
-        return structure(answer.payload, model, status=answer.status, method=method, path=path)
+        try:
+            return structure(answer.payload, model, status=answer.status, method=method, path=path)
+        except IamportError as error:  # a 2xx we cannot read: a mutation did happen
+            error.outcome_known = idempotency is Idempotency.READ
+            raise
 
     async def _answer(
         self,

@@ -1,50 +1,69 @@
-"""Charges that move money at most once, settled by a lookup when their fate is unknown.
+"""Charges that move money at most once, settled by a read when their outcome is unknown.
 
-A charge is sent ``UNGUARDED``: never resent once it may have reached the server. If it then
-fails in a way the server may have acted on, the payment is looked up by its
-``merchant_uid``: one the server settled (paid, failed or cancelled) is returned; otherwise
-the charge's own error is raised, with a note saying what the lookup found.
+A charge is sent ``UNGUARDED``: never resent once it may have reached the server. If its
+outcome is then unknown (``outcome_known`` False), the payments with its ``merchant_uid`` are
+read back, and one is taken as this call's outcome only if
 
-Sound only where the ``merchant_uid`` names exactly the payment this call makes. Not for a
-virtual account or a convenience-store barcode: several unpaid ones may share a merchant_uid
-(reference §8), so a lookup cannot tell this call's from an earlier one's.
+- it started at or after the moment the call began, on the *server's* clock (learnt from the
+  token answer), less :data:`SKEW_MARGIN` for rounding and for clocks between API hosts;
+- its amount is the charge's amount, and its status is settled (paid, failed, cancelled);
+- it is the only such payment, and not one this client already saw as a charge's result.
+
+An older payment with the same ``merchant_uid`` (an earlier, failed attempt of the same order)
+is therefore never returned as this call's outcome. When no payment qualifies, the caller gets
+:class:`OutcomeUnknownError` saying what to check: the charge may still be in flight.
+
+A charge of an existing payment (KCP Quick money: the PIN check made it, ``imp_uid`` given)
+is read back by that ``imp_uid`` instead: settled with the charge's amount, it is the outcome.
+
+Not for a virtual account or a convenience-store barcode: several unpaid ones may share a
+merchant_uid (reference §8), and they stay ``ready``.
 """
 
 from __future__ import annotations
 
+import collections
+import weakref
 from collections.abc import Collection, Mapping
+from decimal import Decimal
 from typing import Any
 
 from iamport_async._transport import Idempotency, Transport
 from iamport_async.endpoints._base import path
+from iamport_async.endpoints._mutation import Resent, is_refusal, mutation, unknown
 from iamport_async.errors import (
-    ConnectionLost,
+    ClientClosedError,
     IamportError,
-    RequestTimeout,
-    ResponseValidationError,
-    ServerError,
+    NotFoundError,
 )
 from iamport_async.models._converter import structure
+from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment, PaymentStatus
 
-_AMBIGUOUS = (RequestTimeout, ConnectionLost, ServerError, ResponseValidationError)
+SKEW_MARGIN = 2.0
+"""Seconds a payment may appear to have started before the call did, on the server's clock:
+``started_at`` is whole seconds, and API hosts' clocks may differ a little."""
 
+CHECK = (
+    "look the payment up by merchant_uid (payments.find_all) and by webhook; the charge may "
+    "still complete. Charge again only with a new merchant_uid"
+)
 
-def is_ambiguous(error: IamportError, refusals: Collection[int] = ()) -> bool:
-    """Whether the server may have acted on a request that ended in ``error``: no answer in
-    time, a dropped connection, a 5xx, a 2xx that cannot be read (no envelope, or a payment
-    that does not fit the model), or any error after such a failure.
+CHARGE = mutation(
+    Resent.NEVER_SENT,
+    "inside the call: the one settled payment for `merchant_uid` with this amount that started "
+    "after the call began (server time); an older one never counts",
+    CHECK,
+    settles_itself=True,
+)
+"""The declaration every charge endpoint carries (see ``_mutation``)."""
 
-    ``refusals`` are 5xx statuses the endpoint documents as its refusal: with the API's
-    envelope (a ``code``) they are an answer, not an unknown.
-    """
-    if error.after_ambiguous_failure:
-        return True
-    if isinstance(error, ServerError) and error.status in refusals and error.code is not None:
-        return False
-    return isinstance(
-        error, RequestTimeout | ConnectionLost | ServerError | ResponseValidationError
-    )
+_SEEN_LIMIT = 1024
+_seen: weakref.WeakKeyDictionary[Transport, collections.OrderedDict[str, set[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+"""Per transport, the imp_uids charges returned for each merchant_uid (the last few hundred):
+an immediate repeat of a charge that came back failed must not take that payment as its own."""
 
 
 async def charge_once(
@@ -54,47 +73,114 @@ async def charge_once(
     merchant_uid: str,
     *,
     refusals: Collection[int] = (),
+    imp_uid: str | None = None,
 ) -> Payment:
-    """POST the charge ``body`` to ``endpoint`` once; after an ambiguous failure, the payment
-    the server made for ``merchant_uid``, else the original error (with a note)."""
+    """POST the charge ``body`` to ``endpoint`` once; when its outcome is unknown, the payment
+    this call made (see the module docstring), else OutcomeUnknownError."""
+    began = transport.clock.monotonic()
     try:
         answer = await transport.answer(
             "POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED
         )
-        payment: Payment = structure(
-            answer.payload, Payment, status=answer.status, method="POST", path=endpoint
-        )
+        payment: Payment = _answer(answer.payload, answer.status, endpoint)
+    except ClientClosedError:
+        raise
     except IamportError as error:
-        if not is_ambiguous(error, refusals):
+        if error.outcome_known:
             raise
-        made = await _settled_payment(transport, merchant_uid, error)
+        if is_refusal(error, refusals):
+            error.outcome_known = True
+            raise
+        amount = Decimal(str(body["amount"]))
+        try:
+            if imp_uid is not None:
+                made = await _charged(transport, imp_uid, amount, error)
+            else:
+                made = await _started_by_this_call(transport, merchant_uid, amount, began, error)
+        except ClientClosedError:
+            raise
+        except IamportError as read_error:
+            error.add_note(f"reading the payment back failed: {type(read_error).__name__}")
+            made = None
         if made is None:
-            raise
-        return made
+            raise unknown(CHECK, error) from error
+        payment = made
+    _remember(transport, payment)
     return payment
 
 
-async def _settled_payment(
-    transport: Transport, merchant_uid: str, original: IamportError
-) -> Payment | None:
-    """The payment the server settled for ``merchant_uid``, or None (noted on ``original``)."""
-    lookup = path("/payments/find/{}", merchant_uid)
+def _answer(payload: Any, status: int, endpoint: str) -> Payment:
+    """The charge's answer; one that cannot be read leaves the outcome unknown (a 2xx)."""
     try:
-        answer = await transport.answer("GET", lookup, idempotency=Idempotency.READ)
-        payment: Payment = structure(
-            answer.payload, Payment, status=answer.status, method="GET", path=lookup
-        )
-    except Exception as error:  # whatever the lookup met, the charge's own error is the answer
-        original.add_note(
-            "not resent. Looking the payment up by merchant_uid gave "
-            f"{type(error).__name__}: it may not exist, or may still be in flight; look it "
-            "up again before charging again"
-        )
-        return None
-    if payment.status == PaymentStatus.READY:
-        original.add_note(
-            "not resent. The payment found by merchant_uid is still 'ready': the charge may "
-            "still be in flight; look it up again before charging again"
-        )
-        return None
+        payment: Payment = structure(payload, Payment, status=status, method="POST", path=endpoint)
+    except IamportError as error:
+        error.outcome_known = False
+        raise
     return payment
+
+
+async def _charged(
+    transport: Transport, imp_uid: str, amount: Decimal, error: IamportError
+) -> Payment | None:
+    """The payment ``imp_uid`` if it is settled with ``amount``, else None (noted)."""
+    where = path("/payments/{}", imp_uid)
+    answer = await transport.answer("GET", where, idempotency=Idempotency.READ)
+    payment: Payment = structure(
+        answer.payload, Payment, status=answer.status, method="GET", path=where
+    )
+    if payment.status != PaymentStatus.READY and payment.amount == amount:
+        return payment
+    error.add_note(f"the payment is {payment.status}, amount {payment.amount}: not settled")
+    return None
+
+
+async def _started_by_this_call(
+    transport: Transport, merchant_uid: str, amount: Decimal, began: float, error: IamportError
+) -> Payment | None:
+    """The one settled payment for ``merchant_uid`` of ``amount`` that started after
+    ``began`` on the server's clock, else None (with a note on ``error`` saying why)."""
+    start = transport.server_time(began)
+    if start is None:
+        error.add_note("the server's time is not known, so no payment can be told to be this one")
+        return None
+    where = path("/payments/findAll/{}", merchant_uid)
+    try:
+        answer = await transport.answer(
+            "GET", where, params={"sorting": "-started"}, idempotency=Idempotency.READ
+        )
+    except NotFoundError:
+        error.add_note("no payment with this merchant_uid: the charge may still be in flight")
+        return None
+    page: Page[Payment] = structure(
+        answer.payload, Page[Payment], status=answer.status, method="GET", path=where
+    )
+    memory = _seen.get(transport)
+    seen = memory.get(merchant_uid, set()) if memory is not None else set()
+    floor = int(start) - SKEW_MARGIN
+    fresh = [
+        p
+        for p in page.list
+        if p.started_at is not None
+        and p.started_at.timestamp() >= floor
+        and p.amount == amount
+        and p.imp_uid not in seen
+    ]
+    if len(fresh) != 1:
+        older = len(page.list) - len(fresh)
+        error.add_note(
+            f"{len(fresh)} payment(s) for this merchant_uid started during this call with "
+            f"this amount ({older} other(s) ignored as older or not this charge's)"
+        )
+        return None
+    if fresh[0].status == PaymentStatus.READY:
+        error.add_note("the payment this call started is still 'ready': it may be in flight")
+        return None
+    return fresh[0]
+
+
+def _remember(transport: Transport, payment: Payment) -> None:
+    memory = _seen.setdefault(transport, collections.OrderedDict())
+    memory.setdefault(payment.merchant_uid, set()).add(payment.imp_uid)
+    memory.move_to_end(payment.merchant_uid)
+    while len(memory) > _SEEN_LIMIT:
+        memory.popitem(last=False)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from iamport_async._transport import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation
-from iamport_async.endpoints._charge import charge_once
+from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
     buyer_fields,
     money_json,
@@ -21,6 +21,7 @@ from iamport_async.endpoints._checks import (
     require_id,
     text,
 )
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.benepia import BenepiaPoint
 from iamport_async.models.payment import Payment
 
@@ -29,6 +30,7 @@ class Benepia(Endpoints):
     """Benepia points (``client.benepia``)."""
 
     @operation("POST", "/benepia/point")
+    @mutation(Resent.QUERY, "nothing to settle: it changes nothing", "ask again")
     async def get_points(
         self, *, benepia_user: str, benepia_password: str, channel_key: str
     ) -> BenepiaPoint:
@@ -51,6 +53,7 @@ class Benepia(Endpoints):
         return points
 
     @operation("POST", "/benepia/payment")
+    @CHARGE
     async def pay(
         self,
         *,

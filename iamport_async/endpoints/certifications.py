@@ -8,6 +8,8 @@ digit, the code itself). Each value is checked for shape, and no error or log sh
 
 from __future__ import annotations
 
+from typing import Any
+
 from iamport_async._transport import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
@@ -21,6 +23,7 @@ from iamport_async.endpoints._checks import (
     require_id,
     text,
 )
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.certification import Certification, CertificationOtp
 
 CARRIERS = ("SKT", "KT", "LGT")
@@ -28,6 +31,13 @@ CARRIERS = ("SKT", "KT", "LGT")
 VERIFICATION_METHODS = ("SMS", "APP")
 GENDER_DIGITS = tuple("12345678")
 """1-4 for Koreans (1/3 male, 2/4 female, 3/4 from 2000), 5-8 for foreigners."""
+
+
+async def _certified(
+    self: Certifications, error: Exception, imp_uid: str, **_: Any
+) -> Certification | None:
+    certification = await self.get(imp_uid)
+    return certification if certification.certified else None
 
 
 class Certifications(Endpoints):
@@ -42,6 +52,11 @@ class Certifications(Endpoints):
         return result
 
     @operation("DELETE", "/certifications/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "none: a deleted certification cannot be read back (404)",
+        "read certifications.get(imp_uid): NotFoundError means deleted",
+    )
     async def delete(self, imp_uid: str) -> Certification:
         """Delete the verification result ``imp_uid`` from i'mport's servers for good (for
         merchants that must not leave personal data with third parties); answers it as it was.
@@ -57,6 +72,11 @@ class Certifications(Endpoints):
         return result
 
     @operation("POST", "/certifications/otp/request")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "request a new OTP: the earlier one, if sent, is replaced",
+    )
     async def request_otp(
         self,
         *,
@@ -115,6 +135,12 @@ class Certifications(Endpoints):
         return answer
 
     @operation("POST", "/certifications/otp/confirm/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`certifications.get(imp_uid)`: certified",
+        "read certifications.get(imp_uid): certified or not",
+        read_back=_certified,
+    )
     async def confirm_otp(self, imp_uid: str, *, otp: str | None = None) -> Certification:
         """Complete verification ``imp_uid`` with the ``otp`` code the person received; answers
         the result (name, phone, carrier, gender, birthday, CI and DI). Leave ``otp`` out for

@@ -24,6 +24,7 @@ from iamport_async.endpoints._checks import (
     require_id,
     text,
 )
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.endpoints._paging import Paged
 from iamport_async.endpoints._schedules import customer_schedules
 from iamport_async.errors import InvalidInputError, NotFoundError
@@ -41,6 +42,11 @@ class Customers(Endpoints):
     """Billing keys (``client.customers``)."""
 
     @operation("POST", "/subscribe/customers/{customer_uid}")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none: a key may have stood before (issuing replaces its card)",
+        "read customers.get(customer_uid): card_number and updated say which card the key holds",
+    )
     async def issue(
         self,
         customer_uid: str,
@@ -113,6 +119,11 @@ class Customers(Endpoints):
         return key
 
     @operation("DELETE", "/subscribe/customers/{customer_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "none: a deleted key cannot be read back (404)",
+        "read customers.get(customer_uid): NotFoundError means deleted",
+    )
     async def delete(
         self,
         customer_uid: str,

@@ -24,13 +24,25 @@ from iamport_async.endpoints._checks import (
     require_id,
     text,
 )
-from iamport_async.models.payment import Payment
+from iamport_async.endpoints._mutation import Resent, mutation
+from iamport_async.models.payment import Payment, PaymentStatus
+
+
+async def _cvs_revoked(self: Cvs, error: Exception, imp_uid: str) -> Payment | None:
+    where = path("/payments/{}", imp_uid)
+    payment: Payment = await self._call("GET", where, Payment)
+    return payment if payment.status == PaymentStatus.CANCELLED else None
 
 
 class Cvs(Endpoints):
     """Convenience-store barcodes (``client.cvs``)."""
 
     @operation("POST", "/cvs")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none: several unpaid barcodes may share a `merchant_uid`",
+        "list payments.find_all(merchant_uid, status='ready') before issuing again",
+    )
     async def issue(
         self,
         *,
@@ -85,6 +97,12 @@ class Cvs(Endpoints):
         return payment
 
     @operation("DELETE", "/cvs/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`payments.get(imp_uid)`: the barcode cancelled",
+        "read payments.get(imp_uid): status cancelled means revoked",
+        read_back=_cvs_revoked,
+    )
     async def revoke(self, imp_uid: str) -> Payment:
         """Revoke the unpaid barcode of payment ``imp_uid`` (out of stock, order withdrawn) so
         that it can no longer be paid; answers the payment.

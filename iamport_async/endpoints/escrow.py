@@ -29,6 +29,7 @@ from iamport_async.endpoints._checks import (
     text,
     unix_seconds,
 )
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.escrow import EscrowLogis
 
@@ -157,6 +158,14 @@ class EscrowProduct:
         )
 
 
+async def _registered(
+    self: Escrow, error: Exception, imp_uid: str, *, logis: EscrowLogisInfo, **_: Any
+) -> EscrowLogis | None:
+    registered = await self.get(imp_uid)
+    same = registered.company == logis.company and registered.invoice == logis.invoice
+    return registered if same else None
+
+
 class Escrow(Endpoints):
     """Escrow shipping details (``client.escrow``)."""
 
@@ -172,6 +181,12 @@ class Escrow(Endpoints):
         return logis
 
     @operation("POST", "/escrows/logis/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`escrow.get(imp_uid)`: the courier and invoice sent",
+        "read escrow.get(imp_uid): the courier and invoice registered",
+        read_back=_registered,
+    )
     async def register(
         self,
         imp_uid: str,
@@ -200,6 +215,12 @@ class Escrow(Endpoints):
         return registered
 
     @operation("PUT", "/escrows/logis/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`escrow.get(imp_uid)`: the courier and invoice sent",
+        "read escrow.get(imp_uid): the courier and invoice registered",
+        read_back=_registered,
+    )
     async def update(
         self,
         imp_uid: str,

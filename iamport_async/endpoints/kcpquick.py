@@ -14,7 +14,7 @@ from typing import Any
 
 from iamport_async._transport import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
-from iamport_async.endpoints._charge import charge_once
+from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
     optional_choice,
     optional_text,
@@ -23,6 +23,7 @@ from iamport_async.endpoints._checks import (
     text,
     whole_amount,
 )
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.kcpquick import KcpQuickAutopayKey, KcpQuickFidoRelease, KcpQuickMember
 from iamport_async.models.payment import Payment
@@ -34,6 +35,12 @@ class KcpQuick(Endpoints):
     """``client.kcpquick``: KCP Quick Pay."""
 
     @operation("POST", "/kcpquick/payment/money")
+    @mutation(
+        Resent.NEVER_SENT,
+        "inside the call: the PIN-checked payment `imp_uid`, settled with this amount",
+        "read payments.get(imp_uid): status paid means charged; it may still complete",
+        settles_itself=True,
+    )
     async def pay_with_money(
         self,
         *,
@@ -50,8 +57,8 @@ class KcpQuick(Endpoints):
 
         UNGUARDED: it moves money and the spec shows no refusal of a repeat, so it is sent once
         (resent only if the connection was refused). After an ambiguous failure (timeout,
-        dropped connection, 5xx) the payment is looked up by ``merchant_uid``: returned if KCP
-        settled it (check ``status``); the original error is raised if it is missing or still
+        dropped connection, 5xx) the payment ``imp_uid`` is read back: returned if KCP
+        settled it with this amount (check ``status``); OutcomeUnknownError if it is still
         ``ready`` (the PIN check's order before the charge). Look it up again before charging
         again.
         """
@@ -65,10 +72,15 @@ class KcpQuick(Endpoints):
             "notice_url": optional_text("notice_url", notice_url),
         }
         return await charge_once(
-            self._transport, "/kcpquick/payment/money", drop_none(body), merchant_uid
+            self._transport,
+            "/kcpquick/payment/money",
+            drop_none(body),
+            merchant_uid,
+            imp_uid=imp_uid,
         )
 
     @operation("POST", "/kcpquick/payment/autopay")
+    @CHARGE
     async def pay_with_autopay(
         self,
         *,
@@ -96,6 +108,11 @@ class KcpQuick(Endpoints):
         )
 
     @operation("POST", "/kcpquick/prepare/{merchant_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "none",
+        "send it again: a repeat is refused, not doubled; KCP's console shows the order",
+    )
     async def prepare(
         self,
         merchant_uid: str,
@@ -121,6 +138,11 @@ class KcpQuick(Endpoints):
         await self._call("POST", url, None, json=body, idempotency=Idempotency.GUARDED)
 
     @operation("PUT", "/kcpquick/prepare/{merchant_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "none",
+        "send it again: it sets the amount, a repeat leaves the same state",
+    )
     async def update_prepare(
         self,
         merchant_uid: str,
@@ -145,6 +167,11 @@ class KcpQuick(Endpoints):
         await self._call("PUT", url, None, json=body, idempotency=Idempotency.GUARDED)
 
     @operation("DELETE", "/kcpquick/members/{member_id}")
+    @mutation(
+        Resent.GUARDED,
+        "none",
+        "send it again: a deleted member cannot be deleted twice",
+    )
     async def delete_member(
         self, member_id: str, *, site_code: str, partner_type: str, partner_subtype: str
     ) -> KcpQuickMember:
@@ -166,6 +193,11 @@ class KcpQuick(Endpoints):
         return result
 
     @operation("DELETE", "/kcpquick/autopay/{customer_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "none",
+        "send it again: a deleted key cannot be deleted twice",
+    )
     async def delete_autopay(self, customer_uid: str) -> KcpQuickAutopayKey:
         """Delete the auto-payment key registered under ``customer_uid``.
 
@@ -178,6 +210,11 @@ class KcpQuick(Endpoints):
         return result
 
     @operation("POST", "/kcpquick/members/{member_id}/fido/release")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "check the member's FIDO state with KCP before releasing again",
+    )
     async def release_fido(self, member_id: str, *, channel_key: str) -> KcpQuickFidoRelease:
         """Turn off a member's biometric (FIDO) authentication. A refusal by KCP comes back as
         HTTP 200 with a non-zero code (BusinessError carrying KCP's message).

@@ -27,6 +27,7 @@ from iamport_async.endpoints._checks import (
     text,
     unix_seconds,
 )
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import InvalidInputError, ServerError
 from iamport_async.models._converter import structure
 from iamport_async.models.naverpay import (
@@ -117,6 +118,11 @@ class NaverPay(Endpoints):
         )
 
     @operation("POST", "/payments/{imp_uid}/naver/cancel")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def cancel(
         self,
         imp_uid: str,
@@ -133,6 +139,11 @@ class NaverPay(Endpoints):
         return await self._act("cancel", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/approve-cancel")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def approve_cancel(
         self, imp_uid: str, *, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -143,6 +154,11 @@ class NaverPay(Endpoints):
         return await self._act("approve-cancel", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/ship")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def ship(
         self,
         imp_uid: str,
@@ -163,6 +179,11 @@ class NaverPay(Endpoints):
         return await self._act("ship", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/ship-exchanged")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def ship_exchanged(
         self,
         imp_uid: str,
@@ -180,6 +201,11 @@ class NaverPay(Endpoints):
         return await self._act("ship-exchanged", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/collect-exchanged")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def collect_exchanged(
         self, imp_uid: str, *, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -190,6 +216,11 @@ class NaverPay(Endpoints):
         return await self._act("collect-exchanged", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/place")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def place(
         self, imp_uid: str, *, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -200,6 +231,11 @@ class NaverPay(Endpoints):
         return await self._act("place", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/request-return")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def request_return(
         self,
         imp_uid: str,
@@ -220,6 +256,11 @@ class NaverPay(Endpoints):
         return await self._act("request-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/approve-return")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def approve_return(
         self,
         imp_uid: str,
@@ -235,6 +276,11 @@ class NaverPay(Endpoints):
         return await self._act("approve-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/reject-return")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def reject_return(
         self, imp_uid: str, *, memo: str, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -246,6 +292,11 @@ class NaverPay(Endpoints):
         return await self._act("reject-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/withhold-return")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def withhold_return(
         self,
         imp_uid: str,
@@ -267,6 +318,11 @@ class NaverPay(Endpoints):
         return await self._act("withhold-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/resolve-return")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+    )
     async def resolve_return(
         self, imp_uid: str, *, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -279,6 +335,12 @@ class NaverPay(Endpoints):
     # -- payment type ---------------------------------------------------------------------
 
     @operation("POST", "/payments/{imp_uid}/naver/point")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+        refusals=(500,),
+    )
     async def deposit_point(self, imp_uid: str) -> None:
         """Credit the buyer's Naver Pay points for a payment-type payment.
 
@@ -289,6 +351,12 @@ class NaverPay(Endpoints):
         await self._call("POST", url, None, idempotency=Idempotency.UNGUARDED)
 
     @operation("POST", "/payments/{imp_uid}/naver/confirm")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
+        refusals=(500,),
+    )
     async def confirm(self, imp_uid: str, *, requester: NaverRequester | str | None = None) -> None:
         """Confirm the purchase of an escrow payment-type payment (구매확정).
 

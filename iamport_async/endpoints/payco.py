@@ -5,6 +5,7 @@ from __future__ import annotations
 from iamport_async._transport import Idempotency
 from iamport_async.endpoints._base import Endpoints, operation, path
 from iamport_async.endpoints._checks import choice, require_id
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.payco import PaycoOrderStatus, PaycoStatus
 
 
@@ -12,6 +13,11 @@ class Payco(Endpoints):
     """``client.payco``: PAYCO order status."""
 
     @operation("POST", "/payco/orders/status/{imp_uid}")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "check the order's status in PAYCO's console before sending it again",
+    )
     async def change_order_status(
         self, imp_uid: str, *, status: PaycoStatus | str
     ) -> PaycoOrderStatus:

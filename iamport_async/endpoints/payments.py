@@ -34,12 +34,19 @@ from iamport_async._transport.batch import (
     lookup_all,
 )
 from iamport_async._transport.query import id_params
-from iamport_async._transport.retry import may_have_reached_server
 from iamport_async._transport.wire import sendable
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._cancel import Verdict, verdict
 from iamport_async.endpoints._checks import before_2100, money_json, require_amount, require_id
+from iamport_async.endpoints._mutation import Resent, mutation, unknown
 from iamport_async.endpoints._paging import Paged
-from iamport_async.errors import BusinessError, IamportError, InvalidInputError, NotFoundError
+from iamport_async.errors import (
+    BusinessError,
+    ClientClosedError,
+    IamportError,
+    InvalidInputError,
+    NotFoundError,
+)
 from iamport_async.models._converter import structure
 from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
@@ -352,6 +359,14 @@ class Payments(Endpoints):
     # --- prepared amounts ------------------------------------------------------------------
 
     @operation("POST", "/payments/prepare")
+    @mutation(
+        Resent.NEVER_SENT,
+        "`payments.get_prepared(merchant_uid)`: the amount registered",
+        "read payments.get_prepared(merchant_uid) before registering again",
+        read_back=lambda self, error, merchant_uid, amount, currency=None: self._prepared_as(
+            merchant_uid, amount
+        ),
+    )
     async def prepare(
         self, merchant_uid: str, amount: int | Decimal, currency: str | None = None
     ) -> PaymentPrepare:
@@ -372,6 +387,14 @@ class Payments(Endpoints):
         return result
 
     @operation("PUT", "/payments/prepare")
+    @mutation(
+        Resent.NEVER_SENT,
+        "`payments.get_prepared(merchant_uid)`: the amount registered",
+        "read payments.get_prepared(merchant_uid) before changing it again",
+        read_back=lambda self, error, merchant_uid, amount, currency=None: self._prepared_as(
+            merchant_uid, amount
+        ),
+    )
     async def update_prepared(
         self, merchant_uid: str, amount: int | Decimal, currency: str | None = None
     ) -> PaymentPrepare:
@@ -399,6 +422,11 @@ class Payments(Endpoints):
         )
         return result
 
+    async def _prepared_as(self, merchant_uid: str, amount: int | Decimal) -> PaymentPrepare | None:
+        """The registered amount for ``merchant_uid`` if it is ``amount``, else None."""
+        prepared = await self.get_prepared(merchant_uid)
+        return prepared if prepared.amount == Decimal(amount) else None
+
     @staticmethod
     def _prepare_body(
         merchant_uid: str, amount: int | Decimal, currency: str | None
@@ -417,6 +445,14 @@ class Payments(Endpoints):
     # --- cancel ----------------------------------------------------------------------------
 
     @operation("POST", "/payments/cancel")
+    @mutation(
+        Resent.CHECKSUM,
+        "with `checksum`: inside the call, from the payment's `cancel_history` (a cancel of "
+        "`amount` that took the balance from `checksum`); without: none",
+        "read payments.get(imp_uid): cancel_amount and cancel_history say whether it was "
+        "refunded; repeat only with checksum= the balance you saw before the first try",
+        settles_itself=True,
+    )
     async def cancel(
         self,
         imp_uid: str | None = None,
@@ -441,17 +477,20 @@ class Payments(Endpoints):
         given). ``amount`` None cancels the whole remaining balance; 0 is refused, since the
         API would read it as "everything".
 
-        ``checksum`` is the refundable balance you believe the payment has *before* this
-        cancel (``Payment.refundable_amount``). The API refuses the cancel if its own balance
-        differs, so a repeat can never refund twice: with it the call is GUARDED and retried
-        after a timeout or a 5xx. Without it the call is UNGUARDED: after a failure that may
-        have reached the server it is not retried, and the error carries a note saying so;
-        read the payment before cancelling again. :meth:`cancel_safely` reads the balance and
-        sends the checksum for you.
+        ``checksum`` is the refundable balance you saw *before* this cancel
+        (``Payment.refundable_amount``). The API refuses the cancel if its own balance
+        differs, so a repeat can never refund twice: the call is GUARDED, retried after a
+        timeout or a 5xx, and settled by reading the payment back (see
+        ``endpoints/_cancel.py``): if its ``cancel_history`` holds a cancel of ``amount``
+        that took the balance from ``checksum``, the payment is returned as this call's
+        success, even when that cancel was made by an earlier call with the same checksum.
+        So the safe way to repeat a refund, across calls and processes, is to send the
+        *same* ``checksum`` (the balance you saw at first), never a freshly read one.
 
-        A fully cancelled payment raises BusinessError with the API's message ("이미
-        전액취소된 주문입니다."). A BusinessError with ``after_ambiguous_failure`` set means an
-        earlier attempt may have gone through: read the payment back before acting on it.
+        Without ``checksum`` the call is UNGUARDED: after a failure that may have reached the
+        server it is not resent and raises OutcomeUnknownError; read the payment before
+        cancelling again. A fully cancelled payment raises BusinessError with the API's
+        message ("이미 전액취소된 주문입니다.").
         """
         if imp_uid is None and merchant_uid is None:
             raise InvalidInputError("imp_uid", "give imp_uid or merchant_uid")
@@ -475,44 +514,122 @@ class Payments(Endpoints):
             "enable_webhook": _bool("enable_webhook", enable_webhook),
             "extra": _extra(extra),
         }
-        guarded = checksum is not None
-        try:
-            result: Payment = await self._call(
-                "POST",
-                "/payments/cancel",
-                Payment,
-                json=drop_none(body),
-                idempotency=Idempotency.GUARDED if guarded else Idempotency.UNGUARDED,
-            )
-        except IamportError as error:
-            _explain_cancel_failure(error, guarded)
-            raise
+        if checksum is None:
+            try:
+                return await self._send_cancel(body, Idempotency.UNGUARDED)
+            except IamportError as error:
+                if not error.outcome_known and not isinstance(error, ClientClosedError):
+                    error.add_note(
+                        "This cancel was not retried: without checksum a repeat could refund "
+                        "twice. Read the payment (payments.get) to see whether it was "
+                        "cancelled; send checksum= to make a cancel retryable."
+                    )
+                raise
+        return await self._guarded_cancel(
+            body,
+            imp_uid,
+            merchant_uid,
+            Decimal(checksum),
+            None if amount is None else Decimal(amount),
+        )
+
+    async def _send_cancel(self, body: dict[str, Any], idempotency: Idempotency) -> Payment:
+        result: Payment = await self._call(
+            "POST", "/payments/cancel", Payment, json=drop_none(body), idempotency=idempotency
+        )
         return result
 
+    async def _guarded_cancel(
+        self,
+        body: dict[str, Any],
+        imp_uid: str | None,
+        merchant_uid: str | None,
+        checksum: Decimal,
+        amount: Decimal | None,
+    ) -> Payment:
+        """Send the cancel; when its outcome is unknown or it was refused, settle it from the
+        payment's ``cancel_history``: made (return the payment), pending (resend, once more),
+        overtaken (the refusal stands), or unclear (OutcomeUnknownError)."""
+        for resends_left in (1, 0):
+            try:
+                return await self._send_cancel(body, Idempotency.GUARDED)
+            except ClientClosedError:
+                raise
+            except IamportError as error:
+                if error.outcome_known and not isinstance(error, BusinessError):
+                    raise
+                failure = error
+            try:
+                payment = await self._cancelled_payment(imp_uid, merchant_uid)
+            except ClientClosedError:
+                raise
+            except IamportError as read_error:
+                if failure.outcome_known:
+                    raise failure from None
+                failure.add_note(f"reading the payment back failed: {type(read_error).__name__}")
+                raise _cancel_unknown(failure, checksum) from failure
+            found = verdict(payment, checksum, amount)
+            if found is Verdict.MADE:
+                return payment
+            if found is Verdict.OVERTAKEN:
+                failure.add_note(
+                    "Reading the payment back: another cancel took the balance from the "
+                    "checksum first; this cancel was not carried out and cannot be any more."
+                )
+                failure.outcome_known = True
+                raise failure
+            if failure.outcome_known:  # a refusal, and the cancel is not in the history
+                raise failure
+            if found is Verdict.UNCLEAR or not resends_left:
+                raise _cancel_unknown(failure, checksum) from failure
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _cancelled_payment(self, imp_uid: str | None, merchant_uid: str | None) -> Payment:
+        if imp_uid is not None:
+            return await self.get(imp_uid, include_sandbox=True)
+        assert merchant_uid is not None
+        return await self.find(merchant_uid)
+
+    @mutation(
+        Resent.CHECKSUM,
+        "as `cancel` with `checksum` (the balance read first, or the `checksum` you pass)",
+        "repeat with checksum= the balance this call read (in the error's notes)",
+        settles_itself=True,
+    )
     async def cancel_safely(
         self,
         imp_uid: str,
         *,
         amount: int | Decimal | None = None,
         reason: str | None = None,
+        checksum: int | Decimal | None = None,
         **fields: Any,
     ) -> Payment:
-        """Read the payment, then cancel ``amount`` of it (None: all that is left) with its
-        refundable balance as ``checksum``: the cancel is retried safely after a timeout, and
-        refused if anyone refunded meanwhile. ``fields`` are :meth:`cancel`'s other fields.
+        """Cancel ``amount`` of ``imp_uid`` (None: all that is left) as a guarded cancel.
+
+        ``checksum`` is the refundable balance you saw before the *first* try (e.g. stored
+        with the order, or read when the refund was decided). Give it whenever this call may
+        be a repeat: calls with the same ``checksum`` and ``amount`` refund at most once, and
+        each reports that refund as its success. Without it the balance is read first: one
+        call is still retried and settled safely, but a second call after an error would read
+        the new balance and refund again, so an error that leaves the outcome open says which
+        checksum to repeat with. ``fields`` are :meth:`cancel`'s other fields.
         """
-        if "checksum" in fields or "merchant_uid" in fields:
-            raise InvalidInputError("fields", "cancel_safely sets imp_uid and checksum itself")
+        if "merchant_uid" in fields:
+            raise InvalidInputError("fields", "cancel_safely names the payment by imp_uid")
         _money("amount", amount, positive=True)  # refused before the read, not after it
         _text("reason", reason)
-        payment = await self.get(imp_uid, include_sandbox=True)
-        return await self.cancel(
-            payment.imp_uid,
-            amount=amount,
-            reason=reason,
-            checksum=payment.refundable_amount,
-            **fields,
-        )
+        _money("checksum", checksum)
+        if checksum is None:
+            checksum = (await self.get(imp_uid, include_sandbox=True)).refundable_amount
+        try:
+            return await self.cancel(
+                imp_uid, amount=amount, reason=reason, checksum=checksum, **fields
+            )
+        except IamportError as error:
+            if not error.outcome_known:
+                error.add_note(f"to repeat this refund safely, pass checksum={checksum}")
+            raise
 
 
 class CoalescingPayments:
@@ -586,19 +703,12 @@ class _Chained(Paged[Payment]):
                     yield item
 
 
-def _explain_cancel_failure(error: IamportError, guarded: bool) -> None:
-    if isinstance(error, BusinessError) and error.after_ambiguous_failure:
-        error.add_note(
-            "An earlier attempt of this cancel timed out or failed on the server side and may "
-            "have gone through; the checksum then refuses the repeat. Read the payment back "
-            "(payments.get) before cancelling again."
-        )
-    elif not guarded and may_have_reached_server(error) and not isinstance(error, BusinessError):
-        error.add_note(
-            "This cancel was not retried: without checksum a repeat could refund twice, and "
-            "this failure may have reached the server. Read the payment (payments.get) to see "
-            "whether it was cancelled; use cancel_safely() or checksum= to make it retryable."
-        )
+def _cancel_unknown(error: IamportError, checksum: Decimal) -> IamportError:
+    return unknown(
+        "read payments.get(imp_uid): cancel_amount and cancel_history say whether it was "
+        f"refunded; repeat only with checksum={checksum}, never a freshly read balance",
+        error,
+    )
 
 
 async def _validated_async(ids: AsyncIterable[str], kind: str) -> AsyncIterator[Key]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from iamport_async._transport import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation
 from iamport_async.endpoints._checks import choice, optional_text, require_id, text, unix_seconds
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import BusinessError, InvalidInputError
 from iamport_async.models._converter import structure
 from iamport_async.models.paymentwall import (
@@ -24,6 +25,11 @@ class Paymentwall(Endpoints):
     """``client.paymentwall``: delivery registration."""
 
     @operation("POST", "/paymentwall/delivery")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none",
+        "check the delivery in Paymentwall's console before registering it again",
+    )
     async def register_delivery(
         self,
         *,

@@ -34,6 +34,7 @@ from iamport_async.endpoints._checks import (
     text,
     whole_amount,
 )
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import InvalidInputError
 from iamport_async.errors import UnsupportedPgError as UnsupportedPgError  # its former home
 from iamport_async.models.receipt import (
@@ -87,6 +88,32 @@ class PartnerReceiptLine:
         )
 
 
+async def _receipt_standing(
+    self: Receipts, error: Exception, imp_uid: str, **_: Any
+) -> Receipt | None:
+    receipt = await self.get(imp_uid)
+    return None if receipt.is_cancelled else receipt
+
+
+async def _receipt_revoked(self: Receipts, error: Exception, imp_uid: str) -> Receipt | None:
+    receipt = await self.get(imp_uid)
+    return receipt if receipt.is_cancelled else None
+
+
+async def _external_standing(
+    self: Receipts, error: Exception, merchant_uid: str, **_: Any
+) -> ExternalReceipt | None:
+    receipt = await self.get_external(merchant_uid)
+    return None if receipt.is_cancelled else receipt
+
+
+async def _external_revoked(
+    self: Receipts, error: Exception, merchant_uid: str
+) -> ExternalReceipt | None:
+    receipt = await self.get_external(merchant_uid)
+    return receipt if receipt.is_cancelled else None
+
+
 class Receipts(Endpoints):
     """Cash receipts (``client.receipts``)."""
 
@@ -101,6 +128,12 @@ class Receipts(Endpoints):
         return receipt
 
     @operation("POST", "/receipts/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`receipts.get(imp_uid)`: a receipt that stands",
+        "read receipts.get(imp_uid): a receipt without cancelled_at is issued",
+        read_back=_receipt_standing,
+    )
     async def issue(
         self,
         imp_uid: str,
@@ -162,6 +195,12 @@ class Receipts(Endpoints):
         return receipt
 
     @operation("DELETE", "/receipts/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`receipts.get(imp_uid)`: the receipt revoked",
+        "read receipts.get(imp_uid): cancelled_at set means revoked",
+        read_back=_receipt_revoked,
+    )
     async def revoke(self, imp_uid: str) -> Receipt:
         """Revoke the cash receipt of payment ``imp_uid``; answers it with ``cancelled_at``.
 
@@ -189,6 +228,12 @@ class Receipts(Endpoints):
         return receipt
 
     @operation("POST", "/receipts/external/{merchant_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`receipts.get_external(merchant_uid)`: a receipt that stands",
+        "read receipts.get_external(merchant_uid) before issuing again",
+        read_back=_external_standing,
+    )
     async def issue_external(
         self,
         merchant_uid: str,
@@ -248,6 +293,12 @@ class Receipts(Endpoints):
         return receipt
 
     @operation("DELETE", "/receipts/external/{merchant_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`receipts.get_external(merchant_uid)`: the receipt revoked",
+        "read receipts.get_external(merchant_uid): cancelled_at set means revoked",
+        read_back=_external_revoked,
+    )
     async def revoke_external(self, merchant_uid: str) -> ExternalReceipt:
         """Revoke the cash receipt of the external sale ``merchant_uid``. NotFoundError when
         none was issued.
@@ -263,6 +314,11 @@ class Receipts(Endpoints):
     # --- sub-merchant lines ----------------------------------------------------------------
 
     @operation("POST", "/partners/receipts/{imp_uid}")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none (no read of partner lines)",
+        "ask the PG whether the sub-merchant lines were registered before sending them again",
+    )
     async def register_partner_lines(
         self, imp_uid: str, *, data: Sequence[PartnerReceiptLine]
     ) -> PartnerReceiptResult:

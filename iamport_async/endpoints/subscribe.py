@@ -17,7 +17,7 @@ import attrs
 
 from iamport_async._transport import Idempotency, Transport
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
-from iamport_async.endpoints._charge import charge_once
+from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
     buyer_fields,
@@ -41,6 +41,7 @@ from iamport_async.endpoints._checks import (
     text,
     unix_seconds,
 )
+from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.endpoints._paging import Paged
 from iamport_async.endpoints._schedules import (
     customer_schedules,
@@ -151,6 +152,24 @@ class ScheduleEntry:
 # --- The group ---------------------------------------------------------------------------
 
 
+async def _moved_as(
+    self: Subscribe, error: Exception, merchant_uid: str, *, schedule_at: datetime | int
+) -> Schedule | None:
+    """The schedule if it is now pending at ``schedule_at``, else None."""
+    schedule = await self.get_schedule(merchant_uid)
+    when = unix_seconds("schedule_at", schedule_at)
+    moved = schedule.schedule_at is not None and int(schedule.schedule_at.timestamp()) == when
+    return schedule if moved and schedule.schedule_status == "scheduled" else None
+
+
+_MOVED = mutation(
+    Resent.GUARDED,
+    "`get_schedule(merchant_uid)`: pending at the time asked",
+    "look the schedule up with subscribe.get_schedule(merchant_uid): schedule_at and status",
+    read_back=_moved_as,
+)
+
+
 class Subscribe(Endpoints):
     """Key-in and billing-key payments, and scheduled payments (``client.subscribe``).
 
@@ -165,6 +184,7 @@ class Subscribe(Endpoints):
     # -- charging now --
 
     @operation("POST", "/subscribe/payments/onetime")
+    @CHARGE
     async def onetime(
         self,
         *,
@@ -253,6 +273,7 @@ class Subscribe(Endpoints):
         return await charge_once(self._transport, "/subscribe/payments/onetime", body, merchant_uid)
 
     @operation("POST", "/subscribe/payments/again")
+    @CHARGE
     async def again(
         self,
         *,
@@ -334,6 +355,12 @@ class Subscribe(Endpoints):
     # -- scheduling --
 
     @operation("POST", "/subscribe/payments/schedule")
+    @mutation(
+        Resent.NEVER_SENT,
+        "`get_schedule` of every entry: all there, for this billing key, at the times asked",
+        "look each entry up with subscribe.get_schedule(merchant_uid) before scheduling again",
+        read_back=lambda self, error, **kw: self._scheduled_as(kw["customer_uid"], kw["schedules"]),
+    )
     async def schedule(
         self,
         *,
@@ -404,6 +431,14 @@ class Subscribe(Endpoints):
         return schedule_list(answer, "POST", endpoint)
 
     @operation("POST", "/subscribe/payments/unschedule")
+    @mutation(
+        Resent.GUARDED,
+        "`get_schedule` of every `merchant_uid` given: all revoked",
+        "look the schedules up with subscribe.get_schedule(merchant_uid): revoked or not",
+        read_back=lambda self, error, customer_uid=None, merchant_uid=None: self._revoked(
+            merchant_uid
+        ),
+    )
     async def unschedule(
         self,
         *,
@@ -495,6 +530,7 @@ class Subscribe(Endpoints):
     # -- changing one schedule --
 
     @operation("PUT", "/subscribe/payments/schedule/{merchant_uid}")
+    @_MOVED
     async def update_schedule(self, merchant_uid: str, *, schedule_at: datetime | int) -> Schedule:
         """Move a pending schedule to ``schedule_at`` (in the future).
 
@@ -504,6 +540,7 @@ class Subscribe(Endpoints):
         return await self._move("PUT", "/subscribe/payments/schedule/{}", merchant_uid, schedule_at)
 
     @operation("POST", "/subscribe/payments/schedule/{merchant_uid}/reschedule")
+    @_MOVED
     async def reschedule(self, merchant_uid: str, *, schedule_at: datetime | int) -> Schedule:
         """Schedule a failed scheduled payment again, at ``schedule_at`` (in the future).
 
@@ -513,6 +550,28 @@ class Subscribe(Endpoints):
         return await self._move(
             "POST", "/subscribe/payments/schedule/{}/reschedule", merchant_uid, schedule_at
         )
+
+    async def _scheduled_as(
+        self, customer_uid: str, entries: Sequence[ScheduleEntry]
+    ) -> list[Schedule] | None:
+        """Every entry's schedule, if each is there for ``customer_uid`` at its time."""
+        found = []
+        for entry in entries:
+            schedule = await self.get_schedule(entry.merchant_uid)
+            when = unix_seconds("schedule_at", entry.schedule_at)
+            at = schedule.schedule_at
+            if schedule.customer_uid != customer_uid or at is None or at.timestamp() != when:
+                return None
+            found.append(schedule)
+        return found
+
+    async def _revoked(self, merchant_uid: str | Sequence[str] | None) -> list[Schedule] | None:
+        """The schedules ``merchant_uid`` names, if every one is revoked now."""
+        if merchant_uid is None:
+            return None
+        ids = [merchant_uid] if isinstance(merchant_uid, str) else list(merchant_uid)
+        found = [await self.get_schedule(uid) for uid in dict.fromkeys(ids)]
+        return found if all(s.schedule_status == "revoked" for s in found) else None
 
     async def _move(
         self, method: str, template: str, merchant_uid: str, schedule_at: datetime | int
@@ -527,6 +586,12 @@ class Subscribe(Endpoints):
         return schedule
 
     @operation("POST", "/subscribe/payments/schedule/{merchant_uid}/retry")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none (a schedule's payment may have been charged before)",
+        "look the schedule up with subscribe.get_schedule(merchant_uid): payment_status and "
+        "imp_uid say whether this retry charged",
+    )
     async def retry(self, merchant_uid: str) -> Payment:
         """Run a failed scheduled payment again, now. Like :meth:`again`, a declined card
         comes back as a payment with ``status == "failed"``, not as an exception.

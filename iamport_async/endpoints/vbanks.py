@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from iamport_async._transport import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
@@ -35,16 +36,46 @@ from iamport_async.endpoints._checks import (
     unix_seconds,
     whole_amount,
 )
-from iamport_async.models.payment import Payment
+from iamport_async.endpoints._mutation import Resent, mutation
+from iamport_async.models.payment import Payment, PaymentStatus
 from iamport_async.models.vbank import VbankHolder
 
 # --- The group ---------------------------------------------------------------------------
+
+
+async def _modified(
+    self: Vbanks,
+    error: Exception,
+    imp_uid: str,
+    *,
+    amount: int | Decimal | None = None,
+    vbank_due: datetime | int | None = None,
+) -> Payment | None:
+    payment = await self._payment(imp_uid)
+    if amount is not None and payment.amount != Decimal(amount):
+        return None
+    due = optional_unix_seconds("vbank_due", vbank_due)
+    date = payment.vbank_date
+    if due is not None and (date is None or int(date.timestamp()) != due):
+        return None
+    return payment
+
+
+async def _revoked(self: Vbanks, error: Exception, imp_uid: str, **_: Any) -> Payment | None:
+    payment = await self._payment(imp_uid)
+    return payment if payment.status == PaymentStatus.CANCELLED else None
 
 
 class Vbanks(Endpoints):
     """Virtual accounts (``client.vbanks``)."""
 
     @operation("POST", "/vbanks")
+    @mutation(
+        Resent.NEVER_SENT,
+        "none: several unpaid accounts may share a `merchant_uid`",
+        "list payments.find_all(merchant_uid, status='ready') before issuing again: an "
+        "account this call issued may stand",
+    )
     async def issue(
         self,
         *,
@@ -129,6 +160,12 @@ class Vbanks(Endpoints):
         return payment
 
     @operation("PUT", "/vbanks/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`payments.get(imp_uid)`: amount and due date as asked",
+        "read payments.get(imp_uid): amount and vbank_date",
+        read_back=_modified,
+    )
     async def modify(
         self,
         imp_uid: str,
@@ -157,6 +194,12 @@ class Vbanks(Endpoints):
         return payment
 
     @operation("DELETE", "/vbanks/{imp_uid}")
+    @mutation(
+        Resent.GUARDED,
+        "`payments.get(imp_uid)`: the account cancelled",
+        "read payments.get(imp_uid): status cancelled means revoked",
+        read_back=_revoked,
+    )
     async def revoke(self, imp_uid: str, *, pg_api_key: str | None = None) -> Payment:
         """Revoke an unpaid virtual account so that nobody pays into it by mistake; answers
         the payment as revoked. ``pg_api_key`` (query) is required by INICIS.
@@ -170,6 +213,11 @@ class Vbanks(Endpoints):
         payment: Payment = await self._call(
             "DELETE", endpoint, Payment, params=params or None, idempotency=Idempotency.GUARDED
         )
+        return payment
+
+    async def _payment(self, imp_uid: str) -> Payment:
+        """The payment ``imp_uid`` (the read-back of modify and revoke)."""
+        payment: Payment = await self._call("GET", path("/payments/{}", imp_uid), Payment)
         return payment
 
     @operation("GET", "/vbanks/holder")

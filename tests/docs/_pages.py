@@ -341,6 +341,7 @@ async def _retries_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -
     assert shown.stats.cancels == 1
     assert shown.stats.requests["POST /payments/cancel"] == 2
     assert ns["payment"].cancel_amount == 4000
+    assert ns["payment"].imp_uid == "imp_1"
 
 
 class _Database:

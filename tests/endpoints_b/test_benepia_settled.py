@@ -11,7 +11,13 @@ import respx
 
 from iamport_async import Iamport
 from iamport_async.endpoints.benepia import Benepia
-from iamport_async.errors import ConnectionLost, IamportError, RequestTimeout, ServerError
+from iamport_async.errors import (
+    ConnectionLost,
+    IamportError,
+    OutcomeUnknownError,
+    RequestTimeout,
+    ServerError,
+)
 from iamport_async.models.payment import Payment, PaymentStatus
 from tests.conftest import envelope
 from tests.endpoints_b._helpers import payment
@@ -42,7 +48,17 @@ async def pay(benepia: Benepia) -> Payment:
 
 
 def point_payment(status: str) -> dict[str, Any]:
-    return payment(status=status, pay_method="point", amount=5000, pg_provider="kcp")
+    """Started when the token was issued (``tests.conftest.token_payload``): during the call."""
+    return payment(
+        status=status, pay_method="point", amount=5000, pg_provider="kcp", started_at=1_700_000_000
+    )
+
+
+def listing(*payments: dict[str, Any]) -> dict[str, Any]:
+    return envelope({"total": len(payments), "previous": 0, "next": 0, "list": list(payments)})
+
+
+FIND_ALL = "/payments/findAll/order-1"
 
 
 @pytest.mark.parametrize(("failure", "error"), AMBIGUOUS)
@@ -50,7 +66,7 @@ async def test_the_payment_made_is_returned_and_not_paid_again(
     api: respx.MockRouter, benepia: Benepia, failure: Any, error: type[IamportError]
 ) -> None:
     charged = api.post("/benepia/payment").mock(side_effect=[failure])
-    lookup = api.get("/payments/find/order-1").respond(json=envelope(point_payment("paid")))
+    lookup = api.get(FIND_ALL).respond(json=listing(point_payment("paid")))
     made = await pay(benepia)
     assert made.status is PaymentStatus.PAID
     assert made.amount == 5000
@@ -59,16 +75,16 @@ async def test_the_payment_made_is_returned_and_not_paid_again(
 
 
 @pytest.mark.parametrize(("failure", "error"), AMBIGUOUS)
-async def test_no_payment_found_raises_the_original_error(
+async def test_no_payment_found_leaves_the_outcome_unknown(
     api: respx.MockRouter, benepia: Benepia, failure: Any, error: type[IamportError]
 ) -> None:
     charged = api.post("/benepia/payment").mock(side_effect=[failure])
-    lookup = api.get("/payments/find/order-1").respond(
+    lookup = api.get(FIND_ALL).respond(
         404, json=envelope(code=-1, message="존재하지 않는 결제정보입니다.")
     )
-    with pytest.raises(error) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await pay(benepia)
-    assert any("not resent" in note for note in getattr(caught.value, "__notes__", []))
+    assert isinstance(caught.value.cause, error)
     assert "pw-secret" not in str(caught.value)
     assert charged.call_count == 1
     assert lookup.call_count == 1
@@ -80,7 +96,7 @@ async def test_the_apis_refusal_is_final_and_looks_nothing_up(
     charged = api.post("/benepia/payment").respond(
         500, json=envelope(code=-1, message="베네피아 포인트 결제 실패")
     )
-    lookup = api.get("/payments/find/order-1")
+    lookup = api.get(FIND_ALL)
     with pytest.raises(ServerError) as caught:
         await pay(benepia)
     assert caught.value.message == "베네피아 포인트 결제 실패"

@@ -11,7 +11,13 @@ import respx
 
 from iamport_async import Iamport
 from iamport_async.endpoints.certifications import Certifications
-from iamport_async.errors import BadRequestError, InvalidInputError, NotFoundError, ServerError
+from iamport_async.errors import (
+    BadRequestError,
+    InvalidInputError,
+    NotFoundError,
+    OutcomeUnknownError,
+    ServerError,
+)
 from iamport_async.models.certification import Carrier, Certification, Gender
 from tests.conftest import envelope
 from tests.endpoints_b._helpers import NOW, body_of
@@ -197,8 +203,9 @@ async def test_request_otp_is_never_resent_after_a_5xx(
     route = api.post("/certifications/otp/request").respond(
         500, json=envelope(None, code=-1, message="다날 응답 오류")
     )
-    with pytest.raises(ServerError) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await certifications.request_otp(**otp_request())
+    assert isinstance(caught.value.cause, ServerError)
     assert route.call_count == 1
     assert "900203" not in str(caught.value)
 

@@ -23,7 +23,7 @@ from iamport_async.endpoints.escrow import (
 from iamport_async.errors import (
     ConflictError,
     InvalidInputError,
-    RequestTimeout,
+    OutcomeUnknownError,
     ServerError,
 )
 from iamport_async.models.escrow import EscrowLogis
@@ -153,10 +153,25 @@ async def test_a_second_registration_is_a_conflict_and_a_5xx_is_retried(
             httpx.Response(409, json=envelope(None, code=-1, message="이미 등록됨")),
         ]
     )
-    with pytest.raises(ConflictError) as caught:
-        await escrow.register("imp_1", **shipping())
+    api.get("/escrows/logis/imp_1").respond(json=envelope(logis_payload()))
+    registered = await escrow.register("imp_1", **shipping())  # the 503 had registered them
     assert route.call_count == 2
-    assert caught.value.after_ambiguous_failure
+    assert registered.invoice == "123456789012"
+
+
+async def test_a_conflict_after_a_5xx_with_other_details_registered_is_outcome_unknown(
+    api: respx.MockRouter, escrow: Escrow
+) -> None:
+    api.post("/escrows/logis/imp_1").mock(
+        side_effect=[
+            httpx.Response(503, text="unavailable"),
+            httpx.Response(409, json=envelope(None, code=-1, message="이미 등록됨")),
+        ]
+    )
+    api.get("/escrows/logis/imp_1").respond(json=envelope(logis_payload(invoice="999")))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await escrow.register("imp_1", **shipping())
+    assert isinstance(caught.value.cause, ConflictError)
 
 
 async def test_update_puts_the_same_body_without_send_email(
@@ -298,7 +313,7 @@ async def test_cvs_issue_refuses_bad_input(
 
 async def test_cvs_issue_is_not_resent_after_a_timeout(api: respx.MockRouter, cvs: Cvs) -> None:
     route = api.post("/cvs").mock(side_effect=httpx.ReadTimeout("slow"))
-    with pytest.raises(RequestTimeout):
+    with pytest.raises(OutcomeUnknownError):
         await cvs.issue(channel_key="k", merchant_uid="o", amount=1000)
     assert route.call_count == 1
 
@@ -417,7 +432,8 @@ async def test_benepia_pay_is_not_resent_after_a_5xx(
     api: respx.MockRouter, benepia: Benepia
 ) -> None:
     route = api.post("/benepia/payment").respond(502, text="bad gateway")
-    with pytest.raises(ServerError):
+    api.get("/payments/findAll/o").respond(404, json=envelope(None, code=-1))
+    with pytest.raises(OutcomeUnknownError):
         await benepia.pay(
             benepia_user="m",
             benepia_password="p",

@@ -17,6 +17,7 @@ from iamport_async.errors import (
     BusinessError,
     InvalidInputError,
     NotFoundError,
+    OutcomeUnknownError,
     RequestTimeout,
     ServerError,
 )
@@ -196,10 +197,13 @@ async def test_other_server_errors_stay_server_errors(
     api: respx.MockRouter, receipts: Receipts
 ) -> None:
     api.delete("/receipts/imp_1").respond(500, json=envelope(None, code=-1, message="PG 실패"))
-    with pytest.raises(ServerError) as caught:
+    api.get("/receipts/imp_1").respond(json=envelope(receipt()))  # still standing
+    with pytest.raises(OutcomeUnknownError) as caught:
         await receipts.revoke("imp_1")
-    assert not isinstance(caught.value, UnsupportedPgError)
-    assert caught.value.status == 500
+    cause = caught.value.cause
+    assert isinstance(cause, ServerError)
+    assert not isinstance(cause, UnsupportedPgError)
+    assert cause.status == 500
 
 
 async def test_revoke_answers_the_receipt_as_cancelled(
@@ -387,8 +391,9 @@ async def test_partner_lines_are_not_resent_after_a_timeout(
 ) -> None:
     route = api.post("/partners/receipts/imp_1").mock(side_effect=httpx.ReadTimeout("slow"))
     line = PartnerReceiptLine(business_registration_number="1", company_name="A", amount=1)
-    with pytest.raises(RequestTimeout):
+    with pytest.raises(OutcomeUnknownError) as caught:
         await receipts.register_partner_lines("imp_1", data=[line])
+    assert isinstance(caught.value.cause, RequestTimeout)
     assert route.call_count == 1
 
 

@@ -21,6 +21,7 @@ from iamport_async.errors import (
     BadRequestError,
     InvalidInputError,
     NotFoundError,
+    OutcomeUnknownError,
     RequestTimeout,
     ServerError,
 )
@@ -158,8 +159,9 @@ async def test_issue_is_never_resent_once_it_may_have_reached_the_server(
     api: respx.MockRouter, vbanks: Vbanks, failure: Any
 ) -> None:
     route = api.post("/vbanks").mock(side_effect=[failure, httpx.Response(200, json={})])
-    with pytest.raises((RequestTimeout, ServerError)) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await vbanks.issue(**required(escrow_password="escrow-secret", pg_api_key="api-key"))
+    assert isinstance(caught.value.cause, RequestTimeout | ServerError)
     assert route.call_count == 1
     assert "escrow-secret" not in str(caught.value)
     assert "api-key" not in str(caught.value)

@@ -17,8 +17,8 @@ from iamport_async.errors import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
+    OutcomeUnknownError,
     RequestTimeout,
-    ServerError,
     TransportError,
 )
 from iamport_async.models.payment import Payment
@@ -104,17 +104,20 @@ async def test_a_charge_that_may_have_reached_the_server_is_never_resent(
     api: respx.MockRouter, kcp: KcpQuick, failure: Exception
 ) -> None:
     route = api.post("/kcpquick/payment/autopay").mock(side_effect=failure)
-    with pytest.raises(TransportError) as caught:
+    api.get("/payments/findAll/order-3").respond(404, json=envelope(None, code=-1))
+    with pytest.raises(OutcomeUnknownError) as caught:
         await kcp.pay_with_autopay(
             customer_uid="c", merchant_uid="order-3", name="n", buyer_name="b", amount=1000
         )
     assert route.call_count == 1
-    assert caught.value.reached_server is True
+    assert isinstance(caught.value.cause, TransportError)
+    assert caught.value.cause.reached_server is True
 
 
 async def test_a_charge_answered_500_is_not_resent(api: respx.MockRouter, kcp: KcpQuick) -> None:
     route = api.post("/kcpquick/payment/money").respond(500, json=envelope(None, code=-1))
-    with pytest.raises(ServerError):
+    api.get("/payments/i").respond(404, json=envelope(None, code=-1))
+    with pytest.raises(OutcomeUnknownError):
         await kcp.pay_with_money(
             member_id="m", channel_key="k", merchant_uid="o", name="n", amount=1, imp_uid="i"
         )
@@ -262,10 +265,11 @@ async def test_a_lost_delete_answer_is_retried_and_a_404_then_says_so(
         httpx.ReadTimeout("slow"),
         httpx.Response(404, json=envelope(None, code=-1, message="not found")),
     ]
-    with pytest.raises(NotFoundError) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await kcp.delete_autopay("cust-1")
     assert route.call_count == 2
-    assert caught.value.after_ambiguous_failure is True
+    assert isinstance(caught.value.cause, NotFoundError)
+    assert caught.value.outcome_known is False
 
 
 async def test_delete_autopay_and_release_fido(api: respx.MockRouter, kcp: KcpQuick) -> None:
@@ -295,6 +299,7 @@ async def test_fido_refused_by_kcp_is_a_business_error_and_not_resent(
 
 async def test_timeout_on_fido_release_is_not_resent(api: respx.MockRouter, kcp: KcpQuick) -> None:
     route = api.post("/kcpquick/members/m/fido/release").mock(side_effect=httpx.ReadTimeout("x"))
-    with pytest.raises(RequestTimeout):
+    with pytest.raises(OutcomeUnknownError) as caught:
         await kcp.release_fido("m", channel_key="ck")
+    assert isinstance(caught.value.cause, RequestTimeout)
     assert route.call_count == 1

@@ -1,4 +1,7 @@
-"""KCP Quick Pay charges after an ambiguous failure: settled by one lookup, never resent."""
+"""KCP Quick Pay charges after an ambiguous failure: settled by one lookup, never resent.
+
+The money charge settles the PIN-checked payment ``imp_uid``; the autopay charge takes only a
+payment for ``merchant_uid`` that started during the call (server time from the token)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from iamport_async.errors import (
     BusinessError,
     ConnectionLost,
     IamportError,
+    OutcomeUnknownError,
     RequestTimeout,
     ServerError,
 )
@@ -36,8 +40,19 @@ def payment(status: str) -> dict[str, Any]:
         "status": status,
         "sandbox": False,
         "pg_provider": "kcp_quick",
+        "started_at": 1_700_000_000,
         "paid_at": 1_700_000_000 if status == "paid" else 0,
     }
+
+
+def listing(*payments: dict[str, Any]) -> dict[str, Any]:
+    return envelope({"total": len(payments), "previous": 0, "next": 0, "list": list(payments)})
+
+
+LOOKUPS = {
+    "/kcpquick/payment/money": "/payments/imp_pin_1",
+    "/kcpquick/payment/autopay": "/payments/findAll/order-1",
+}
 
 
 async def with_money(kcp: KcpQuick) -> Payment:
@@ -85,7 +100,9 @@ async def test_the_payment_kcp_settled_is_returned_and_the_charge_not_resent(
     error: type[IamportError],
 ) -> None:
     charged = api.post(endpoint).mock(side_effect=[failure])
-    lookup = api.get("/payments/find/order-1").respond(json=envelope(payment("paid")))
+    found = payment("paid")
+    answer = envelope(found) if endpoint.endswith("money") else listing(found)
+    lookup = api.get(LOOKUPS[endpoint]).respond(json=answer)
     made = await charge(kcp)
     assert made.status is PaymentStatus.PAID
     assert made.merchant_uid == "order-1"
@@ -95,7 +112,7 @@ async def test_the_payment_kcp_settled_is_returned_and_the_charge_not_resent(
 
 @pytest.mark.parametrize(("endpoint", "charge"), CHARGES)
 @pytest.mark.parametrize(("failure", "error"), AMBIGUOUS)
-async def test_no_payment_found_raises_the_original_error(
+async def test_no_payment_found_leaves_the_outcome_unknown(
     api: respx.MockRouter,
     kcp: KcpQuick,
     endpoint: str,
@@ -104,13 +121,13 @@ async def test_no_payment_found_raises_the_original_error(
     error: type[IamportError],
 ) -> None:
     charged = api.post(endpoint).mock(side_effect=[failure])
-    lookup = api.get("/payments/find/order-1").respond(
+    lookup = api.get(LOOKUPS[endpoint]).respond(
         404, json=envelope(code=-1, message="존재하지 않는 결제정보입니다.")
     )
-    with pytest.raises(error) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await charge(kcp)
-    assert caught.value.path == endpoint  # type: ignore[attr-defined]
-    assert "not resent" in notes(caught.value)
+    assert caught.value.path == endpoint
+    assert isinstance(caught.value.cause, error)
     assert charged.call_count == 1
     assert lookup.call_count == 1
 
@@ -119,10 +136,10 @@ async def test_the_pin_checked_order_still_ready_is_not_taken_for_the_charge(
     api: respx.MockRouter, kcp: KcpQuick
 ) -> None:
     charged = api.post("/kcpquick/payment/money").mock(side_effect=httpx.ReadTimeout("slow"))
-    lookup = api.get("/payments/find/order-1").respond(json=envelope(payment("ready")))
-    with pytest.raises(RequestTimeout) as caught:
+    lookup = api.get("/payments/imp_pin_1").respond(json=envelope(payment("ready")))
+    with pytest.raises(OutcomeUnknownError) as caught:
         await with_money(kcp)
-    assert "'ready'" in notes(caught.value)
+    assert "ready" in notes(caught.value)
     assert charged.call_count == 1
     assert lookup.call_count == 1
 
@@ -131,7 +148,7 @@ async def test_a_declined_charge_is_raised_without_a_lookup(
     api: respx.MockRouter, kcp: KcpQuick
 ) -> None:
     api.post("/kcpquick/payment/autopay").respond(json=envelope(code=1, message="잔액 부족"))
-    lookup = api.get("/payments/find/order-1")
+    lookup = api.get("/payments/findAll/order-1")
     with pytest.raises(BusinessError):
         await with_autopay(kcp)
     assert not lookup.called

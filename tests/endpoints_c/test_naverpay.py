@@ -13,7 +13,13 @@ import respx
 
 from iamport_async import Iamport
 from iamport_async.endpoints.naverpay import NaverPay
-from iamport_async.errors import InvalidInputError, NotFoundError, RequestTimeout, ServerError
+from iamport_async.errors import (
+    InvalidInputError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RequestTimeout,
+    ServerError,
+)
 from iamport_async.models.naverpay import (
     NaverCancelReason,
     NaverDeliveryMethod,
@@ -120,8 +126,9 @@ async def test_500_without_an_envelope_is_a_server_error(
     route = api.post(f"/payments/{IMP}/naver/place").respond(
         500, text="<html>Internal Server Error</html>"
     )
-    with pytest.raises(ServerError):
+    with pytest.raises(OutcomeUnknownError) as caught:
         await naver.place(IMP, product_order_id=["po-1"])
+    assert isinstance(caught.value.cause, ServerError)
     assert route.call_count == 1
 
 
@@ -368,7 +375,8 @@ async def test_connect_failure_on_a_refund_is_retried_since_nothing_was_sent(
 
 async def test_timeout_on_a_refund_is_not_resent(api: respx.MockRouter, naver: NaverPay) -> None:
     route = api.post(f"/payments/{IMP}/naver/cancel").mock(side_effect=httpx.ReadTimeout("slow"))
-    with pytest.raises(RequestTimeout) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await naver.cancel(IMP, product_order_id=["a"])
     assert route.call_count == 1
-    assert caught.value.reached_server is True
+    assert isinstance(caught.value.cause, RequestTimeout)
+    assert caught.value.cause.reached_server is True

@@ -13,7 +13,12 @@ import respx
 from iamport_async import Iamport
 from iamport_async.endpoints.payco import Payco
 from iamport_async.endpoints.paymentwall import Paymentwall
-from iamport_async.errors import BusinessError, InvalidInputError, RequestTimeout
+from iamport_async.errors import (
+    BusinessError,
+    InvalidInputError,
+    OutcomeUnknownError,
+    RequestTimeout,
+)
 from iamport_async.models.payco import PaycoStatus
 from tests.conftest import envelope
 
@@ -42,8 +47,9 @@ async def test_payco_status_is_checked_and_not_resent_after_a_timeout(
     assert caught.value.field == "status"
     assert len(api.calls) == 0
     route = api.post("/payco/orders/status/imp_7").mock(side_effect=httpx.ReadTimeout("x"))
-    with pytest.raises(RequestTimeout):
+    with pytest.raises(OutcomeUnknownError) as unknown:
         await payco.change_order_status("imp_7", status="CANCELED")
+    assert isinstance(unknown.value.cause, RequestTimeout)
     assert route.call_count == 1
 
 

@@ -144,6 +144,7 @@ class FaultProxy:
         self._script: collections.deque[tuple[str, Match]] = collections.deque()
         self._rate = 0.0
         self._random_actions: list[str] = []
+        self._random_when: Match = not_token
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
@@ -165,9 +166,10 @@ class FaultProxy:
             self._check(action)
             self._script.append((action, when))
 
-    def randomly(self, rate: float, actions: Iterable[str]) -> None:
+    def randomly(self, rate: float, actions: Iterable[str], when: Match = not_token) -> None:
         self._rate = rate
         self._random_actions = [self._check(action) for action in actions]
+        self._random_when = when
 
     @staticmethod
     def _check(action: str) -> str:
@@ -223,7 +225,8 @@ class FaultProxy:
             if when(method, path):
                 del self._script[index]
                 return action
-        if self._rate and path != TOKEN_PATH and self._rng.random() < self._rate:
+        wanted = self._rate and path != TOKEN_PATH and self._random_when(method, path)
+        if wanted and self._rng.random() < self._rate:
             return self._rng.choice(self._random_actions)
         return None
 

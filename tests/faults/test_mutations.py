@@ -2,8 +2,9 @@
 ``subscribe.onetime`` and ``subscribe.again``, each against every fault kind, once.
 
 For each pair the expected outcome is written down: which faults the server carried the
-request out under, what the caller gets (a result, or which typed error), and exactly how many
-times money moved, counted on the fake.
+request out under, what the caller gets (a result, or OutcomeUnknownError naming the fault it
+could not settle), and exactly how many times money moved, counted on the fake. A call that
+moved money is never reported as a failure.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import pytest
 
 from iamport_async import Iamport
 from iamport_async.errors import (
-    BusinessError,
     ConnectionLost,
     IamportError,
+    OutcomeUnknownError,
     RequestTimeout,
     ResponseValidationError,
     ServerError,
@@ -58,17 +59,18 @@ OPERATIONS = {
 }
 
 
-def expected(operation: str, fault: str) -> tuple[type[IamportError] | None, int]:
-    """What the caller sees (None: a result) and how many times money moves."""
+def expected(operation: str, fault: str) -> tuple[bool, int]:
+    """Whether the caller gets a result (else OutcomeUnknownError caused by the fault's error)
+    and how many times money moves."""
     processed, error = FAULTS[fault]
     if error is None:
-        return None, 1
-    if operation == "cancel":  # unguarded: never resent once it may have reached the server
-        return error, 1 if processed else 0
-    if operation == "cancel_checksum":  # guarded: resent; the checksum refuses a repeat
-        return (BusinessError, 1) if processed else (None, 1)
-    # onetime / again: not resent; an ambiguous failure is settled by a lookup
-    return (None, 1) if processed else (error, 0)
+        return True, 1
+    if operation == "cancel":  # unguarded: never resent, and nothing to settle it with
+        return False, 1 if processed else 0
+    if operation == "cancel_checksum":  # resent; settled from cancel_history
+        return True, 1
+    # onetime / again: not resent; settled by the payment this call started, if any
+    return processed, 1 if processed else 0
 
 
 Call = Callable[[Iamport], Awaitable[Payment]]
@@ -117,19 +119,19 @@ async def _setup(world: World, client: Iamport, operation: str) -> tuple[Call, C
 async def test_money_moves_at_most_once(world: World, operation: str, fault: str) -> None:
     client = world.client()
     call, moved = await _setup(world, client, operation)
-    error, times = expected(operation, fault)
+    succeeds, times = expected(operation, fault)
     endpoint = OPERATIONS[operation].split(" ")[1]
     world.proxy.script(fault, when=request_to("POST", endpoint))
 
     with anyio.fail_after(4):
-        if error is None:
+        if succeeds:
             payment = await call(client)
             assert payment.status in ("paid", "cancelled")
         else:
-            with pytest.raises(error) as raised:
+            with pytest.raises(OutcomeUnknownError) as raised:
                 await call(client)
-            if error is BusinessError:
-                assert raised.value.after_ambiguous_failure
+            assert raised.value.outcome_known is False
+            assert isinstance(raised.value.cause, FAULTS[fault][1])  # type: ignore[arg-type]
 
     assert world.proxy.applied[fault] == 1
     assert moved() == times
@@ -157,10 +159,12 @@ async def test_an_unguarded_mutation_is_not_resent_after_two_ambiguous_faults(
     endpoint = OPERATIONS[operation].split(" ")[1]
     world.proxy.script("reset_after", "reset_after", when=request_to("POST", endpoint))
     with anyio.fail_after(4):
-        try:
+        if operation == "cancel":
+            with pytest.raises(OutcomeUnknownError) as raised:
+                await call(client)
+            assert isinstance(raised.value.cause, ConnectionLost)
+        else:
             await call(client)
-        except ConnectionLost:
-            assert operation == "cancel"
     assert world.proxy.forwarded[OPERATIONS[operation]] == 1
     assert moved() == 1
 
@@ -171,9 +175,9 @@ async def test_a_guarded_cancel_under_repeated_faults_refunds_once(world: World)
     world.proxy.script(
         "fake:503", "reset_after", "fake:drop_after", when=request_to("POST", "/payments/cancel")
     )
-    with anyio.fail_after(4), pytest.raises(BusinessError) as raised:
-        await call(client)
-    assert raised.value.after_ambiguous_failure
+    with anyio.fail_after(4):
+        payment = await call(client)  # the last repeat is refused: the history shows the cancel
+    assert payment.cancel_amount == PART
     assert moved() == 1
     assert world.fake.stats.requests["POST /payments/cancel"] == 4
 

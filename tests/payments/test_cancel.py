@@ -11,7 +11,12 @@ import respx
 
 from iamport_async import Iamport
 from iamport_async.endpoints.payments import Payments
-from iamport_async.errors import BusinessError, InvalidInputError, RequestTimeout
+from iamport_async.errors import (
+    BusinessError,
+    InvalidInputError,
+    OutcomeUnknownError,
+    RequestTimeout,
+)
 from tests.conftest import envelope
 from tests.payments._payloads import payment
 
@@ -110,34 +115,89 @@ async def test_cancelling_a_fully_cancelled_payment_raises_with_the_apis_message
     assert caught.value.code == 1
 
 
-async def test_without_checksum_a_timeout_is_not_retried_and_says_so(
+async def test_without_checksum_a_timeout_is_not_retried_and_the_outcome_is_unknown(
     api: respx.MockRouter, client: Iamport
 ) -> None:
     route = api.post("/payments/cancel").mock(side_effect=httpx.ReadTimeout("slow"))
-    with pytest.raises(RequestTimeout) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await payments(client).cancel("imp_1", amount=100, reason="r")
     assert route.call_count == 1
+    assert isinstance(caught.value.cause, RequestTimeout)
+    assert caught.value.outcome_known is False
+    assert "cancel_history" in caught.value.check
     assert any("not retried" in note for note in caught.value.__notes__)
     assert "110-000" not in str(caught.value)
 
 
-async def test_with_checksum_a_timeout_is_retried_and_the_repeat_cannot_refund_twice(
+def _cancelled(*amounts: int, total: int = 1000) -> dict[str, object]:
+    """``imp_1`` after cancels of ``amounts``, oldest first."""
+    history = [
+        {"amount": amount, "cancelled_at": 1_700_000_100 + i, "pg_tid": f"C{i}"}
+        for i, amount in enumerate(amounts)
+    ]
+    return payment(
+        "imp_1",
+        amount=total,
+        cancel_amount=sum(amounts),
+        status="cancelled" if amounts else "paid",
+        cancel_history=history,
+    )
+
+
+async def test_with_checksum_a_lost_answer_whose_cancel_went_through_is_a_success(
     api: respx.MockRouter, client: Iamport
 ) -> None:
-    # the first attempt went through but its answer was lost; the server's balance is now
-    # 900, so the repeat carrying checksum 1000 is refused
+    # the first attempt went through but its answer was lost; the repeat carrying checksum
+    # 1000 is refused (the balance is 900): the history shows 1000 -> 900, so it is a success
     route = api.post("/payments/cancel").mock(
         side_effect=[
             httpx.ReadTimeout("lost"),
             httpx.Response(200, json=envelope(code=1, message="checksum mismatch")),
         ]
     )
-    with pytest.raises(BusinessError) as caught:
-        await payments(client).cancel("imp_1", amount=100, checksum=1000)
+    api.get("/payments/imp_1").respond(json=envelope(_cancelled(100)))
+    result = await payments(client).cancel("imp_1", amount=100, checksum=1000)
     assert route.call_count == 2
     assert body_of(route, 0) == body_of(route, 1)
-    assert caught.value.after_ambiguous_failure
-    assert any("Read the payment back" in note for note in caught.value.__notes__)
+    assert result.cancel_amount == 100
+
+
+async def test_a_repeat_with_the_same_checksum_reports_the_earlier_refund_and_moves_nothing(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    # a new call (after an error the app did not trust) with the checksum the app saw at
+    # first: the API refuses it, the history shows that refund, the call reports it
+    api.post("/payments/cancel").respond(json=envelope(code=1, message="checksum mismatch"))
+    api.get("/payments/imp_1").respond(json=envelope(_cancelled(100, 200)))
+    result = await payments(client).cancel("imp_1", amount=100, checksum=1000)
+    assert result.cancel_amount == 300
+
+
+async def test_a_refusal_after_another_cancel_took_the_balance_stands_and_is_known(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.post("/payments/cancel").mock(
+        side_effect=[
+            httpx.ReadTimeout("lost"),
+            httpx.Response(200, json=envelope(code=1, message="checksum mismatch")),
+        ]
+    )
+    api.get("/payments/imp_1").respond(json=envelope(_cancelled(300)))  # someone else's
+    with pytest.raises(BusinessError) as caught:
+        await payments(client).cancel("imp_1", amount=100, checksum=1000)
+    assert caught.value.outcome_known is True
+    assert any("not carried out" in note for note in caught.value.__notes__)
+
+
+async def test_a_cancel_not_in_the_history_is_resent_once_more_then_unknown(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    route = api.post("/payments/cancel").mock(side_effect=httpx.ReadTimeout("lost"))
+    api.get("/payments/imp_1").respond(json=envelope(_cancelled()))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await payments(client).cancel("imp_1", amount=100, checksum=1000)
+    assert route.call_count == 2 * 4  # two rounds of (1 + max_retries 3) attempts
+    assert "checksum=1000" in caught.value.check
 
 
 async def test_with_checksum_a_retry_after_a_5xx_succeeds(
@@ -164,3 +224,14 @@ async def test_cancel_safely_reads_the_balance_and_sends_it_as_checksum(
     result = await payments(client).cancel_safely("imp_1", amount=100, reason="r")
     assert body_of(route) == {"imp_uid": "imp_1", "amount": 100, "checksum": 750, "reason": "r"}
     assert result.refundable_amount == 650
+
+
+async def test_cancel_safely_with_the_checksum_seen_first_does_not_read_the_balance(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    read = api.get("/payments/imp_1").respond(json=envelope(_cancelled(100)))
+    api.post("/payments/cancel").respond(json=envelope(code=1, message="checksum mismatch"))
+    # the app repeats the refund it asked for at balance 1000: refused, found, reported
+    result = await payments(client).cancel_safely("imp_1", amount=100, checksum=1000)
+    assert result.cancel_amount == 100
+    assert read.call_count == 1  # the read-back only, no fresh balance

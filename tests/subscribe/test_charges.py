@@ -16,6 +16,7 @@ from iamport_async.errors import (
     BusinessError,
     ConnectionLost,
     InvalidInputError,
+    OutcomeUnknownError,
     RequestTimeout,
     ServerError,
 )
@@ -92,7 +93,7 @@ async def test_a_declined_again_returns_the_failed_payment(
     api.post("/subscribe/payments/again").respond(
         json=envelope(payment("order_1", status="failed"))
     )
-    lookup = api.get("/payments/find/order_1")
+    lookup = api.get(FIND_ALL)
     declined = await subscribe(client).again(
         customer_uid="cust_1", merchant_uid="order_1", amount=9900, name="월간 이용권"
     )
@@ -108,7 +109,7 @@ async def test_a_refused_again_raises_without_looking_anything_up(
     api.post("/subscribe/payments/again").respond(
         json=envelope(code=1, message="등록되지 않은 구매자입니다.")
     )
-    lookup = api.get("/payments/find/order_1")
+    lookup = api.get(FIND_ALL)
     with pytest.raises(BusinessError) as caught:
         await subscribe(client).again(
             customer_uid="nobody", merchant_uid="order_1", amount=9900, name="월간 이용권"
@@ -135,13 +136,24 @@ async def charge(client: Iamport, which: str) -> Payment:
     return await subscribe(client).onetime(merchant_uid="order_1", amount=9900, **CARD)
 
 
+def listing(*payments: dict[str, Any]) -> dict[str, Any]:
+    """``GET /payments/findAll/{merchant_uid}``'s answer."""
+    return envelope({"total": len(payments), "previous": 0, "next": 0, "list": list(payments)})
+
+
+FIND_ALL = "/payments/findAll/order_1"
+STARTED = 1_700_000_000
+"""The server's time when the token was issued (``tests.conftest.token_payload``): the charges
+below begin then, on the virtual clock."""
+
+
 @pytest.mark.parametrize("which", ["again", "onetime"])
 @pytest.mark.parametrize(("failure", "error"), AMBIGUOUS)
-async def test_after_an_ambiguous_failure_the_payment_made_is_returned_and_nothing_resent(
+async def test_after_an_ambiguous_failure_the_payment_this_call_made_is_returned(
     api: respx.MockRouter, client: Iamport, which: str, failure: Any, error: type[Exception]
 ) -> None:
     charged = api.post(f"/subscribe/payments/{which}").mock(side_effect=[failure])
-    lookup = api.get("/payments/find/order_1").respond(json=envelope(payment("order_1")))
+    lookup = api.get(FIND_ALL).respond(json=listing(payment("order_1", started_at=STARTED)))
     made = await charge(client, which)
     assert made.merchant_uid == "order_1"
     assert made.is_paid
@@ -151,28 +163,71 @@ async def test_after_an_ambiguous_failure_the_payment_made_is_returned_and_nothi
 
 @pytest.mark.parametrize("which", ["again", "onetime"])
 @pytest.mark.parametrize(("failure", "error"), AMBIGUOUS)
-async def test_after_an_ambiguous_failure_with_no_payment_the_original_error_is_raised(
+async def test_after_an_ambiguous_failure_with_no_payment_the_outcome_is_unknown(
     api: respx.MockRouter, client: Iamport, which: str, failure: Any, error: type[Exception]
 ) -> None:
     charged = api.post(f"/subscribe/payments/{which}").mock(side_effect=[failure])
-    lookup = api.get("/payments/find/order_1").respond(
+    lookup = api.get(FIND_ALL).respond(
         404, json=envelope(code=-1, message="존재하지 않는 결제정보입니다.")
     )
-    with pytest.raises(error) as caught:
+    with pytest.raises(OutcomeUnknownError) as caught:
         await charge(client, which)
+    assert isinstance(caught.value.cause, error)
+    assert "new merchant_uid" in caught.value.check
     assert charged.call_count == 1
     assert lookup.call_count == 1
-    assert any("not resent" in note for note in getattr(caught.value, "__notes__", []))
 
 
-async def test_a_failed_lookup_still_raises_the_original_error(
+async def test_an_older_failed_payment_of_the_same_order_is_never_taken_for_this_charge(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    # an earlier attempt of order_1, a minute before this call, was declined
+    api.post("/subscribe/payments/again").mock(side_effect=httpx.ReadTimeout("lost"))
+    older = payment("order_1", imp_uid="imp_old", status="failed", started_at=STARTED - 60)
+    api.get(FIND_ALL).respond(json=listing(older))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await charge(client, "again")
+    assert any("1 other(s) ignored" in note for note in caught.value.__notes__)
+
+
+async def test_a_declined_attempt_this_client_saw_is_not_taken_for_the_repeat(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    declined = payment("order_1", imp_uid="imp_declined", status="failed", started_at=STARTED)
+    charged = api.post("/subscribe/payments/again").mock(
+        side_effect=[httpx.Response(200, json=envelope(declined)), httpx.ReadTimeout("lost")]
+    )
+    assert not (await charge(client, "again")).is_paid  # the app charges again at once
+    api.get(FIND_ALL).respond(json=listing(declined))  # same second: only memory tells
+    with pytest.raises(OutcomeUnknownError):
+        await charge(client, "again")
+    assert charged.call_count == 2
+
+
+async def test_two_candidates_leave_the_outcome_unknown(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.post("/subscribe/payments/again").mock(side_effect=httpx.ReadTimeout("lost"))
+    api.get(FIND_ALL).respond(
+        json=listing(
+            payment("order_1", imp_uid="imp_a", started_at=STARTED),
+            payment("order_1", imp_uid="imp_b", status="failed", started_at=STARTED),
+        )
+    )
+    with pytest.raises(OutcomeUnknownError):
+        await charge(client, "again")
+
+
+async def test_a_failed_lookup_leaves_the_outcome_unknown(
     api: respx.MockRouter, client: Iamport
 ) -> None:
     charged = api.post("/subscribe/payments/again").mock(side_effect=httpx.ReadTimeout("timed out"))
-    api.get("/payments/find/order_1").mock(side_effect=httpx.ReadTimeout("timed out"))
-    with pytest.raises(RequestTimeout) as caught:
+    api.get(FIND_ALL).mock(side_effect=httpx.ReadTimeout("timed out"))
+    with pytest.raises(OutcomeUnknownError) as caught:
         await charge(client, "again")
     assert caught.value.path == "/subscribe/payments/again"
+    assert isinstance(caught.value.cause, RequestTimeout)
+    assert any("reading the payment back failed" in n for n in caught.value.__notes__)
     assert charged.call_count == 1
 
 
@@ -180,7 +235,7 @@ async def test_an_unreadable_success_is_settled_by_the_lookup_too(
     api: respx.MockRouter, client: Iamport
 ) -> None:
     charged = api.post("/subscribe/payments/again").respond(json=envelope(None))
-    lookup = api.get("/payments/find/order_1").respond(json=envelope(payment("order_1")))
+    lookup = api.get(FIND_ALL).respond(json=listing(payment("order_1", started_at=STARTED)))
     assert (await charge(client, "again")).is_paid
     assert charged.call_count == 1
     assert lookup.call_count == 1
@@ -190,7 +245,7 @@ async def test_a_connection_never_made_is_resent(api: respx.MockRouter, client: 
     charged = api.post("/subscribe/payments/again").mock(
         side_effect=[httpx.ConnectError("refused"), httpx.Response(200, json=envelope(payment()))]
     )
-    lookup = api.get("/payments/find/order_1")
+    lookup = api.get(FIND_ALL)
     assert (await charge(client, "again")).is_paid
     assert charged.call_count == 2  # the first request provably never left
     assert not lookup.called
@@ -200,8 +255,8 @@ async def test_a_merchant_uid_needing_encoding_is_looked_up_at_the_right_path(
     api: respx.MockRouter, client: Iamport
 ) -> None:
     api.post("/subscribe/payments/again").mock(side_effect=httpx.ReadTimeout("timed out"))
-    lookup = api.get(url__regex=r"/payments/find/order%2F1$").respond(
-        json=envelope(payment("order/1"))
+    lookup = api.get(url__regex=r"/payments/findAll/order%2F1\?").respond(
+        json=listing(payment("order/1", started_at=STARTED))
     )
     made = await subscribe(client).again(
         customer_uid="cust_1", merchant_uid="order/1", amount=9900, name="월간 이용권"

@@ -17,6 +17,7 @@ from iamport_async.errors import (
     BusinessError,
     InvalidInputError,
     NotFoundError,
+    OutcomeUnknownError,
     RequestTimeout,
     UnauthorizedError,
 )
@@ -143,8 +144,9 @@ async def test_a_card_refusal_raises_without_any_card_data_in_error_or_logs(
 
 async def test_issue_is_not_resent_after_a_timeout(api: respx.MockRouter, client: Iamport) -> None:
     route = api.post("/subscribe/customers/cust_1").mock(side_effect=httpx.ReadTimeout("timed out"))
-    with pytest.raises(RequestTimeout):
+    with pytest.raises(OutcomeUnknownError) as caught:
         await customers(client).issue("cust_1", channel_key="channel-key-1", **CARD)
+    assert isinstance(caught.value.cause, RequestTimeout)
     assert route.call_count == 1
 
 

@@ -13,7 +13,13 @@ import respx
 
 from iamport_async import Iamport
 from iamport_async.endpoints.subscribe import ScheduleEntry, Subscribe
-from iamport_async.errors import BusinessError, InvalidInputError, NotFoundError, ServerError
+from iamport_async.errors import (
+    BusinessError,
+    InvalidInputError,
+    NotFoundError,
+    OutcomeUnknownError,
+    ServerError,
+)
 from iamport_async.models.payment import PaymentStatus
 from iamport_async.models.schedule import Schedule, SchedulePaymentStatus, ScheduleStatus
 from tests.conftest import envelope
@@ -212,11 +218,28 @@ async def test_schedule_is_not_resent_after_a_server_error(
     route = api.post("/subscribe/payments/schedule").respond(
         500, json=envelope(code=-1, message="internal")
     )
-    with pytest.raises(ServerError):
+    api.get("/subscribe/payments/schedule/o1").respond(
+        404, json=envelope(code=-1, message="no schedule")
+    )
+    with pytest.raises(OutcomeUnknownError) as caught:
         await subscribe(client).schedule(
             customer_uid="cust_1", schedules=[entry("o1", NOW + timedelta(days=1))]
         )
     assert route.call_count == 1
+    assert isinstance(caught.value.cause, ServerError)
+    assert "get_schedule" in caught.value.check
+
+
+async def test_schedule_whose_answer_was_lost_is_read_back(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    when = NOW + timedelta(days=1)
+    api.post("/subscribe/payments/schedule").mock(side_effect=httpx.ReadTimeout("lost"))
+    api.get("/subscribe/payments/schedule/o1").respond(
+        json=envelope(schedule("o1", schedule_at=int(when.timestamp())))
+    )
+    made = await subscribe(client).schedule(customer_uid="cust_1", schedules=[entry("o1", when)])
+    assert [s.merchant_uid for s in made] == ["o1"]
 
 
 async def test_schedule_for_an_unknown_customer_raises_the_business_error(
@@ -268,10 +291,27 @@ async def test_unschedule_is_retried_and_nothing_left_is_a_business_error(
             ),
         ]
     )
-    with pytest.raises(BusinessError) as caught:
+    api.get("/subscribe/payments/schedule/o1").respond(
+        json=envelope(schedule("o1", schedule_status="revoked"))
+    )
+    revoked = await subscribe(client).unschedule(merchant_uid=["o1"])
+    assert route.call_count == 2  # the repeat is refused: the first attempt worked
+    assert [s.schedule_status for s in revoked] == [ScheduleStatus.REVOKED]
+
+
+async def test_unschedule_refused_with_the_schedule_still_pending_is_outcome_unknown(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.post("/subscribe/payments/unschedule").mock(
+        side_effect=[
+            httpx.Response(503, json=envelope(code=-1, message="busy")),
+            httpx.Response(200, json=envelope(code=1, message="nothing to revoke")),
+        ]
+    )
+    api.get("/subscribe/payments/schedule/o1").respond(json=envelope(schedule("o1")))
+    with pytest.raises(OutcomeUnknownError) as caught:
         await subscribe(client).unschedule(merchant_uid=["o1"])
-    assert route.call_count == 2
-    assert caught.value.after_ambiguous_failure  # the first attempt may well have worked
+    assert isinstance(caught.value.cause, BusinessError)
 
 
 # --- listings -----------------------------------------------------------------------------
@@ -430,6 +470,8 @@ async def test_retry_returns_the_payment_and_is_never_resent(
     retried = await subscribe(client).retry("o1")
     assert retried.status is PaymentStatus.FAILED
     route.mock(side_effect=[httpx.Response(500, json=envelope(code=-1, message="internal"))])
-    with pytest.raises(ServerError):
+    with pytest.raises(OutcomeUnknownError) as caught:
         await subscribe(client).retry("o1")
+    assert isinstance(caught.value.cause, ServerError)
+    assert "get_schedule" in caught.value.check
     assert route.call_count == 2  # one each: the 500 was not resent

@@ -1,0 +1,75 @@
+"""The one rule for "may the server have acted?", and the outcome every error carries."""
+
+from __future__ import annotations
+
+import pytest
+
+from iamport_async.errors import (
+    ApiError,
+    BackpressureError,
+    BusinessError,
+    ClientClosedError,
+    ConnectError,
+    ConnectionLost,
+    IamportError,
+    InvalidInputError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    RequestTimeout,
+    ResponseValidationError,
+    ServerError,
+    UnauthorizedError,
+    UnsupportedPgError,
+    server_may_have_acted,
+)
+
+
+def api(kind: type[ApiError], status: int) -> ApiError:
+    return kind(status=status, code=-1, message="m", body="", method="POST", path="/p")
+
+
+NOT_ACTED = [
+    InvalidInputError("amount", "must be > 0"),
+    BackpressureError(1.0, 0.5),
+    ConnectError("refused", method="POST", path="/p"),
+    api(RateLimitedError, 429),
+    api(UnauthorizedError, 401),
+    api(NotFoundError, 404),
+    api(ApiError, 400),
+    api(BusinessError, 200),
+    api(UnsupportedPgError, 501),
+    ClientClosedError("closed before sending"),
+]
+MAY_HAVE_ACTED = [
+    RequestTimeout("slow", method="POST", path="/p"),
+    ConnectionLost("reset", method="POST", path="/p"),
+    api(ServerError, 500),
+    api(ServerError, 502),
+    api(ApiError, 408),  # a gateway may send it after forwarding the request
+    ResponseValidationError("no envelope", status=200, body="", method="POST", path="/p"),
+    OutcomeUnknownError("check", cause=None, method="POST", path="/p"),
+    ClientClosedError("closed during a refund", outcome_known=False),
+    RuntimeError("anything else"),
+]
+
+
+@pytest.mark.parametrize("error", NOT_ACTED, ids=lambda e: type(e).__name__)
+def test_failures_that_prove_nothing_was_done(error: Exception) -> None:
+    assert server_may_have_acted(error) is False
+
+
+@pytest.mark.parametrize("error", MAY_HAVE_ACTED, ids=lambda e: type(e).__name__)
+def test_failures_after_which_the_server_may_have_acted(error: Exception) -> None:
+    assert server_may_have_acted(error) is True
+
+
+def test_an_error_says_its_outcome_is_known_unless_told_otherwise() -> None:
+    assert IamportError("x").outcome_known is True
+    unknown = OutcomeUnknownError(
+        "read payments.get", cause=api(ServerError, 502), method="POST", path="/payments/cancel"
+    )
+    assert unknown.outcome_known is False
+    assert unknown.after_ambiguous_failure is True  # the deprecated flag still answers
+    assert "read payments.get" in str(unknown)
+    assert "ServerError" in str(unknown)
