@@ -7,9 +7,16 @@ from typing import Any
 
 import pytest
 import respx
+from hypothesis import HealthCheck, settings
 
 from iamport_async import Iamport
 from iamport_async.testing.clock import VirtualClock
+
+# Hypothesis times every example (200 ms by default) and fails a test whose data comes slowly:
+# on a loaded machine both fail tests for the machine's speed. Properties are judged on what
+# they assert; pytest-timeout still catches a hang.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 BASE_URL = "https://api.iamport.kr"
 TOKEN_LIFETIME = 1800

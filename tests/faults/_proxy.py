@@ -197,8 +197,11 @@ class FaultProxy:
             self._server.close()
             self._server = None  # close() has already closed the listening socket
 
-    async def wait_closed(self, within: float = 2.0) -> int:
-        """Wait until no client connection is open (or ``within`` s pass); return how many are."""
+    async def wait_closed(self, within: float = 30.0) -> int:
+        """Wait until no client connection is open (or ``within`` s pass); return how many are.
+
+        ``within`` only catches a connection that is never closed: closing takes a few loop
+        turns when the machine is idle, and may take seconds when it is loaded."""
         deadline = time.monotonic() + within
         while self.open and time.monotonic() < deadline:
             await asyncio.sleep(0.01)

@@ -1,5 +1,6 @@
 """The fault suite's world: the fake API on uvicorn (127.0.0.1), a misbehaving proxy in front
-of it, and clients with small timeouts and small backoff, on the real clock.
+of it, and clients with small backoff on the real clock: a short timeout per attempt where a
+case scripts a hang, a patient one elsewhere (see ``TIMEOUT`` and ``PATIENT``).
 
 uvicorn needs asyncio, so every test here runs on asyncio only. Each test also runs with
 DEBUG logging captured (the client's, httpx's, httpcore's and uvicorn's loggers) and fails if
@@ -17,6 +18,7 @@ import attrs
 import pytest
 
 from iamport_async import Iamport
+from iamport_async._transport.clock import SystemClock
 from iamport_async.testing import FakeIamport
 from tests.faults._proxy import FaultProxy
 
@@ -33,8 +35,19 @@ so a whole-token match of it is a leak, never a timestamp."""
 REFUND_ACCOUNT = "110498765432"
 STATIC_SECRETS = [IMP_KEY, IMP_SECRET, *CARD.values(), REFUND_ACCOUNT]
 
-TIMEOUT = 0.5
-"""Seconds per attempt: small, so a hang or a trickle ends a case quickly."""
+HANG = 60.0
+"""A bound that only catches a hang: a case that takes a second when the machine is idle may
+take ten on a loaded one, and must still pass. No test here asserts on how fast it ran."""
+TIMEOUT = 1.0
+"""Seconds per attempt in a case that scripts a hang or a stalled body: what such a fault
+costs. Those cases keep their other requests few, so that a loaded machine answers them well
+inside it."""
+PATIENT = 30.0
+"""Seconds per attempt in every other case. A loaded machine may take seconds over a healthy
+answer (measured: 0.9 s median, 3.3 s at worst, with 8 requests in flight), and a request
+retried for that would spoil the counts the cases assert."""
+TIMED_OUT = frozenset({"hang", "trickle", "fake:timeout"})
+"""Faults that only the client's read timeout ends."""
 FAST_RETRY: dict[str, Any] = {"base_delay": 0.01, "max_delay": 0.05, "max_retry_after": 2.0}
 """Backoff small enough that a case with retries ends in well under a second."""
 
@@ -74,9 +87,9 @@ class World:
         return self.proxy.base_url
 
     def client(self, base_url: str | None = None, **options: Any) -> Iamport:
-        """An Iamport on the proxy: 0.5 s per attempt, millisecond backoff, real clock."""
-        options.setdefault("timeout", TIMEOUT)
-        options.setdefault("total_timeout", 5.0)
+        """An Iamport on the proxy: ``PATIENT`` per attempt, millisecond backoff, real clock."""
+        options.setdefault("timeout", PATIENT)
+        options.setdefault("total_timeout", HANG)
         options.setdefault("seed", 1)
         client = Iamport(
             imp_key=IMP_KEY,
@@ -98,10 +111,33 @@ class World:
         )
 
 
+def attempt_timeout(*faults: str) -> float:
+    """The per-attempt timeout for a case that scripts ``faults``."""
+    return TIMEOUT if TIMED_OUT.intersection(faults) else PATIENT
+
+
 def fast_backoff(client: Iamport) -> None:
     """Shrink the client's backoff (``Iamport`` does not expose it; see docs/faults.md)."""
     config = client._transport.config
     client._transport.config = attrs.evolve(config, retry=attrs.evolve(config.retry, **FAST_RETRY))
+
+
+class WaitLog(SystemClock):
+    """The real clock, writing down every wait the client asks of it (its retry waits): a
+    test asserts those, not how long the wall clock ran, which a loaded machine stretches."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+        self._read = 0.0
+
+    def monotonic(self) -> float:
+        self._read = super().monotonic()
+        return self._read
+
+    async def sleep_until(self, deadline: float) -> None:
+        # sleep_for() reads the clock just before: this is exactly the wait it asked for.
+        self.waits.append(deadline - self._read)
+        await super().sleep_until(deadline)
 
 
 class SecretWatch:
@@ -163,7 +199,8 @@ async def world(secret_watch: SecretWatch) -> AsyncIterator[World]:
     async with fake.serve(log_level="debug") as upstream:
         secret_watch.watch_uvicorn()
         try:
-            proxy = FaultProxy(fake, upstream, steady_for=2.0)
+            # a stalled body outlasts any case: the client's read timeout alone ends it
+            proxy = FaultProxy(fake, upstream, trickle_gap=HANG, steady_for=2.0)
             async with proxy:
                 state = World(fake, proxy, upstream)
                 try:

@@ -16,7 +16,7 @@ from iamport_async._transport.batch import BatchStream
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
 from tests.faults._proxy import request_to
-from tests.faults.conftest import CARD, World
+from tests.faults.conftest import CARD, HANG, World
 
 pytestmark = pytest.mark.anyio
 
@@ -46,7 +46,7 @@ async def test_odd_ids_reach_exactly_their_payment(world: World) -> None:
     for n, imp_uid in enumerate(ODD_IDS):
         world.fake.add_payment(imp_uid=imp_uid, merchant_uid=f"{imp_uid}&order-{n}")
     client = world.client()
-    with anyio.fail_after(3):
+    with anyio.fail_after(HANG):
         for imp_uid in ODD_IDS:
             assert (await client.payments.get(imp_uid)).imp_uid == imp_uid
         result = await client.payments.get_many(
@@ -70,7 +70,7 @@ async def test_a_huge_list_of_long_ids_is_chunked_within_url_and_count_limits(
     short_ids = [f"imp_{n:06d}" for n in range(5_000)]
     world.fake.add_payment(imp_uid=long_ids[7])
     client = world.client()
-    with anyio.fail_after(10):
+    with anyio.fail_after(HANG):
         result = await client.payments.get_many(long_ids + short_ids + long_ids, concurrency=8)
     assert len(result) == 5_300
     assert list(result.found) == [long_ids[7]]
@@ -150,7 +150,7 @@ async def test_a_none_deep_in_a_stream_stops_it_and_nothing_after_it_is_sent(
     client = world.client()
     answered: list[str] = []
     stream = client.payments.iter_many([*before, None, *after])  # type: ignore[list-item]
-    with anyio.fail_after(3), pytest.raises(InvalidInputError) as raised:
+    with anyio.fail_after(HANG), pytest.raises(InvalidInputError) as raised:
         await _drain(stream, answered)
     assert raised.value.field == "imp_uid"
     sent = _sent_ids(world)

@@ -7,7 +7,7 @@ import anyio
 import pytest
 
 from tests.faults._proxy import not_token, token_only
-from tests.faults.conftest import World
+from tests.faults.conftest import HANG, TIMEOUT, World
 
 pytestmark = pytest.mark.anyio
 
@@ -17,12 +17,12 @@ DELAYS = [0.0, 0.001, 0.003, 0.01, 0.02, 0.04, 0.07, 0.1, 0.13, 0.16, 0.2]
 
 async def test_no_connection_outlives_the_client_after_every_fault_kind(world: World) -> None:
     seeded = [p["imp_uid"] for p in world.fake.seed_payments(300)]
-    client = world.client(max_concurrency=8)
+    client = world.client(max_concurrency=8, timeout=TIMEOUT)  # for its hang and trickle
     world.proxy.script(
         "reset_before", "reset_after", "hang", "trickle", "429", "not_json_after",
         "fake:drop_after", "fake:timeout", "fake:502", "fake:truncated_json",
     )  # fmt: skip
-    with anyio.fail_after(6):
+    with anyio.fail_after(HANG):
         async with anyio.create_task_group() as tg:
             for index in range(0, 300, 10):
                 tg.start_soon(client.payments.get_many, seeded[index : index + 10])
@@ -44,7 +44,7 @@ async def test_cancelled_at_any_point_the_client_still_works(world: World, delay
     with anyio.move_on_after(delay) as scope:
         await client.payments.get("imp_1")
     assert scope.cancelled_caught
-    with anyio.fail_after(2):
+    with anyio.fail_after(HANG):
         assert (await client.payments.get("imp_1")).imp_uid == "imp_1"
     assert world.fake.stats.tokens_issued == 1
     await client.aclose()
@@ -61,7 +61,7 @@ async def test_a_cancelled_token_fetch_leader_does_not_strand_its_waiters(world:
     async def get() -> None:
         got.append((await client.payments.get("imp_1")).imp_uid)
 
-    with anyio.fail_after(3):
+    with anyio.fail_after(HANG):
         async with anyio.create_task_group() as tg:
             leader = anyio.CancelScope()
             tg.start_soon(_scoped, leader, client)
@@ -92,7 +92,7 @@ async def test_every_caller_cancelled_mid_refresh_leaves_no_stuck_flight(world: 
         async with anyio.create_task_group() as tg:
             for _ in range(10):
                 tg.start_soon(client.payments.get, "imp_1")
-    with anyio.fail_after(2):
+    with anyio.fail_after(HANG):
         assert (await client.payments.get("imp_1")).imp_uid == "imp_1"
     await client.aclose()
     assert await world.proxy.wait_closed() == 0
@@ -102,8 +102,8 @@ async def test_a_stream_left_early_or_cancelled_cleans_up(world: World) -> None:
     seeded = [p["imp_uid"] for p in world.fake.seed_payments(1000)]
     world.fake.faults.latency(0.02)
     world.proxy.script("hang", "hang", when=not_token)
-    client = world.client()
-    with anyio.fail_after(3):
+    client = world.client(timeout=TIMEOUT)
+    with anyio.fail_after(HANG):
         async with client.payments.iter_many(seeded, concurrency=4) as results:
             async for lookup in results:
                 assert lookup.found
@@ -127,5 +127,5 @@ async def test_the_client_comes_back_when_the_server_does(world: World) -> None:
     with pytest.raises(Exception, match="GET /payments/imp_1"):
         await client.payments.get("imp_1")
     await world.proxy.listen()
-    with anyio.fail_after(2):
+    with anyio.fail_after(HANG):
         assert (await client.payments.get("imp_1")).amount == 1000

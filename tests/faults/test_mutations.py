@@ -27,7 +27,7 @@ from iamport_async.errors import (
 )
 from iamport_async.models.payment import Payment
 from tests.faults._proxy import request_to
-from tests.faults.conftest import CARD, World
+from tests.faults.conftest import CARD, HANG, World, attempt_timeout
 
 pytestmark = pytest.mark.anyio
 
@@ -117,13 +117,13 @@ async def _setup(world: World, client: Iamport, operation: str) -> tuple[Call, C
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 async def test_money_moves_at_most_once(world: World, operation: str, fault: str) -> None:
-    client = world.client()
+    client = world.client(timeout=attempt_timeout(fault))
     call, moved = await _setup(world, client, operation)
     succeeds, times = expected(operation, fault)
     endpoint = OPERATIONS[operation].split(" ")[1]
     world.proxy.script(fault, when=request_to("POST", endpoint))
 
-    with anyio.fail_after(4):
+    with anyio.fail_after(HANG):
         if succeeds:
             payment = await call(client)
             assert payment.status in ("paid", "cancelled")
@@ -137,7 +137,7 @@ async def test_money_moves_at_most_once(world: World, operation: str, fault: str
     assert moved() == times
     assert world.processed(OPERATIONS[operation]) <= 1 or operation == "cancel_checksum"
     # the client is still usable, and agrees with the server about what happened
-    with anyio.fail_after(2):
+    with anyio.fail_after(HANG):
         if operation.startswith("cancel"):
             after = await client.payments.get("imp_paid")
             assert after.cancel_amount == PART * times
@@ -158,7 +158,7 @@ async def test_an_unguarded_mutation_is_not_resent_after_two_ambiguous_faults(
     call, moved = await _setup(world, client, operation)
     endpoint = OPERATIONS[operation].split(" ")[1]
     world.proxy.script("reset_after", "reset_after", when=request_to("POST", endpoint))
-    with anyio.fail_after(4):
+    with anyio.fail_after(HANG):
         if operation == "cancel":
             with pytest.raises(OutcomeUnknownError) as raised:
                 await call(client)
@@ -175,7 +175,7 @@ async def test_a_guarded_cancel_under_repeated_faults_refunds_once(world: World)
     world.proxy.script(
         "fake:503", "reset_after", "fake:drop_after", when=request_to("POST", "/payments/cancel")
     )
-    with anyio.fail_after(4):
+    with anyio.fail_after(HANG):
         payment = await call(client)  # the last repeat is refused: the history shows the cancel
     assert payment.cancel_amount == PART
     assert moved() == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import time
 
 import anyio
 import pytest
@@ -16,7 +15,7 @@ from iamport_async.errors import (
     ServerError,
 )
 from tests.faults._proxy import request_to
-from tests.faults.conftest import World
+from tests.faults.conftest import FAST_RETRY, HANG, WaitLog, World, attempt_timeout
 
 pytestmark = pytest.mark.anyio
 
@@ -56,8 +55,8 @@ async def test_a_transient_fault_costs_one_retry_and_loses_no_id(
 ) -> None:
     seeded, unknown = _ids(world)
     world.proxy.script(action, when=ON_MULTI)
-    client = world.client()
-    with anyio.fail_after(4):
+    client = world.client(timeout=attempt_timeout(action))
+    with anyio.fail_after(HANG):
         result = await client.payments.get_many(seeded + unknown, concurrency=3)
 
     assert len(result) == FOUND + UNKNOWN
@@ -87,12 +86,14 @@ async def test_a_chunk_that_keeps_failing_fails_alone_with_a_typed_error(
     seeded, unknown = _ids(world)
     ordered = seeded + unknown
     world.proxy.script(*[action] * 3, when=ON_MULTI)  # every attempt of the first chunk
-    client = world.client(max_retries=2)
-    started = time.monotonic()
-    with anyio.fail_after(5):
+    clock = WaitLog()
+    client = world.client(max_retries=2, clock=clock, timeout=attempt_timeout(action))
+    with anyio.fail_after(HANG):
         result = await client.payments.get_many(ordered, concurrency=1)
 
-    assert time.monotonic() - started < 3 * 0.5 + 1.0
+    assert world.proxy.applied[action] == 3  # tried three times, and no more
+    assert len(clock.waits) == 2  # each after the backoff's wait, nothing longer
+    assert all(wait <= FAST_RETRY["max_delay"] for wait in clock.waits)
     failed = set(result.failed)
     assert failed == set(ordered[:100])
     assert all(isinstance(e, error) for e in result.failed.values())
@@ -110,7 +111,7 @@ async def test_a_stream_answers_every_id_once_through_mixed_faults(world: World)
     client = world.client()
     seen: collections.Counter[str] = collections.Counter()
     outcomes: dict[str, str] = {}
-    with anyio.fail_after(5):
+    with anyio.fail_after(HANG):
         async with client.payments.iter_many(ordered, concurrency=2) as results:
             async for lookup in results:
                 seen[lookup.id] += 1
@@ -127,11 +128,12 @@ async def test_a_stream_answers_every_id_once_through_mixed_faults(world: World)
 
 async def test_connection_refused_is_a_typed_error_and_nothing_is_sent(world: World) -> None:
     await world.proxy.refuse()
-    client = world.client(max_retries=2)
-    started = time.monotonic()
-    with anyio.fail_after(3), pytest.raises(ConnectError) as raised:
+    clock = WaitLog()
+    client = world.client(max_retries=2, clock=clock)
+    with anyio.fail_after(HANG), pytest.raises(ConnectError) as raised:
         await client.payments.get("imp_1")
-    assert time.monotonic() - started < 1.0
+    assert len(clock.waits) == 2  # connecting is retried (nothing was sent), after the
+    assert all(wait <= FAST_RETRY["max_delay"] for wait in clock.waits)  # backoff's wait
     assert raised.value.reached_server is False
     assert world.fake.stats.total_requests == 0
     assert world.proxy.connections == 0
@@ -141,7 +143,7 @@ async def test_a_refused_lookup_in_a_batch_is_failed_not_lost(world: World) -> N
     seeded, unknown = _ids(world)
     await world.proxy.refuse()
     client = world.client(max_retries=1)
-    with anyio.fail_after(3):
+    with anyio.fail_after(HANG):
         result = await client.payments.get_many(seeded + unknown)
     assert len(result) == FOUND + UNKNOWN
     assert set(result.failed) == set(seeded) | set(unknown)
@@ -164,7 +166,7 @@ async def test_401_mid_flight_refreshes_once_and_every_call_succeeds(world: Worl
     async def get(imp_uid: str) -> None:
         results.append(await client.payments.get(imp_uid))
 
-    with anyio.fail_after(4):
+    with anyio.fail_after(HANG):
         async with anyio.create_task_group() as tg:
             tg.start_soon(revoke)
             for imp_uid in seeded[:40]:

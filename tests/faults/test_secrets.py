@@ -22,7 +22,15 @@ import respx
 
 from iamport_async.errors import IamportError
 from tests.faults._proxy import not_token, token_only
-from tests.faults.conftest import CARD, REFUND_ACCOUNT, SecretWatch, World, appears
+from tests.faults.conftest import (
+    CARD,
+    HANG,
+    REFUND_ACCOUNT,
+    SecretWatch,
+    World,
+    appears,
+    attempt_timeout,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -59,7 +67,7 @@ async def test_nothing_printable_holds_a_secret(
     world: World, secret_watch: SecretWatch, kind: str
 ) -> None:
     world.fake.add_payment(imp_uid="imp_vbank", amount=5000, pay_method="vbank", status="paid")
-    client = world.client(max_retries=1)
+    client = world.client(max_retries=1, timeout=attempt_timeout(kind))
     seen = [repr(client), repr(client._transport), repr(client._transport.tokens)]
     world.proxy.script(kind, when=token_only)
     world.proxy.script(*[kind] * 4, when=not_token)
@@ -74,7 +82,7 @@ async def test_nothing_printable_holds_a_secret(
         ),
         lambda: client.payments.get("imp_vbank"),
     ]
-    with anyio.fail_after(8):
+    with anyio.fail_after(HANG):
         for call in calls:
             try:
                 seen.append(repr(await call()))
@@ -173,7 +181,7 @@ async def test_a_scenario_of_every_sensitive_operation_shows_nothing_at_debug(
         ),
     ]
     errors = 0
-    with anyio.fail_after(15):
+    with anyio.fail_after(HANG):
         for number, call in enumerate(calls):
             if number == 7:
                 world.fake.faults.script("truncated_json", operations=["GET /payments/{imp_uid}"])

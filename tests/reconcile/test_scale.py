@@ -18,7 +18,8 @@ from iamport_async.testing import Answer, FakeIamport, VirtualClock
 N = 100_000
 FAULTS: tuple[Answer, ...] = ("503", "502", "500_html", "drop_before", "truncated_json") * 2
 
-pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+# CPU-bound: 47 s on a loaded 2-core machine (measured), where the suite's 120 s would be close
+pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 @pytest.fixture

@@ -15,6 +15,9 @@ import attrs
 from iamport_async import Iamport
 from iamport_async.shared import RedisShared
 
+CONCURRENCY = 4
+"""Lookups a worker has in flight at once."""
+
 
 @attrs.frozen
 class Job:
@@ -54,7 +57,7 @@ async def reconcile(job: Job) -> dict[str, Any]:
         found: list[str] = []
         missing: list[str] = []
         failed: list[str] = []
-        async with client.payments.iter_many(job.ids, concurrency=4) as lookups:
+        async with client.payments.iter_many(job.ids, concurrency=CONCURRENCY) as lookups:
             async for lookup in lookups:
                 if lookup.found:
                     assert lookup.item is not None

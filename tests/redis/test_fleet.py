@@ -2,7 +2,8 @@
 
 The fake enforces ``RATE`` requests a second (429 above it) and counts the tokens it issues;
 the workers share a limit of ``RATE`` through Redis. 20,000 payments at 100 per request are
-200 requests: about 5 s at 40/s, plus the processes' start.
+200 requests: about 5 s at 40/s, plus the processes' start. On a loaded machine the same run
+took 110 s (measured), so bounds here only catch a hang.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ import pytest
 
 from iamport_async.testing import FakeIamport
 from tests.redis._server import RedisServer
-from tests.redis._worker import Job, run
-
-pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+from tests.redis._worker import CONCURRENCY, Job, run
 
 RATE = 40
 PAYMENTS = 20_000
 WORKERS = 4
-TIMEOUT = 60.0
+IN_FLIGHT = WORKERS * CONCURRENCY
+"""Requests the fleet can have sent at once: what a busy machine can deliver late, together."""
+TIMEOUT = 240.0
+"""Seconds a worker may take to report (or to exit): only a hang takes that long."""
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.timeout(600)]
 TOKEN_OPERATION = "POST /users/getToken"
 RETRY_INTERVAL = 0.2
 """Seconds between a worker's probes of a Redis that is down."""
@@ -71,16 +75,18 @@ async def run_fleet(
     """Start one process per job, run ``during`` meanwhile, and collect every report."""
     context = multiprocessing.get_context("spawn")
     results: Any = context.Queue()
-    processes = [context.Process(target=run, args=(job, results)) for job in fleet]
+    # daemons: a worker left behind by a failed test must not keep pytest from exiting
+    processes = [context.Process(target=run, args=(job, results), daemon=True) for job in fleet]
     for process in processes:
         process.start()
     try:
         if during is not None:
             await during()
         reports = [await anyio.to_thread.run_sync(results.get, True, TIMEOUT) for _ in processes]
-    finally:
         for process in processes:
             await anyio.to_thread.run_sync(process.join, TIMEOUT)
+    finally:
+        for process in processes:  # after a failure: at once, not a join per worker
             if process.is_alive():
                 process.kill()
     assert [process.exitcode for process in processes] == [0] * len(processes)
@@ -113,10 +119,14 @@ async def test_four_workers_share_one_rate_and_one_token(
     assert fake.stats.statuses[429] == 0
     assert fake.stats.requests[TOKEN_OPERATION] == 1
     assert fake.stats.tokens_issued == 1
+    # The fleet's rate is R, not 4 R. Redis starts at most R requests a second (burst 1); the
+    # fake may see more in one second only by the requests a busy machine delivered late,
+    # and no more of those than were in flight at once (plus the token request).
     seconds = per_second(fake)
+    late = IN_FLIGHT + 1 + 1
+    assert max(seconds.values()) <= RATE + late, seconds
     full = [seconds[second] for second in sorted(seconds)[1:-1]]  # the whole seconds between
-    assert sum(full) <= RATE * len(full) * 1.05, seconds  # the fleet's rate: R, not 4 R
-    assert max(seconds.values()) <= RATE * 1.25, seconds  # a loaded machine's jitter, no more
+    assert sum(full) <= RATE * len(full) + late, seconds
     assert all(report["outages"] == 0 for report in reports)
 
 
