@@ -218,8 +218,8 @@ class FaultProxy:
             writer.transport.abort()
         if self._handlers:
             await asyncio.wait(self._handlers, timeout=5)
-        if self._server is not None:
-            await self._server.wait_closed()
+        if self._server is not None:  # since 3.12 this waits for every connection: bounded
+            await asyncio.wait_for(self._server.wait_closed(), 30)
 
     # -- the proxy --------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import anyio
 import attrs
 import pytest
 
@@ -206,8 +207,9 @@ async def world(secret_watch: SecretWatch) -> AsyncIterator[World]:
                 try:
                     yield state
                 finally:
-                    for client in state.clients:
-                        await client.aclose()
+                    with anyio.fail_after(HANG):  # a hang fails here, not by pytest-timeout
+                        for client in state.clients:
+                            await client.aclose()
         finally:
             secret_watch.unwatch_uvicorn()
 

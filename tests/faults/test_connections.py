@@ -6,6 +6,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
+from iamport_async import Iamport
 from tests.faults._proxy import not_token, token_only
 from tests.faults.conftest import HANG, TIMEOUT, World
 
@@ -30,8 +31,7 @@ async def test_no_connection_outlives_the_client_after_every_fault_kind(world: W
     assert len(result.found) == 300
     assert sum(world.proxy.applied.values()) == 10
     assert world.proxy.max_open <= 10  # the pool's bound (max_concurrency 8, at least 10)
-    await client.aclose()
-    assert await world.proxy.wait_closed() == 0
+    assert await _open_after_closing(world, client) == 0
 
 
 @pytest.mark.parametrize("delay", DELAYS)
@@ -47,8 +47,7 @@ async def test_cancelled_at_any_point_the_client_still_works(world: World, delay
     with anyio.fail_after(HANG):
         assert (await client.payments.get("imp_1")).imp_uid == "imp_1"
     assert world.fake.stats.tokens_issued == 1
-    await client.aclose()
-    assert await world.proxy.wait_closed() == 0
+    assert await _open_after_closing(world, client) == 0
 
 
 async def test_a_cancelled_token_fetch_leader_does_not_strand_its_waiters(world: World) -> None:
@@ -75,10 +74,16 @@ async def test_a_cancelled_token_fetch_leader_does_not_strand_its_waiters(world:
     assert world.fake.stats.tokens_issued == 1
 
 
-async def _scoped(scope: anyio.CancelScope, client: object) -> None:
-    from iamport_async import Iamport
+async def _open_after_closing(world: World, client: Iamport) -> int:
+    """Close ``client``; return the proxy's connections still open after it. Bounded, so that
+    a hang fails here, inside the event loop, and not by pytest-timeout's signal, which leaves
+    the loop's tasks and streams half torn down for later tests to trip over."""
+    with anyio.fail_after(HANG):
+        await client.aclose()
+    return await world.proxy.wait_closed()
 
-    assert isinstance(client, Iamport)
+
+async def _scoped(scope: anyio.CancelScope, client: Iamport) -> None:
     with scope:
         await client.payments.get("imp_1")
 
@@ -94,8 +99,7 @@ async def test_every_caller_cancelled_mid_refresh_leaves_no_stuck_flight(world: 
                 tg.start_soon(client.payments.get, "imp_1")
     with anyio.fail_after(HANG):
         assert (await client.payments.get("imp_1")).imp_uid == "imp_1"
-    await client.aclose()
-    assert await world.proxy.wait_closed() == 0
+    assert await _open_after_closing(world, client) == 0
 
 
 async def test_a_stream_left_early_or_cancelled_cleans_up(world: World) -> None:
@@ -114,8 +118,7 @@ async def test_a_stream_left_early_or_cancelled_cleans_up(world: World) -> None:
                     pass
         result = await client.payments.get_many(seeded[:150])
     assert len(result.found) == 150
-    await client.aclose()
-    assert await world.proxy.wait_closed() == 0
+    assert await _open_after_closing(world, client) == 0
 
 
 async def test_the_client_comes_back_when_the_server_does(world: World) -> None:
