@@ -47,6 +47,7 @@ from iamport_async.errors import InvalidInputError
 from iamport_async.shared import Shared
 
 API_URL = "https://api.iamport.kr"
+"""The API's host, the default ``base_url``."""
 STATIC_API_URL = "https://static-api.iamport.kr"
 """The host with fixed outbound addresses, for networks that allow-list by IP."""
 

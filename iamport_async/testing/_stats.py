@@ -30,6 +30,7 @@ class Stats:
     faults_injected: int = 0
 
     def reset(self) -> None:
+        """Zero every counter (between the phases of one test)."""
         fresh = Stats()
         for field in attrs.fields(Stats):
             setattr(self, field.name, getattr(fresh, field.name))
