@@ -63,7 +63,8 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(python=PYTHONS[0])
 def docs(session: nox.Session) -> None:
     """The documentation site, built with --strict (broken links fail)."""
-    session.install("-e", ".", *groups("docs"))
+    # ruff formats the reference's signatures
+    session.install("-e", ".", *groups("docs"), "ruff")
     session.run("mkdocs", "build", "--strict")
 
 

@@ -72,6 +72,11 @@ class InvalidInputError(IamportError, ValueError):
     ``field`` names the offending argument.
     """
 
+    field: str
+    """The argument that was refused, as the method names it (``amount``, ``imp_uid``)."""
+    problem: str
+    """What is wrong with it, in words."""
+
     def __init__(self, field: str, problem: str) -> None:
         self.field = field
         self.problem = problem
@@ -86,6 +91,11 @@ class TransportError(IamportError):
     """
 
     reached_server: bool = True
+    """``False`` only when the request provably never left: then a retry cannot act twice."""
+    method: str
+    """The HTTP method of the failed request."""
+    path: str
+    """The API path of the failed request (no query string: ids stay out of errors)."""
 
     def __init__(self, message: str, *, method: str, path: str) -> None:
         self.method = method
@@ -97,6 +107,7 @@ class ConnectError(TransportError):
     """The connection could not be made; the request never reached the server."""
 
     reached_server = False
+    """Always ``False``: the connection was never made."""
 
 
 class RequestTimeout(TransportError):
@@ -109,6 +120,21 @@ class ConnectionLost(TransportError):
 
 class ApiError(IamportError):
     """The API answered with an error status or a non-zero ``code``."""
+
+    status: int
+    """The HTTP status (200 for a :class:`BusinessError`)."""
+    code: int | None
+    """The envelope's ``code``; ``None`` when the body had no envelope (a proxy's page)."""
+    message: str | None
+    """The envelope's ``message``, the API's own words; ``None`` without an envelope."""
+    body: str
+    """A bounded excerpt of the response body, so that nothing the server said is lost."""
+    method: str
+    """The HTTP method of the request."""
+    path: str
+    """The API path of the request."""
+    retry_after: float | None
+    """The ``Retry-After`` header's wait in seconds (429, 503), ``None`` when there was none."""
 
     def __init__(
         self,
@@ -176,6 +202,15 @@ class ResponseValidationError(IamportError):
     server may have acted (a charge made, a refund done), so they say what to look up.
     """
 
+    status: int
+    """The HTTP status of the answer."""
+    body: str
+    """A bounded excerpt of the body that did not fit."""
+    method: str
+    """The HTTP method of the request."""
+    path: str
+    """The API path of the request."""
+
     def __init__(
         self,
         problem: str,
@@ -202,6 +237,11 @@ class BackpressureError(IamportError):
     Raised only when fail-fast is asked for (``Iamport(max_wait=...)``), so that a web handler
     can answer "busy" at once instead of queueing.
     """
+
+    wait: float
+    """Seconds the call would have waited for a slot."""
+    max_wait: float
+    """The limit it was given (``Iamport(max_wait=...)``)."""
 
     def __init__(self, wait: float, max_wait: float) -> None:
         self.wait = wait
@@ -280,6 +320,7 @@ STATUS_ERRORS: dict[int, type[ApiError]] = {
     429: RateLimitedError,
     501: UnsupportedPgError,
 }
+"""The class raised for each HTTP status that has its own; other 5xx raise ``ServerError``."""
 
 
 def error_for_status(status: int) -> type[ApiError]:

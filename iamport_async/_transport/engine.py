@@ -71,9 +71,13 @@ class CallOptions:
     """Per-call overrides of the client's settings; ``None`` keeps the client's value."""
 
     timeout: float | None = None
+    """Seconds per attempt, for this call."""
     max_retries: int | None = None
+    """Retries after the first attempt, for this call (0: one attempt only)."""
     total_timeout: float | None = None
+    """Seconds for the whole call, its retries and their waits included."""
     tier: str | None = None
+    """The sub-merchant code (``Tier`` header) this call acts for."""
 
 
 @attrs.frozen

@@ -32,10 +32,10 @@ class Unlimited:
     """No rate limit."""
 
     async def acquire(self, max_wait: float | None = None) -> None:
-        return None
+        """Return at once: nothing to wait for."""
 
     def feedback(self, *, throttled: bool) -> None:
-        return None
+        """Ignored: the rate is fixed."""
 
 
 class TokenBucket:
@@ -61,6 +61,7 @@ class TokenBucket:
 
     @property
     def rate(self) -> float:
+        """Requests started per second; setting it takes effect for the next acquire."""
         return self._rate
 
     @rate.setter
@@ -87,6 +88,8 @@ class TokenBucket:
         return max(now, opens_at)
 
     async def acquire(self, max_wait: float | None = None) -> None:
+        """Wait for the next slot (see :meth:`RateLimiter.acquire`); a waiter whose slot
+        was reserved before a cut of the rate takes a new one at the new rate."""
         deadline = None if max_wait is None else self._clock.monotonic() + max_wait
         while True:
             lowered = self._lowered
@@ -98,7 +101,7 @@ class TokenBucket:
                 return
 
     def feedback(self, *, throttled: bool) -> None:
-        return None
+        """Ignored: the rate is fixed (``AdaptiveRateLimiter`` follows the server)."""
 
 
 class AdaptiveRateLimiter:
@@ -113,7 +116,9 @@ class AdaptiveRateLimiter:
     """
 
     BETA = 0.7
+    """The fraction of the measured send rate kept after a throttle."""
     SCALE = 0.4
+    """The cubic's scale: how fast the rate climbs back after a cut."""
     MIN_RECOVERY = 4.0
     """Seconds at least from a cut back to the rate that was throttled. With the cubic's own
     scale a low rate comes back within 2 s (10/s in 1.96 s) and probes past it again at
@@ -123,12 +128,14 @@ class AdaptiveRateLimiter:
     requests already in flight when the rate was cut answer 429 too, and must not cut it
     again each (ten in a row would take 100/s to 2.8/s)."""
     MIN_RATE = 0.5
+    """Requests per second below which a cut never goes: the limiter always probes."""
     _BUCKET = 0.5
     _SMOOTH = 0.8
 
     def __init__(self, clock: Clock, max_rate: float | None = None) -> None:
         self._clock = clock
         self.max_rate = max_rate
+        """The ceiling, in requests per second; ``None``: only the server's throttles bound it."""
         self._bucket = TokenBucket(max_rate, clock, burst=1) if max_rate else None
         self._throttled_at: float | None = None
         self._last_max = 0.0
@@ -149,11 +156,13 @@ class AdaptiveRateLimiter:
         return self._measured
 
     async def acquire(self, max_wait: float | None = None) -> None:
+        """Wait for a slot at the rate in force (none while unlimited), and count the start."""
         if self._bucket is not None:
             await self._bucket.acquire(max_wait)
         self._count_start()
 
     def feedback(self, *, throttled: bool) -> None:
+        """A throttle cuts the rate (once per episode); other answers let it climb back."""
         now = self._clock.monotonic()
         if throttled:
             if self._throttled_at is not None and now - self._throttled_at < self.EPISODE:

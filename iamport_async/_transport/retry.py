@@ -83,20 +83,27 @@ class RetryBudget:
 
     def __init__(self, capacity: int = 500, retry_cost: int = 5, timeout_cost: int = 10) -> None:
         self.capacity = capacity
+        """The most the budget holds (and what it starts with)."""
         self.retry_cost = retry_cost
+        """What one retry costs."""
         self.timeout_cost = timeout_cost
+        """What a retry after a timeout costs: a slow server is not asked twice as often."""
         self.available = capacity
+        """What is left now."""
 
     def cost_of(self, error: BaseException) -> int:
+        """What a retry after ``error`` costs."""
         return self.timeout_cost if isinstance(error, RequestTimeout) else self.retry_cost
 
     def withdraw(self, cost: int) -> bool:
+        """Spend ``cost`` for a retry; ``False`` (and nothing spent) when too little is left."""
         if cost > self.available:
             return False
         self.available -= cost
         return True
 
     def deposit(self, amount: int) -> None:
+        """Give back ``amount`` after a success, up to ``capacity``."""
         self.available = min(self.capacity, self.available + amount)
 
 
