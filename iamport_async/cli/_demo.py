@@ -13,6 +13,8 @@ import argparse
 import math
 import random
 import sys
+import textwrap
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
@@ -20,7 +22,7 @@ import anyio
 import attrs
 
 from iamport_async.cli._common import EXIT_DIFFERS, EXIT_OK, UsageError
-from iamport_async.cli._display import Display, make_display, summary_rows
+from iamport_async.cli._display import MEANINGS, Display, make_display
 from iamport_async.client import Iamport
 from iamport_async.reconcile import Order, Outcome, Progress, Summary, reconcile
 from iamport_async.testing import Answer, FakeIamport, VirtualClock
@@ -33,7 +35,7 @@ FAULTS = RETRIES * 2 * CONCURRENCY + 1
 """503 answers scripted for ``GET /payments``. While they last every request meets one, so
 the 8 requests in flight cannot all get through on their retries: at least one exhausts
 them (pigeonhole) and its orders are reported ``lookup_failed``. The rest are retried."""
-PLANTED = (
+PLANTED: tuple[Outcome, ...] = (
     Outcome.AMOUNT_DIFFERS,
     Outcome.STATUS_DIFFERS,
     Outcome.REFUNDED_PARTLY,
@@ -189,6 +191,52 @@ async def _pass(
     return results.summary
 
 
+def intro(payments: int, layout: Plan) -> str:
+    """What the demo is about to do, in one paragraph."""
+    return (
+        f"The fake i'mport API holds {payments:,} payments. The merchant's "
+        f"{len(layout.orders):,} orders mirror them, with {len(layout.planted):,} "
+        f"discrepancies planted; the fake will answer {FAULTS} lookup requests with HTTP 503."
+    )
+
+
+def _paragraph(text: str) -> str:
+    return textwrap.fill(text, width=88) + "\n"
+
+
+def fewest_requests(layout: Plan) -> int:
+    """One request per 100 distinct ids of each kind, and one for the token."""
+    keys = {order.key for order in layout.orders}
+    by_imp = sum(1 for kind, _ in keys if kind == "imp_uid")
+    return math.ceil(by_imp / 100) + math.ceil((len(keys) - by_imp) / 100) + 1
+
+
+HEADERS = ("outcome", "1st pass", "final", "planted", "meaning")
+
+
+def outcome_rows(layout: Plan, seen: Run) -> list[tuple[str, ...]]:
+    """Per outcome: orders after the first pass, after the second, and how many the demo
+    planted (every order not planted should match, and no lookup stay failed)."""
+    final = Counter(seen.outcomes.values())
+    planted = Counter(layout.planted.values())
+    planted[Outcome.MATCHED] = len(layout.orders) - len(layout.planted)
+    notes = {
+        Outcome.LOOKUP_FAILED: f"HTTP 503 past {RETRIES} retries: rerun",
+    }
+    rows: list[tuple[str, ...]] = []
+    for outcome in (Outcome.MATCHED, *PLANTED, Outcome.LOOKUP_FAILED):
+        rows.append(
+            (
+                outcome.value,
+                f"{seen.summary.counts.get(outcome, 0):,}",
+                f"{final[outcome]:,}",
+                f"{planted[outcome]:,}",
+                notes.get(outcome, MEANINGS[outcome.value]),
+            )
+        )
+    return rows
+
+
 def verdict(layout: Plan, seen: Run) -> list[str]:
     """Problems: an order not accounted for exactly once, a planted discrepancy not found,
     a discrepancy nobody planted."""
@@ -212,7 +260,7 @@ def run(
     progress_hook: Callable[[Progress], None] | None = None,
     out: IO[str] | None = None,
 ) -> int:
-    out = out or sys.stdout
+    stream = out if out is not None else sys.stdout
     if args.payments < 1 or args.payments > 10_000_000:
         raise UsageError("--payments must be between 1 and 10,000,000")
     fake = FakeIamport(seed=SEED, clock=VirtualClock())  # backoff takes no real time
@@ -220,34 +268,31 @@ def run(
     layout = plan(records)
     faults: tuple[Answer, ...] = ("503",) * FAULTS  # type: ignore[assignment]
     fake.faults.script(*faults, operations=["GET /payments"])
+    stream.write(_paragraph(intro(args.payments, layout)) + "\n")
+    stream.flush()
     display = make_display(args.plain)
     seen = anyio.run(execute, fake, layout, display, progress_hook)
     problems = verdict(layout, seen)
 
-    keys = {order.key for order in layout.orders}
-    by_imp = sum(1 for kind, _ in keys if kind == "imp_uid")
-    least = math.ceil(by_imp / 100) + math.ceil((len(keys) - by_imp) / 100) + 1
     first, total = seen.requests_first, fake.stats.total_requests
-    display.table(f"First pass: {len(layout.orders):,} orders", summary_rows(seen.summary), out)
-    out.write(
-        f"requests: {first:,} in the first pass, {FAULTS} of them answered with a scripted "
-        f"503 (at least {least:,} are needed: 100 ids a request per id kind, 1 token)\n"
-        f"lookups failed after {RETRIES} retries: {seen.failed_first:,} orders, reconciled "
-        f"again in a second pass of {total - first:,} requests\n"
+    display.table(f"{len(layout.orders):,} orders", outcome_rows(layout, seen), stream, HEADERS)
+    stream.write(
+        "\n"
+        + _paragraph(
+            f"Requests: {first:,} in the first pass, {FAULTS} of them answered HTTP 503 as "
+            f"scripted. The fewest possible is {fewest_requests(layout):,}: one per 100 ids "
+            f"of each kind (imp_uid, merchant_uid), and one for the token."
+        )
+        + _paragraph(
+            f"The {seen.failed_first:,} orders whose lookup failed were looked up again in a "
+            f"second pass ({total - first:,} requests), as an operator would."
+        )
+        + "\n"
     )
-    counts = dict.fromkeys(PLANTED, 0)
-    for ref, kind in layout.planted.items():
-        if seen.outcomes.get(ref) is kind:
-            counts[kind] += 1
-    planted = dict.fromkeys(PLANTED, 0)
-    for kind in layout.planted.values():
-        planted[kind] += 1
-    for kind in PLANTED:
-        out.write(f"planted {kind.value}: {planted[kind]}, found {counts[kind]}\n")
     for problem in problems[:20]:
-        out.write(f"PROBLEM: {problem}\n")
+        stream.write(f"PROBLEM: {problem}\n")
     if problems:
-        out.write(f"FAILED: {len(problems)} problems\n")
+        stream.write(f"FAILED: {len(problems)} problems\n")
         return EXIT_DIFFERS
-    out.write("OK: every planted discrepancy was found, and nothing else\n")
+    stream.write("OK: every planted discrepancy was found, and nothing else\n")
     return EXIT_OK

@@ -5,44 +5,88 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import IO, Any, Protocol
 
 from iamport_async.reconcile import Progress, Summary
+
+Row = tuple[str, ...]
+
+MEANINGS = {
+    "matched": "agrees with i'mport",
+    "amount_differs": "i'mport has another amount",
+    "status_differs": "i'mport has another status",
+    "refund_differs": "i'mport has another refund",
+    "refunded_partly": "partly refunded; the order says not",
+    "currency_differs": "i'mport has another currency",
+    "other_order": "the imp_uid is another order's",
+    "duplicate": "id seen earlier in the orders",
+    "unknown": "no such payment at i'mport",
+    "lookup_failed": "not checked: the lookup failed",
+}
+"""What each outcome means, beside its count, so that a table explains itself."""
 
 
 class Display(Protocol):
     def start(self, label: str, total: int | None) -> None: ...
     def update(self, progress: Progress) -> None: ...
     def stop(self) -> None: ...
-    def table(self, title: str, rows: Sequence[tuple[str, str]], out: IO[str]) -> None: ...
+    def table(
+        self,
+        title: str,
+        rows: Sequence[Row],
+        out: IO[str],
+        headers: Sequence[str] | None = None,
+    ) -> None: ...
 
 
-def summary_rows(summary: Summary) -> list[tuple[str, str]]:
-    """Counts per outcome (those that occurred, and always ``matched``), then the money."""
-    rows = [
-        (outcome.value, f"{count:,}")
+def summary_rows(summary: Summary, notes: Mapping[str, str] | None = None) -> list[Row]:
+    """Orders per outcome (those that occurred, and always ``matched``) with what each
+    means; ``notes`` replaces a meaning (by outcome value) where the caller knows more."""
+    meanings = {**MEANINGS, **(notes or {})}
+    rows: list[Row] = [
+        (outcome.value, f"{count:,}", meanings.get(outcome.value, ""))
         for outcome, count in summary.counts.items()
         if count or outcome.value == "matched"
     ]
-    rows += [
-        ("orders", f"{summary.total:,}"),
-        ("expected amount", f"{summary.expected:,}"),
-        ("paid amount (found)", f"{summary.actual:,}"),
-        ("refunded (found)", f"{summary.refunded:,}"),
-    ]
+    rows.append(("orders", f"{summary.total:,}", "in all"))
     return rows
+
+
+SUMMARY_HEADERS = ("outcome", "orders", "meaning")
+
+
+def money_rows(summary: Summary) -> list[Row]:
+    """The sums of money, in the currency's units."""
+    return [
+        ("expected amount", f"{summary.expected:,}", "the orders' amounts"),
+        ("paid amount (found)", f"{summary.actual:,}", "the payments found"),
+        ("refunded (found)", f"{summary.refunded:,}", "refunded from those payments"),
+    ]
+
+
+MONEY_HEADERS = ("sum", "amount", "of")
+
+
+def _is_number(text: str) -> bool:
+    return bool(text) and all(c.isdigit() or c in ",.-" for c in text)
+
+
+def _right(rows: Sequence[Row], column: int) -> bool:
+    """Numbers are right-aligned, text left: per column, as a person lines figures up."""
+    cells = [row[column] for row in rows if column < len(row)]
+    return bool(cells) and all(_is_number(cell) or cell == "-" for cell in cells)
 
 
 def make_display(plain: bool = False, stream: IO[str] | None = None) -> Display:
     """A rich display on ``stream`` (stderr) when rich is installed and ``plain`` is False."""
-    stream = stream or sys.stderr
+    target = stream if stream is not None else sys.stderr
     if not plain:
         try:
-            return RichDisplay(stream)
+            return RichDisplay(target)
         except ImportError:
             pass
-    return PlainDisplay(stream)
+    return PlainDisplay(target)
 
 
 class PlainDisplay:
@@ -73,11 +117,34 @@ class PlainDisplay:
     def stop(self) -> None:
         pass
 
-    def table(self, title: str, rows: Sequence[tuple[str, str]], out: IO[str]) -> None:
-        width = max((len(name) for name, _ in rows), default=0)
+    def table(
+        self,
+        title: str,
+        rows: Sequence[Row],
+        out: IO[str],
+        headers: Sequence[str] | None = None,
+    ) -> None:
+        lines = [tuple(headers)] if headers else []
+        columns = max((len(row) for row in rows), default=0)
+        widths = [
+            max((len(row[c]) for row in [*lines, *rows] if c < len(row)), default=0)
+            for c in range(columns)
+        ]
+        right = [_right(rows, c) for c in range(columns)]
+
+        def line(row: Row) -> str:
+            cells = [
+                f"{cell:>{widths[c]}}" if right[c] else f"{cell:<{widths[c]}}"
+                for c, cell in enumerate(row)
+            ]
+            return ("  " + "  ".join(cells)).rstrip() + "\n"
+
         out.write(f"{title}\n")
-        for name, value in rows:
-            out.write(f"  {name:<{width}}  {value:>14}\n")
+        if headers:
+            out.write(line(tuple(headers)))
+            out.write(line(tuple("-" * width for width in widths[: len(headers)])))
+        for row in rows:
+            out.write(line(row))
         out.flush()
 
 
@@ -118,13 +185,30 @@ class RichDisplay:
     def stop(self) -> None:
         self._bar.stop()
 
-    def table(self, title: str, rows: Sequence[tuple[str, str]], out: IO[str]) -> None:
+    def table(
+        self,
+        title: str,
+        rows: Sequence[Row],
+        out: IO[str],
+        headers: Sequence[str] | None = None,
+    ) -> None:
+        from rich import box
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(title=title, title_justify="left")
-        table.add_column("")
-        table.add_column("", justify="right")
-        for name, value in rows:
-            table.add_row(name, value)
+        columns = max((len(row) for row in rows), default=0)
+        names = list(headers or ()) + [""] * (columns - len(headers or ()))
+        table = Table(
+            title=title,
+            title_justify="left",
+            show_header=bool(headers),
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            collapse_padding=True,
+        )
+        for column, name in enumerate(names):
+            right = _right(rows, column)
+            table.add_column(name, justify="right" if right else "left", no_wrap=not right)
+        for row in rows:
+            table.add_row(*row)
         Console(file=out).print(table)

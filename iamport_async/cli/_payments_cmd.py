@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, *, transport: httpx.AsyncBaseTransport | None 
         display = make_display(args.plain, sys.stderr)
         for payment in found:
             rows = [(name, _text(getattr(payment, name))) for name in SHOWN]
-            display.table(payment.imp_uid, rows, sys.stdout)
+            display.table(payment.imp_uid, rows, sys.stdout, ("field", "value"))
     return EXIT_OK if len(found) == len(lookups) else EXIT_DIFFERS
 
 

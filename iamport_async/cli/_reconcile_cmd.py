@@ -19,7 +19,13 @@ from iamport_async.cli._common import (
     add_connection_options,
     connect,
 )
-from iamport_async.cli._display import make_display, summary_rows
+from iamport_async.cli._display import (
+    MONEY_HEADERS,
+    SUMMARY_HEADERS,
+    make_display,
+    money_rows,
+    summary_rows,
+)
 from iamport_async.cli._orders import BadRow, InputFileError, OrderFile, count_rows
 from iamport_async.cli._report import ReportWriter, bad_row, result_row
 from iamport_async.errors import InvalidInputError
@@ -120,8 +126,10 @@ def run(
         display.stop()
         orders.close()
         writer.finish(complete=complete, orders=job.summary.total, bad_rows=bad_rows)
-    rows = [*summary_rows(job.summary), ("bad rows", f"{bad_rows:,}")]
-    display.table("Reconciliation" + ("" if complete else " (PARTIAL)"), rows, err)
+    rows = [*summary_rows(job.summary), ("bad rows", f"{bad_rows:,}", "lines not read (stderr)")]
+    title = "Reconciliation" + ("" if complete else " (PARTIAL)")
+    display.table(title, rows, err, SUMMARY_HEADERS)
+    display.table("Money", money_rows(job.summary), err, MONEY_HEADERS)
     if not complete:
         err.write(f"interrupted: the report is partial ({job.summary.total:,} orders)\n")
         return EXIT_INTERRUPTED

@@ -237,16 +237,18 @@ def test_payments_get_table(
     assert "1,500" in out
 
 
-@pytest.mark.parametrize("plain", [True, False])
-def test_the_demo_finds_every_planted_discrepancy(
-    capsys: pytest.CaptureFixture[str], plain: bool
+def test_payments_get_plain_lines_values_up(
+    fake: FakeIamport, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["demo", "--payments", "3000", *(["--plain"] if plain else [])]
-    assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert "OK: every planted discrepancy was found" in out
-    for kind in ("amount_differs", "status_differs", "refunded_partly", "unknown", "duplicate"):
-        assert f"planted {kind}: 3, found 3" in out
+    fake.add_payment(
+        imp_uid="imp_a", merchant_uid="ord_a", amount=1500, status="paid", paid_at=1700000000
+    )
+    assert main(["payments", "get", "imp_a", "--plain"], transport=fake.transport()) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line for line in lines[1:] if not line.lstrip().startswith("-")]
+    starts = {line.index(line.split()[1]) for line in rows}  # where each value begins
+    assert len(starts) == 1, lines
+    assert any("2023-11-14T22:13:20+00:00" in line for line in rows)
 
 
 def test_the_demo_fails_when_a_discrepancy_is_missed(
