@@ -54,10 +54,11 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHONS[0])
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package and the tests; pyright on the typing tests of the API."""
+    """mypy --strict on the package and the tests; pyright on the package and on the typing
+    tests of the API."""
     session.install(*PACKAGE, *groups("typecheck"))
     session.run("mypy")
-    session.run("pyright", "tests/typing")
+    session.run("pyright", "tests/typing", "iamport_async")
 
 
 @nox.session(python=PYTHONS[0])

@@ -1,0 +1,55 @@
+"""The README's sample does what it says, against the fake API; its links work off GitHub."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iamport_async.errors import BusinessError
+from iamport_async.testing import FakeIamport
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _sample() -> dict[str, Any]:
+    text = README.read_text(encoding="utf-8")
+    code = text[text.index("```python\n") + 10 :]
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    exec(compile(code[: code.index("```")], "README.md", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+@pytest.mark.anyio
+async def test_verify_after_checkout_ships_only_a_paid_order_of_its_amount() -> None:
+    verify = _sample()["verify_after_checkout"]
+    fake = FakeIamport()
+    fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=50_000, status="paid")
+    async with fake.client() as client:
+        assert await verify(client, "imp_1", "order-1", 50_000)
+        assert not await verify(client, "imp_1", "order-1", 5_000)  # tampered amount
+        assert not await verify(client, "imp_1", "order-2", 50_000)  # another order's payment
+        assert not await verify(client, "imp_forged", "order-1", 50_000)
+
+
+@pytest.mark.anyio
+async def test_refund_cancelled_order_refunds_once() -> None:
+    refund = _sample()["refund_cancelled_order"]
+    fake = FakeIamport()
+    fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=50_000, status="paid")
+    async with fake.client() as client:
+        await refund(client, "imp_1", 50_000)
+        payment = await client.payments.get("imp_1")
+        assert payment.cancel_amount == 50_000
+        with pytest.raises(BusinessError):  # nothing left to refund: no second refund
+            await refund(client, "imp_1", 50_000)
+    assert fake.stats.cancelled_amount == 50_000
+
+
+def test_links_are_absolute() -> None:
+    """A package index shows README.md without the repository: relative links break there."""
+    links = re.findall(r"\]\(([^)]+)\)", README.read_text(encoding="utf-8"))
+    assert links
+    assert all(link.startswith("https://") for link in links), links
