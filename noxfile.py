@@ -69,10 +69,14 @@ def docs(session: nox.Session) -> None:
     session.run("mkdocs", "build", "--strict")
 
 
+PEERS = ["iamport-rest-client==0.9.0", "async-iamport==0.2.0"]
+"""The existing Python clients benchmarks/peers.py measures: never package dependencies."""
+
+
 @nox.session(python=PYTHONS[0])
 def bench(session: nox.Session) -> None:
     """Every benchmark; each prints its figures as ratios against a baseline of the same run."""
-    session.install(*PACKAGE, *groups("test"))
+    session.install(*PACKAGE, *groups("test"), *PEERS)
     for script in sorted(Path("benchmarks").glob("[!_]*.py")):
         session.run("python", "-m", f"benchmarks.{script.stem}", *session.posargs)
 
@@ -82,3 +86,14 @@ def extras(session: nox.Session) -> None:
     """The built wheel, installed with each extra alone into a clean venv, doing its job."""
     session.install("uv")
     session.run("python", "scripts/check_extras.py")
+
+
+@nox.session(python=PYTHONS[0])
+def pictures(session: nox.Session) -> None:
+    """Measure, then redraw every picture in docs/img/ (SVG, with its data file beside it)."""
+    session.install(*PACKAGE, *groups("test"), *PEERS, "matplotlib")
+    img = "docs/img"
+    session.run("python", "-m", "benchmarks.peers", "--json", f"{img}/peers.json")
+    session.run("python", "-m", "benchmarks.figures", "adaptive", "--json", f"{img}/adaptive.json")
+    session.run("python", "-m", "benchmarks.figures", "memory", "--json", f"{img}/memory.json")
+    session.run("python", "scripts/pictures.py", img)

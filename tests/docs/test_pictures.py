@@ -1,0 +1,47 @@
+"""The docs' pictures are plots of measured data, and the pages quote that data faithfully.
+
+Each ``docs/img/*.svg`` is drawn by ``scripts/pictures.py`` from the JSON file beside it,
+which a benchmark wrote (``nox -s pictures``): the file must be there, and say when and on
+what machine it was measured. The performance page's figures for the peers benchmark must be
+the ones in its data file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+PICTURES = sorted((DOCS / "img").glob("*.svg"))
+
+
+def test_there_are_pictures() -> None:
+    assert {p.stem for p in PICTURES} >= {"peers", "adaptive", "memory"}
+
+
+@pytest.mark.parametrize("picture", PICTURES, ids=lambda p: p.stem)
+def test_each_picture_has_its_measured_data_beside_it(picture: Path) -> None:
+    data = json.loads(picture.with_suffix(".json").read_text(encoding="utf-8"))
+    assert data["date"]
+    assert data["machine"]
+    assert data["samples"] if "samples" in data else data["rows"]
+    assert f"img/{picture.name}" in "".join(p.read_text("utf-8") for p in DOCS.glob("*.md"))
+
+
+def test_the_performance_page_quotes_the_peers_run() -> None:
+    page = (DOCS / "performance.md").read_text(encoding="utf-8")
+    data = json.loads((DOCS / "img" / "peers.json").read_text(encoding="utf-8"))
+    rows = {row["label"]: row for row in data["rows"]}
+    batched = rows["iamport-async, batched"]
+    assert f"{batched['requests']:,} requests" in page
+    assert f"all {batched['done']:,} found in\n  {batched['wall_s']:.1f} s" in page
+    naive = rows["iamport-async, one get per id (naive)"]
+    assert f"{naive['done']:,} found when the {data['bound_s']:.0f} s were up" in page
+    peer = rows["async-iamport"]
+    assert f"all {peer['errors']['TimeoutError']:,} failed with `TimeoutError`" in page
+    assert peer["requests"] == 0  # "not one request reached the server"
+    official = rows["iamport-rest-client (official)"]
+    assert f"{official['requests']:,} requests ({official['token_requests']:,})" in page
+    assert f"{official['done']:,} found in the {data['bound_s']:.0f} s" in page
