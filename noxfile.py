@@ -94,6 +94,6 @@ def pictures(session: nox.Session) -> None:
     session.install(*PACKAGE, *groups("test"), *PEERS, "matplotlib")
     img = "docs/img"
     session.run("python", "-m", "benchmarks.peers", "--json", f"{img}/peers.json")
-    session.run("python", "-m", "benchmarks.figures", "adaptive", "--json", f"{img}/adaptive.json")
-    session.run("python", "-m", "benchmarks.figures", "memory", "--json", f"{img}/memory.json")
+    session.run("python", "-m", "benchmarks._figures", "adaptive", "--json", f"{img}/adaptive.json")
+    session.run("python", "-m", "benchmarks._figures", "memory", "--json", f"{img}/memory.json")
     session.run("python", "scripts/pictures.py", img)

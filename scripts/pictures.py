@@ -1,7 +1,7 @@
 """Draw the docs' pictures (SVG, docs/img/) from the data files a real run wrote beside them.
 
 Nothing here is drawn by hand: each picture is a plot of its JSON file, and the JSON files
-are written by ``benchmarks/peers.py`` and ``benchmarks/figures.py`` (``nox -s pictures``
+are written by ``benchmarks/peers.py`` and ``benchmarks/_figures.py`` (``nox -s pictures``
 runs all of it). Each picture says when and where its data was measured.
 
     python scripts/pictures.py [docs/img]

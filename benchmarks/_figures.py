@@ -8,7 +8,7 @@ server accepted and throttled, and the rate the client's limiter allowed.
 fake in another process; the process's resident memory every 5,000 lookups. ``--bound``
 stops the stream after that many seconds (what was streamed is recorded).
 
-    python -m benchmarks.figures adaptive|memory [--json FILE] [...]
+    python -m benchmarks._figures adaptive|memory [--json FILE] [...]
 """
 
 from __future__ import annotations
