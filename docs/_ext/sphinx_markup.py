@@ -8,7 +8,8 @@ The source keeps its Sphinx roles (``:class:`~iamport_async.errors.BackpressureE
   (``~`` keeps only the last name, as Sphinx does); a role naming an internal object (in a
   private module, and re-exported by no public one) stays plain code;
 - a paragraph ending in ``::`` and the indented block after it become a fenced code block;
-- a parameter whose default is a private sentinel (``tier=_UNSET``) shows ``...``.
+- a parameter whose default is a private sentinel (``tier=_UNSET``) shows ``...``, and an
+  instance attribute set from an argument (``self.field = field``) shows no value.
 
 Links are written as optional autorefs, and ``docs/_ext/hooks.py`` fails the (strict) build
 when one of them did not resolve: every role in a rendered page must link.
@@ -24,7 +25,11 @@ from typing import Any
 
 import griffe
 
-ROLE = re.compile(r":(?:class|meth|func|data|attr|exc|mod|obj):`(~?)([\w.]+)(?:\(\))?`")
+ROLE = re.compile(
+    r":(?:class|meth|func|data|attr|exc|mod|obj):`(~?)([\w.]+)(?:\(\))?"
+    r"(?:\s*<~?([\w.]+)>)?`"
+)
+"""A role: ``:meth:`~a.b.C.m``` or, with a title of its own, ``:meth:`C.m <a.b.C.m>```."""
 MARK = "sphinx-role"
 """The class of every ``<code>`` written for a role, so that the hook can find them."""
 
@@ -82,11 +87,11 @@ def _index(pkg: griffe.Module) -> tuple[list[str], set[str]]:
 
 def _roles(obj: griffe.Object, text: str) -> str:
     def link(match: re.Match[str]) -> str:
-        short, name = match.groups()
+        short, name, explicit = match.groups()
         shown = name.rsplit(".", 1)[-1] if short else name
         if match.group(0).startswith((":meth:", ":func:")):
             shown += "()"
-        target = _target(obj, name)
+        target = _target(obj, explicit or name)
         reachable = _index(obj.package)[1]
         owner = target.rsplit(".", 1)[0]  # a method of a re-exported class
         if target not in reachable and owner not in reachable:
@@ -129,6 +134,8 @@ def _literals(text: str) -> str:
                     lang = "python"
                 except SyntaxError:
                     lang = "text"
+                if lang == "text":  # a drawing: reST's inline literals are noise in it
+                    code = re.sub(r"``([^`]+)``", r"\1", code)
                 pad = " " * base
                 out += [pad + "```" + lang, *(pad + c for c in code.split("\n")), pad + "```", ""]
                 i = j
@@ -155,6 +162,13 @@ class SphinxMarkup(griffe.Extension):
         seen.add(obj.path)
         if obj.docstring is not None:
             obj.docstring.value = rewrite(obj, obj.docstring.value)
+        if (
+            isinstance(obj, griffe.Attribute)
+            and "instance-attribute" in obj.labels
+            and str(obj.value).isidentifier()
+            and obj.value is not None
+        ):
+            obj.value = None  # ``self.field = field``: the value is whatever was passed
         if isinstance(obj, griffe.Function):
             for parameter in obj.parameters:
                 default = str(parameter.default) if parameter.default is not None else ""
