@@ -133,7 +133,11 @@ def memory(data: dict[str, Any], path: Path) -> None:
     streamed = f"{data['ids_streamed']:,}"
     if data["ids_streamed"] < data["ids_asked"]:
         streamed += f" of {data['ids_asked']:,} (stopped at the {data['bound_s']:.0f} s bound)"
-    ax.set_title(f"payments.iter_many over a generator of ids: {streamed} ids, memory flat")
+    rss = [s["rss_mib"] for s in samples]
+    ax.set_title(
+        f"payments.iter_many over a generator of {streamed} ids: resident memory "
+        f"{rss[0]:.1f} MiB at the start, at most {max(rss):.1f} MiB"
+    )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     _footer(fig, data)
     _save(fig, path)

@@ -45,3 +45,14 @@ def test_the_performance_page_quotes_the_peers_run() -> None:
     official = rows["iamport-rest-client (official)"]
     assert f"{official['requests']:,} requests ({official['token_requests']:,})" in page
     assert f"{official['done']:,} found in the {data['bound_s']:.0f} s" in page
+
+
+def test_the_performance_page_quotes_the_memory_run() -> None:
+    page = (DOCS / "performance.md").read_text(encoding="utf-8")
+    data = json.loads((DOCS / "img" / "memory.json").read_text(encoding="utf-8"))
+    samples = data["samples"]
+    assert f"over a generator of {data['ids_streamed']:,} ids" in page
+    steady = {round(s["rss_mib"], 1) for s in samples if s["lookups"] >= 5000}
+    assert steady == {63.2}, steady
+    assert "stayed at 63.2 MiB" in page
+    assert f"took {samples[-1]['t']:.0f} s" in page
