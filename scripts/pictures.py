@@ -50,15 +50,16 @@ def peers(data: dict[str, Any], path: Path) -> None:
     rows = data["rows"]
     labels = [f"{r['label']}\n{r['version']}" for r in rows]
     colors = [OURS if r["package"] == "iamport-async" else OTHERS for r in rows]
-    fig, (requests, wall) = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+    fig, (requests, wall) = plt.subplots(2, 1, figsize=(8, 6.4))
     ys = list(range(len(rows)))[::-1]
     lookups = [r["requests"] - r["token_requests"] for r in rows]
     tokens = [r["token_requests"] for r in rows]
     requests.barh(ys, lookups, color=colors)
     requests.barh(ys, tokens, left=lookups, color=colors, alpha=0.45, hatch="//")
     requests.set_xscale("log")
-    requests.set_xlim(1, max(r["requests"] for r in rows) * 60)
+    requests.set_xlim(1, max(r["requests"] for r in rows) * 400)
     requests.set_yticks(ys, labels)
+    wall.set_yticks(ys, labels)
     requests.set_title("HTTP requests (log scale; hatched: token requests)")
     for y, r in zip(ys, rows, strict=True):
         note = f"{r['requests']:,}, of them {r['token_requests']:,} for tokens"
@@ -73,10 +74,10 @@ def peers(data: dict[str, Any], path: Path) -> None:
         if r.get("unfinished"):
             note += f"\n{r['unfinished']:,} unfinished at the {data['bound_s']:.0f} s bound"
         wall.text(r["wall_s"] + max(walls) * 0.03, y, note, va="center", fontsize=8)
-    wall.set_xlim(0, max(walls) * 2.2)
+    wall.set_xlim(0, max(walls) * 1.9)
     fig.suptitle(
         f"{data['ids']:,} payment lookups by imp_uid, {data['latency_s'] * 1000:.0f} ms "
-        "latency, the project's fake API on 127.0.0.1, one run",
+        "latency,\nthe project's fake API on 127.0.0.1, one run",
         fontsize=11,
     )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
@@ -92,7 +93,7 @@ def adaptive(data: dict[str, Any], path: Path) -> None:
         times.append(after["t"])
         accepted.append((after["accepted"] - before["accepted"]) / span)
         throttled.append((after["throttled"] - before["throttled"]) / span)
-    fig, ax = plt.subplots(figsize=(9, 3.8))
+    fig, ax = plt.subplots(figsize=(8, 4))
     ax.step(
         [s["t"] for s in samples],
         [s["limit"] for s in samples],
@@ -124,7 +125,7 @@ def adaptive(data: dict[str, Any], path: Path) -> None:
 
 def memory(data: dict[str, Any], path: Path) -> None:
     samples = data["samples"]
-    fig, ax = plt.subplots(figsize=(9, 3.4))
+    fig, ax = plt.subplots(figsize=(8, 3.6))
     ax.plot([s["lookups"] for s in samples], [s["rss_mib"] for s in samples], color=OURS)
     ax.set_xlabel("ids streamed")
     ax.set_ylabel("resident memory, MiB")
@@ -135,7 +136,7 @@ def memory(data: dict[str, Any], path: Path) -> None:
         streamed += f" of {data['ids_asked']:,} (stopped at the {data['bound_s']:.0f} s bound)"
     rss = [s["rss_mib"] for s in samples]
     ax.set_title(
-        f"payments.iter_many over a generator of {streamed} ids: resident memory "
+        f"payments.iter_many over a generator of {streamed} ids:\nresident memory "
         f"{rss[0]:.1f} MiB at the start, at most {max(rss):.1f} MiB"
     )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
