@@ -37,10 +37,16 @@ class Exchange:
     hold an account number) and the response's status, headers and body."""
 
     method: str
+    """The request's HTTP method."""
     path: str
+    """The request's path, without the query string."""
     status: int
+    """The response's HTTP status."""
     headers: httpx.Headers = attrs.field(repr=False)
+    """The response's headers (case-insensitive)."""
     body: bytes = attrs.field(repr=False)  # may hold personal data
+    """The response's body, as received: it may hold personal data, so it is kept out of
+    the repr."""
 
     def json(self) -> Any:
         """The body as JSON; fractions as ``Decimal`` (money is never a float)."""
@@ -61,6 +67,7 @@ class RawResponse(Generic[T]):
     def __init__(self, value: T, exchanges: tuple[Exchange, ...]) -> None:
         self._value = value
         self.exchanges = exchanges
+        """Every HTTP answer the call received, in arrival order."""
 
     def __repr__(self) -> str:
         last = (
@@ -70,6 +77,7 @@ class RawResponse(Generic[T]):
 
     @property
     def last(self) -> Exchange:
+        """The call's last HTTP answer; ``IamportError`` if it sent no request of its own."""
         if not self.exchanges:
             raise IamportError(
                 "this call sent no HTTP request of its own (its answer came from a request "
@@ -79,14 +87,17 @@ class RawResponse(Generic[T]):
 
     @property
     def status(self) -> int:
+        """The last answer's HTTP status."""
         return self.last.status
 
     @property
     def headers(self) -> httpx.Headers:
+        """The last answer's headers (case-insensitive)."""
         return self.last.headers
 
     @property
     def body(self) -> bytes:
+        """The last answer's body, as bytes."""
         return self.last.body
 
     def json(self) -> Any:
