@@ -246,7 +246,7 @@ def install_log_redaction() -> None:
     if _installed:
         return
     _installed = True
-    names = set(HTTP_LOGGERS)
+    names: set[str] = set(HTTP_LOGGERS)
     names.update(
         name
         for name in list(logging.Logger.manager.loggerDict)

@@ -21,6 +21,7 @@ import ast
 import contextlib
 import re
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import griffe
@@ -61,9 +62,9 @@ _INDEXES: dict[str, tuple[list[str], set[str]]] = {}
 
 
 def _index(pkg: griffe.Module) -> tuple[list[str], set[str]]:
-    """Every object's path in ``pkg``, and the paths a reader can reach: public ones, and
-    private ones that a public module re-exports (``iamport_async._transport...RateLimiter``
-    is ``iamport_async.RateLimiter``)."""
+    """Every object's path in ``pkg``, and the paths a reader can reach: public ones, private
+    ones that a public module re-exports in its ``__all__`` (``iamport_async._transport...
+    RateLimiter`` is ``iamport_async.RateLimiter``), and those a reference page renders."""
     if pkg.path in _INDEXES:
         return _INDEXES[pkg.path]
     paths: list[str] = []
@@ -73,7 +74,7 @@ def _index(pkg: griffe.Module) -> tuple[list[str], set[str]]:
         obj = stack.pop()
         public = not any(part.startswith("_") for part in obj.path.split("."))
         if obj.is_alias:
-            if public:
+            if public and obj.parent is not None and obj.name in (obj.parent.exports or ()):
                 with contextlib.suppress(griffe.AliasResolutionError, griffe.CyclicAliasError):
                     reachable.add(str(obj.final_target.path))
             continue
@@ -81,8 +82,19 @@ def _index(pkg: griffe.Module) -> tuple[list[str], set[str]]:
         if public:
             reachable.add(obj.path)
         stack += list(obj.members.values())
+    reachable |= _rendered()
     _INDEXES[pkg.path] = (paths, reachable)
     return paths, reachable
+
+
+def _rendered() -> set[str]:
+    """The objects the reference pages render by their own path (``::: a._b.C``)."""
+    pages = Path(__file__).resolve().parents[1] / "api"
+    return {
+        match
+        for page in pages.glob("*.md")
+        for match in re.findall(r"^::: ([\w.]+)$", page.read_text("utf-8"), re.MULTILINE)
+    }
 
 
 def _roles(obj: griffe.Object, text: str) -> str:
