@@ -28,7 +28,9 @@ from iamport_async.errors import IamportError, InvalidInputError
 
 T = TypeVar("T")
 
-_recording: ContextVar[list[Exchange] | None] = ContextVar("iamport_async_raw", default=None)
+_recording: ContextVar[tuple[list[Exchange], ...]] = ContextVar("iamport_async_raw", default=())
+"""The captures running in this context, outermost first: a nested one does not hide its
+answers from the one around it."""
 
 
 @attrs.frozen
@@ -115,8 +117,13 @@ async def capture(call: Awaitable[T]) -> RawResponse[T]:
         raise InvalidInputError(
             "call", f"must be an endpoint call not yet awaited, got {type(call).__name__}"
         )
+    if inspect.iscoroutine(call) and inspect.getcoroutinestate(call) != inspect.CORO_CREATED:
+        raise InvalidInputError(
+            "call",
+            "was already awaited: pass the call itself, raw_response(client.payments.get(...))",
+        )
     exchanges: list[Exchange] = []
-    reset = _recording.set(exchanges)
+    reset = _recording.set((*_recording.get(), exchanges))
     try:
         value = await call
     finally:
@@ -125,16 +132,12 @@ async def capture(call: Awaitable[T]) -> RawResponse[T]:
 
 
 def record(method: str, path: str, response: httpx.Response) -> None:
-    """Keep ``response`` if a :func:`capture` is running in this context (tasks a call starts
-    inherit it, so every chunk of a bulk lookup is kept)."""
-    exchanges = _recording.get()
-    if exchanges is not None:
-        exchanges.append(
-            Exchange(
-                method,
-                path,
-                response.status_code,
-                httpx.Headers(response.headers),
-                response.content,
-            )
+    """Keep ``response`` for every :func:`capture` running in this context (tasks a call
+    starts inherit it, so every chunk of a bulk lookup is kept)."""
+    captures = _recording.get()
+    if captures:
+        exchange = Exchange(
+            method, path, response.status_code, httpx.Headers(response.headers), response.content
         )
+        for exchanges in captures:
+            exchanges.append(exchange)

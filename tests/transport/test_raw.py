@@ -128,3 +128,29 @@ async def test_a_call_that_sent_nothing_says_so(client: Iamport) -> None:
     assert raw.exchanges == ()
     with pytest.raises(IamportError, match="no HTTP request"):
         _ = raw.status
+
+
+async def test_a_call_already_awaited_is_refused_as_bad_input(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments/imp_1").respond(json=envelope(payment("imp_1")))
+    call = client.payments.get("imp_1")
+    await call
+    with pytest.raises(InvalidInputError, match=r"call: .*already awaited"):
+        await client.raw_response(call)
+
+
+async def test_an_outer_capture_keeps_the_answers_of_an_inner_one(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.get("/payments/imp_1").respond(json=envelope(payment("imp_1")))
+    api.get("/payments/imp_2").respond(json=envelope(payment("imp_2")))
+
+    async def both() -> RawResponse[Payment]:
+        inner = await client.raw_response(client.payments.get("imp_1"))
+        await client.payments.get("imp_2")
+        return inner
+
+    outer = await client.raw_response(both())
+    assert [e.path for e in outer.parse().exchanges] == ["/payments/imp_1"]
+    assert [e.path for e in outer.exchanges] == ["/payments/imp_1", "/payments/imp_2"]
