@@ -25,16 +25,22 @@ _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO}
 def credential(field: str, given: object) -> str:
     """``given`` if passed, else the environment's value; either must be a non-empty string.
 
-    An explicit argument wins over the environment. The error names the argument and the
-    variable, never a value.
+    An explicit argument wins over the environment. Surrounding whitespace is refused, not
+    stripped: no key holds any. The error names the argument and the variable, never a value.
     """
     variable = KEY_VARIABLE if field == "imp_key" else SECRET_VARIABLE
+    source = ""
     if given is None:
         given = os.environ.get(variable)
         if not given:
             raise InvalidInputError(field, f"not given, and {variable} is not set")
+        source = f"{variable} "
     if not isinstance(given, str) or not given:
         raise InvalidInputError(field, "must be a non-empty string")
+    if given != given.strip():  # a newline from a mounted file or a .env: the API says only 401
+        raise InvalidInputError(
+            field, f"{source}begins or ends with whitespace (a newline from a file?): remove it"
+        )
     return given
 
 

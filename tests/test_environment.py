@@ -73,6 +73,28 @@ def test_an_explicit_empty_key_is_refused_even_with_the_variable_set(
         Iamport(imp_key="")
 
 
+@pytest.mark.parametrize("value", ["  ", "env-key\n", " env-key"])
+def test_a_key_with_surrounding_whitespace_in_the_environment_is_refused(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``export IAMPORT_API_KEY=$(cat key.txt)`` keeps no newline, but a secret mounted from a
+    file or pasted into a .env often does: it would only come back as a 401 from the API."""
+    monkeypatch.setenv("IAMPORT_API_KEY", value)
+    monkeypatch.setenv("IAMPORT_API_SECRET", "env-secret")
+    with pytest.raises(InvalidInputError) as caught:
+        Iamport()
+    assert caught.value.field == "imp_key"
+    assert "IAMPORT_API_KEY" in str(caught.value)
+    assert "whitespace" in str(caught.value)
+
+
+def test_a_secret_argument_with_a_trailing_newline_is_refused() -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        Iamport(imp_key="key", imp_secret="secret\n")
+    assert caught.value.field == "imp_secret"
+    assert "secret\n" not in str(caught.value)
+
+
 @pytest.fixture
 def library_logger() -> Iterator[logging.Logger]:
     """The ``iamport_async`` logger, restored afterwards (the switch changes it globally)."""
