@@ -99,10 +99,15 @@ _PARSE_LIMIT = 1 << 16
 """Bodies up to this many characters are parsed as JSON; longer ones go to the regexes only
 (an error keeps 500 characters: parsing megabytes for them is not worth it)."""
 
-_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.){1,80})"\s*:\s*')
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)')
+# Possessive quantifiers (``{1,80}+``): a failed match gives nothing back, so a body of
+# ``\"\"\"...`` costs one short look per quote, not 80 with backtracking (a megabyte took 12 s).
+# A key with an escape in it is never a sensitive name: keys stop at a backslash.
+_JSON_KEY = re.compile(r'"([^"\\]{1,80}+)"\s*:\s*')
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)')
 _JSON_SCALAR = re.compile(r"[^,}\]\s]*")
-_FORM_PAIR = re.compile(r"(?<![^\s?&;])([A-Za-z0-9_.\[\]-]{1,80})=([^&\s\"'<>#]*)")
+_FORM_PAIR = re.compile(r"(?<![^\s?&;])([A-Za-z0-9_.\[\]-]{1,80}+)=([^&\s\"'<>#]*)")
+_EXCERPT_SCAN = 4
+"""An excerpt of ``n`` characters of a body that is not JSON scans its first ``4 n``."""
 
 
 def redact_body(text: str) -> str:
@@ -112,13 +117,50 @@ def redact_body(text: str) -> str:
     (a truncated answer, a form, an HTML page) is redacted by a key-value scan that also
     copes with a value cut off at the end.
     """
-    if len(text) <= _PARSE_LIMIT:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            pass
-        else:
-            return json.dumps(_redacted(data), ensure_ascii=False, separators=(",", ":"))
+    data = _parsed(text)
+    return _redact_text(text) if data is _NOT_JSON else _dumped(data)
+
+
+def redact_excerpt(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text`` redacted, then how many more there were.
+
+    Only what can be shown is scanned: a body that is not JSON is redacted from its head,
+    so an error from a megabyte proxy page costs microseconds, not seconds.
+    """
+    data = _parsed(text)
+    head = _EXCERPT_SCAN * limit
+    if data is _NOT_JSON and len(text) > head:
+        shown, more = _redact_text(text[:head]), len(text) - limit
+    else:
+        shown = _redact_text(text) if data is _NOT_JSON else _dumped(data)
+        if len(shown) <= limit:
+            return shown
+        more = len(shown) - limit
+    return f"{shown[:limit]}... [{more} more characters]"
+
+
+_NOT_JSON = object()
+
+
+def _parsed(text: str) -> Any:
+    """``text`` decoded as JSON, or ``_NOT_JSON`` (also when it is too long to be worth it)."""
+    if len(text) > _PARSE_LIMIT:
+        return _NOT_JSON
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _NOT_JSON
+
+
+def _dumped(data: Any) -> str:
+    """JSON text of the redacted ``data``; a lone surrogate (``"\\ud800"`` in the body) stays
+    an escape, so the text can still be written to a UTF-8 log or terminal."""
+    text = json.dumps(_redacted(data), ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _redact_text(text: str) -> str:
+    """Redact by a key-value scan: JSON pairs (cut off anywhere) and form pairs."""
     return _redact_form(_redact_json_text(text))
 
 
@@ -130,6 +172,8 @@ def _redacted(data: Any) -> Any:
         }
     if isinstance(data, list):
         return [_redacted(item) for item in data]
+    if isinstance(data, str) and ('"' in data or "=" in data):
+        return _redact_text(data)  # a PG's answer quoted in a message, JSON inside a string
     return data
 
 
@@ -189,7 +233,7 @@ def _redact_form(text: str) -> str:
 
 # --- logs --------------------------------------------------------------------------------
 
-_QUERY_PAIR = re.compile(r"(?<=[?&])([^=&\s\"'<>#]{1,80})=([^&\s\"'<>#]*)")
+_QUERY_PAIR = re.compile(r"(?<=[?&])([^=&\s\"'<>#]{1,80}+)=([^&\s\"'<>#]*)")
 
 HTTP_LOGGERS = (
     "httpx",

@@ -38,7 +38,7 @@ decides whether a failure may have reached the server: :func:`server_may_have_ac
 
 from __future__ import annotations
 
-from iamport_async._redact import redact_body
+from iamport_async._redact import redact_excerpt
 
 BODY_EXCERPT_LIMIT = 500
 """How many characters of a response body an error keeps."""
@@ -46,10 +46,8 @@ BODY_EXCERPT_LIMIT = 500
 
 def excerpt(body: str | bytes) -> str:
     """A bounded, printable excerpt of a response body, its sensitive fields redacted."""
-    text = redact_body(body.decode("utf-8", "replace") if isinstance(body, bytes) else body)
-    if len(text) <= BODY_EXCERPT_LIMIT:
-        return text
-    return text[:BODY_EXCERPT_LIMIT] + f"... [{len(text) - BODY_EXCERPT_LIMIT} more characters]"
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    return redact_excerpt(text, BODY_EXCERPT_LIMIT)
 
 
 class IamportError(Exception):

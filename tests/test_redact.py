@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
@@ -16,6 +17,7 @@ from iamport_async._redact import (
     redact_query,
     sensitive,
 )
+from iamport_async.errors import BODY_EXCERPT_LIMIT, excerpt
 
 PAYMENT = {
     "imp_uid": "imp_123412341234",
@@ -143,3 +145,45 @@ def test_the_installed_filter_rewrites_every_http_log_record_before_any_handler(
         f"GET https://x/vbanks/holder?bank_code=004&bank_num={REDACTED}"
     )
     assert "1234567" not in caplog.text
+
+
+def test_an_escaped_lone_surrogate_stays_escaped_so_the_text_can_be_written() -> None:
+    """A JSON escape the server sent (``\\ud800``) must not become a raw surrogate: a UTF-8 log
+    file or ``print(error)`` would fail on it and the error would be lost."""
+    shown = redact_body('{"code":1,"message":"\\ud800 PG error","response":null}')
+    shown.encode("utf-8")
+    assert json.loads(shown)["message"] == "\ud800 PG error"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(json.dumps({"buyer_name": "홍길동", "imp_uid": "imp_1"})),  # JSON in a string
+        body(None, message='PG: {"buyer_tel": "010-1234-5678"} refused'),
+        body(None, message="PG said card_number=4092021234567&result=F"),
+    ],
+)
+def test_personal_data_inside_a_string_of_a_json_body_is_hidden(text: str) -> None:
+    shown = redact_body(text)
+    assert "홍길동" not in shown
+    assert "010-1234-5678" not in shown
+    assert "4092021234567" not in shown
+    assert REDACTED in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"' + '\\"' * (1 << 19),  # a quote after every backslash: each one a key's start
+        '"name":' * (1 << 17),  # every key sensitive
+        ('{"buyer_name":"' + "x" * 60) * (1 << 14),
+    ],
+)
+def test_a_megabyte_body_is_excerpted_in_bounded_time(text: str) -> None:
+    """An error keeps 500 characters: a broken proxy's megabyte must not stall the event
+    loop for seconds (it took 2-12 s before; a generous bound for a loaded machine)."""
+    started = time.perf_counter()
+    shown = excerpt(text)
+    assert time.perf_counter() - started < 1.0
+    assert shown.endswith(f"... [{len(text) - BODY_EXCERPT_LIMIT} more characters]")
+    assert "x" * 20 not in shown
