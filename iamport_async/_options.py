@@ -81,6 +81,8 @@ def base_url(value: object) -> str:
     """
     if not isinstance(value, str):
         raise InvalidInputError("base_url", f"must be a string, got {type(value).__name__}")
+    if any(character.isspace() for character in value):  # a pasted URL's stray space or newline
+        raise InvalidInputError("base_url", "must not contain whitespace")
     try:
         url = httpx.URL(value)
     except httpx.InvalidURL:

@@ -116,6 +116,9 @@ def test_https_anywhere_and_http_to_this_machine_are_accepted(url: str) -> None:
         ("https://user:hunter2@api.iamport.kr", "password"),
         ("https://user@api.iamport.kr", "password"),
         ("http://user:hunter2@127.0.0.1:8000", "password"),
+        ("https://api.iamport.kr ", "whitespace"),  # httpx made the host "api.iamport.kr%20"
+        ("https://api iamport.kr", "whitespace"),
+        (" https://api.iamport.kr", "whitespace"),
     ],
 )
 def test_other_base_urls_are_refused_without_repeating_them(url: str, problem: str) -> None:
