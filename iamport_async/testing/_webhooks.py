@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from iamport_async.endpoints._checks import require_id
 from iamport_async.errors import InvalidInputError
 from iamport_async.webhooks import IAMPORT_SOURCES
 
@@ -28,7 +29,7 @@ opted in to ``SourcePolicy(IAMPORT_SOURCES)`` hears it too."""
 def webhook_body(state: FakeState, imp_uid: str, status: str | None) -> dict[str, str]:
     """The notification for the payment as the fake holds it now; ``status`` overrides its
     status (a late or replayed webhook)."""
-    record = state.payments.get(imp_uid)
+    record = state.payments.get(require_id("imp_uid", imp_uid))
     if record is None:
         raise InvalidInputError("imp_uid", f"the fake holds no payment {imp_uid!r}")
     if status is not None and (not isinstance(status, str) or not status.strip()):

@@ -147,12 +147,14 @@ async def test_to_a_url_the_notification_is_posted_over_http(iamport_fake: FakeI
     ("imp_uid", "options", "field"),
     [
         ("imp_missing", {}, "imp_uid"),
+        (["imp_1"], {}, "imp_uid"),  # was a TypeError (unhashable) from inside the fake
+        ("", {}, "imp_uid"),
         ("imp_1", {"status": " "}, "status"),
         ("imp_1", {"sender": "52.78.100.19"}, "sender"),  # a socket's peer cannot be chosen
     ],
 )
 async def test_what_cannot_be_sent_is_refused_before_sending(
-    iamport_fake: FakeIamport, imp_uid: str, options: dict[str, str], field: str
+    iamport_fake: FakeIamport, imp_uid: object, options: dict[str, str], field: str
 ) -> None:
     iamport_fake.add_payment(imp_uid="imp_1", merchant_uid="order-1")
 
