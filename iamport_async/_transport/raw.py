@@ -82,8 +82,9 @@ class RawResponse(Generic[T]):
         """The call's last HTTP answer; ``IamportError`` if it sent no request of its own."""
         if not self.exchanges:
             raise IamportError(
-                "this call sent no HTTP request of its own (its answer came from a request "
-                "shared with other calls): there is no raw response to show"
+                "this call sent no HTTP request of its own (a coalesced lookup shares another "
+                "call's request; an awaitable that is not an API call sends none): there is "
+                "no raw response to show"
             )
         return self.exchanges[-1]
 
@@ -115,7 +116,9 @@ async def capture(call: Awaitable[T]) -> RawResponse[T]:
     """Await ``call`` (an endpoint method's call, not yet awaited) and keep its answers."""
     if not inspect.isawaitable(call):
         raise InvalidInputError(
-            "call", f"must be an endpoint call not yet awaited, got {type(call).__name__}"
+            "call",
+            f"must be an endpoint call not yet awaited, got {type(call).__name__} (a stream "
+            "iterated with 'async for' is not one call: capture one page or one lookup)",
         )
     if inspect.iscoroutine(call) and inspect.getcoroutinestate(call) != inspect.CORO_CREATED:
         raise InvalidInputError(

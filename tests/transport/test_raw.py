@@ -154,3 +154,8 @@ async def test_an_outer_capture_keeps_the_answers_of_an_inner_one(
     outer = await client.raw_response(both())
     assert [e.path for e in outer.parse().exchanges] == ["/payments/imp_1"]
     assert [e.path for e in outer.exchanges] == ["/payments/imp_1", "/payments/imp_2"]
+
+
+async def test_a_stream_is_refused_with_what_to_capture_instead(client: Iamport) -> None:
+    with pytest.raises(InvalidInputError, match="async for"):
+        await client.raw_response(client.payments.iter_many(["imp_1"]))  # type: ignore[arg-type]
