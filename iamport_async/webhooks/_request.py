@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import attrs
 
+from iamport_async.errors import InvalidInputError
 from iamport_async.webhooks._event import parse_event
 from iamport_async.webhooks._source import IPAddress, SourcePolicy
 from iamport_async.webhooks._verdict import (
@@ -36,8 +37,17 @@ class WebhookVerifier:
 
     payments: PaymentSource
     expected: Expected | int | Decimal | ExpectedLookup
-    sources: SourcePolicy | None = None
+    sources: SourcePolicy | None = attrs.field(default=None)
     include_sandbox: bool | None = None
+
+    @sources.validator
+    def _check_sources(self, _: attrs.Attribute[object], value: object) -> None:
+        if value is not None and not isinstance(value, SourcePolicy):
+            raise InvalidInputError(
+                "sources",
+                f"must be a SourcePolicy or None, got {type(value).__name__}: wrap the "
+                "addresses, sources=SourcePolicy(IAMPORT_SOURCES)",
+            )
 
     async def verify_request(
         self,

@@ -267,6 +267,16 @@ async def test_verify_request_refuses_strangers_without_reading_or_fetching(
     assert route.call_count == 0
 
 
+async def test_a_bare_list_of_addresses_as_sources_is_refused_when_the_verifier_is_made(
+    payments: Payments,
+) -> None:
+    """``sources=IAMPORT_SOURCES`` reads naturally; it used to pass, then raise
+    AttributeError on the first delivery, in production."""
+    with pytest.raises(InvalidInputError, match=r"SourcePolicy\(IAMPORT_SOURCES\)") as caught:
+        WebhookVerifier(payments, expected=15000, sources=IAMPORT_SOURCES)  # type: ignore[arg-type]
+    assert caught.value.field == "sources"
+
+
 @pytest.mark.parametrize("peer", ["127.0.0.1", "203.0.113.9", None])
 async def test_by_default_any_sender_is_heard_and_the_refetch_decides(
     api: respx.MockRouter, payments: Payments, peer: str | None
