@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any, Protocol
@@ -32,6 +33,10 @@ UNKNOWN_LIFETIME_USE = 60.0
 """Seconds a token is used when its answer gives it no lifetime (``expired_at <= now``).
 Refetching before every call would double every call's cost; using it for a minute, and
 replacing it at once if the API refuses it (401), costs at most one token request a minute."""
+
+
+_HEADER_TOKEN = re.compile(r"[\x21-\x7e]+")
+"""What ``Authorization: Bearer <token>`` can carry: visible ASCII, no space or line break."""
 
 
 class TokenAnswerError(ValueError):
@@ -61,6 +66,8 @@ class IssuedToken:
         if not isinstance(token, str) or not token:
             problem = "is missing" if token is None else f"is {_kind(token)}"
             raise TokenAnswerError(f"access_token {problem}, not a non-empty string")
+        if not _HEADER_TOKEN.fullmatch(token):  # h11 would refuse it, repeating it in its error
+            raise TokenAnswerError("access_token is not a valid header value (printable ASCII)")
         return cls(token, _seconds(payload, "now"), _seconds(payload, "expired_at"))
 
 
@@ -71,7 +78,10 @@ def _seconds(payload: dict[str, Any], field: str) -> float:
         raise TokenAnswerError(f"{field} is missing")
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise TokenAnswerError(f"{field} is {_kind(value)}, not a number of UNIX seconds")
-    seconds = float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:  # an int of hundreds of digits
+        seconds = math.inf
     if not math.isfinite(seconds):
         raise TokenAnswerError(f"{field} is not a finite number")
     return seconds

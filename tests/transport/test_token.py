@@ -246,6 +246,13 @@ async def test_a_token_answer_with_fractional_seconds_is_used(
         ({"now": REAL_NOW, "expired_at": REAL_NOW + 1}, "access_token is missing"),
         ({"access_token": 12345, "now": 1, "expired_at": 2}, "access_token is a int"),
         (["tok-secret-1"], "response is a list, not an object"),
+        # h11 refuses the header and repeats it, token included, in its error and our cause
+        (
+            {"access_token": "tok-secret-1\r\nX-Other: 1", "now": 1, "expired_at": 2},
+            "access_token is not a valid header value",
+        ),
+        ({"access_token": "tok secret-1", "now": 1, "expired_at": 2}, "access_token is not"),
+        ({"access_token": "tok-secret-1", "now": 10**400, "expired_at": 1}, "now is not a finite"),
     ],
 )
 async def test_a_bad_token_answer_says_which_field_and_never_shows_the_token(
