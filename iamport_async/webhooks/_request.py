@@ -20,6 +20,19 @@ from iamport_async.webhooks._verdict import (
 )
 
 
+def _check_sources(
+    _: object, __: attrs.Attribute[SourcePolicy | None], value: SourcePolicy | None
+) -> None:
+    """A bare tuple of addresses (``sources=IAMPORT_SOURCES``) would pass, then fail on the
+    first delivery: refuse it now, saying how to wrap it."""
+    if value is not None and not isinstance(value, SourcePolicy):
+        raise InvalidInputError(
+            "sources",
+            f"must be a SourcePolicy or None, got {type(value).__name__}: wrap the "
+            "addresses, sources=SourcePolicy(IAMPORT_SOURCES)",
+        )
+
+
 @attrs.frozen
 class WebhookVerifier:
     """Everything a webhook route needs, built once at startup and shared by every request.
@@ -37,17 +50,8 @@ class WebhookVerifier:
 
     payments: PaymentSource
     expected: Expected | int | Decimal | ExpectedLookup
-    sources: SourcePolicy | None = attrs.field(default=None)
+    sources: SourcePolicy | None = attrs.field(default=None, validator=_check_sources)
     include_sandbox: bool | None = None
-
-    @sources.validator
-    def _check_sources(self, _: attrs.Attribute[object], value: object) -> None:
-        if value is not None and not isinstance(value, SourcePolicy):
-            raise InvalidInputError(
-                "sources",
-                f"must be a SourcePolicy or None, got {type(value).__name__}: wrap the "
-                "addresses, sources=SourcePolicy(IAMPORT_SOURCES)",
-            )
 
     async def verify_request(
         self,
