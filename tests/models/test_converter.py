@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from iamport_async import Iamport
-from iamport_async.errors import ResponseValidationError
+from iamport_async.errors import OutcomeUnknownError, ResponseValidationError
 from iamport_async.models._converter import structure, to_timestamp
 from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
@@ -81,8 +81,12 @@ async def test_a_charge_whose_answer_has_a_bad_timestamp_says_which_payment_was_
     """The charge went through: the error must say what to look up, not be a bare OSError."""
     made = {**GOOD, "imp_uid": "imp_made", "merchant_uid": "o-9", "paid_at": 10**18}
     api.post("/subscribe/payments/again").respond(json=envelope(made))
-    with pytest.raises(ResponseValidationError) as raised:
+    # the read-back that would settle it meets the same payment: it cannot be read either
+    api.get("/payments/findAll/o-9").respond(json=envelope({"total": 1, "list": [made]}))
+    with pytest.raises(OutcomeUnknownError) as raised:
         await client.subscribe.again(
             customer_uid="c-1", merchant_uid="o-9", amount=1000, name="plan"
         )
-    assert raised.value.ids == {"imp_uid": "imp_made", "merchant_uid": "o-9"}
+    cause = raised.value.cause
+    assert isinstance(cause, ResponseValidationError)
+    assert cause.ids == {"imp_uid": "imp_made", "merchant_uid": "o-9"}
