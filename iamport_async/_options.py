@@ -10,10 +10,12 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+from collections.abc import Sequence
 from typing import TypeVar
 
 import httpx
 
+from iamport_async._routes import route_template
 from iamport_async._transport import (
     AdaptiveRateLimiter,
     Clock,
@@ -23,6 +25,7 @@ from iamport_async._transport import (
     Unlimited,
 )
 from iamport_async.errors import InvalidInputError
+from iamport_async.instrumentation import Hooks, Instrumentation
 
 T = TypeVar("T")
 _TIER = re.compile(r"[A-Z0-9]{3}")
@@ -143,3 +146,20 @@ def rate_limiter(rate: object, adaptive: object, clock: Clock) -> RateLimiter:
     if flag("adaptive", adaptive):
         return AdaptiveRateLimiter(clock, max_rate=limit)
     return Unlimited() if limit is None else TokenBucket(limit, clock)
+
+
+def instrumentation(value: object, clock: Clock) -> Hooks | None:
+    """One hook (anything with ``on_event``) or a list or tuple of them, as the transport's
+    :class:`~iamport_async.instrumentation.Hooks`; ``None`` (or an empty list) for none."""
+    if value is None:
+        return None
+    hooks: Sequence[object] = value if isinstance(value, list | tuple) else (value,)
+    for index, hook in enumerate(hooks):
+        name = "instrumentation" if hooks is not value else f"instrumentation[{index}]"
+        implements(name, hook, "on_event")
+        if hook is None:
+            raise InvalidInputError(name, "must have on_event(), got NoneType")
+    checked: list[Instrumentation] = list(hooks)  # type: ignore[arg-type]
+    if not checked:
+        return None
+    return Hooks(checked, routes=route_template, monotonic=clock.monotonic)

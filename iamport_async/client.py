@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -44,6 +44,7 @@ from iamport_async.endpoints.subscribe import Subscribe
 from iamport_async.endpoints.tiers import Tiers
 from iamport_async.endpoints.vbanks import Vbanks
 from iamport_async.errors import InvalidInputError
+from iamport_async.instrumentation import Instrumentation
 from iamport_async.shared import Shared
 
 API_URL = "https://api.iamport.kr"
@@ -91,6 +92,9 @@ class Iamport:
       :class:`~iamport_async.errors.BackpressureError` instead (for web handlers).
     - ``http_client`` or ``transport``: bring your own ``httpx.AsyncClient`` (left open on
       close) or ``httpx`` transport (for tests: ``iamport_async.testing``).
+    - ``instrumentation``: an object with ``on_event(event)``, or a list of them, told of
+      every call, attempt, retry, throttle, limiter wait and token refresh (see
+      :mod:`iamport_async.instrumentation`; :mod:`iamport_async.otel` for OpenTelemetry).
     - ``clock``: injected time, for tests.
     """
 
@@ -115,12 +119,14 @@ class Iamport:
         clock: Clock | None = None,
         retry_budget: RetryBudget | None = None,
         seed: int | None = None,
+        instrumentation: Instrumentation | Sequence[Instrumentation] | None = None,
     ) -> None:
         imp_key = credential("imp_key", imp_key)
         imp_secret = credential("imp_secret", imp_secret)
         _check_injected(http_client, transport, rate_limiter, shared, clock, retry_budget, seed)
         max_concurrency = _options.max_concurrency(max_concurrency)
         clock = clock or SystemClock()
+        hooks = _options.instrumentation(instrumentation, clock)
         local_limiter = _options.rate_limiter(rate_limit, adaptive, clock)
         config = TransportConfig(
             base_url=_options.base_url(base_url),
@@ -128,6 +134,7 @@ class Iamport:
             retry=_options.retry_policy(max_retries, total_timeout),
             tier=_options.tier(tier),
             max_wait=_options.max_wait(max_wait),
+            hooks=hooks,
         )
         binding = None
         if shared is not None:

@@ -42,6 +42,7 @@ from iamport_async.errors import (
     TransportError,
     UnauthorizedError,
 )
+from iamport_async.instrumentation import CallTrace, Hooks
 
 logger = logging.getLogger("iamport_async")
 
@@ -90,6 +91,8 @@ class TransportConfig:
     tier: str | None = None
     max_wait: float | None = None
     """Fail fast: raise BackpressureError rather than wait longer than this for a slot."""
+    hooks: Hooks | None = None
+    """``Iamport(instrumentation=...)``, or ``None``: then no event is ever built."""
 
     def merged(self, options: CallOptions | None) -> TransportConfig:
         if options is None:
@@ -116,6 +119,8 @@ class _Call:
     url: str = attrs.field(repr=False)  # its query may hold an account number or a PG key
     body: bytes | None = attrs.field(repr=False)  # may hold card data
     config: TransportConfig = attrs.field(repr=False)
+    trace: CallTrace | None = attrs.field(default=None, repr=False)
+    """Where the events of this call go, when the client has instrumentation."""
 
     @classmethod
     def of(
@@ -132,7 +137,9 @@ class _Call:
         query = encode_query(params) if params else ""
         url = f"{config.base_url}{path}?{query}" if query else config.base_url + path
         body = None if json is None else encode_json(json)
-        return cls(method, path, url, body, config)
+        hooks = config.hooks
+        trace = None if hooks is None else hooks.call(method, path, config.base_url)
+        return cls(method, path, url, body, config, trace)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -175,7 +182,7 @@ class Transport:
         self.retry_budget = retry_budget
         self._credentials = credentials
         self._rng = rng
-        self.tokens = tokens or TokenManager(self._fetch_token, clock)
+        self.tokens = tokens or TokenManager(self._fetch_token, clock, hooks=config.hooks)
         install_log_redaction()  # httpx logs full URLs, and some values travel only there
         self.lifecycle = lifecycle or Lifecycle()
         self.server_offset: float | None = None
@@ -270,6 +277,19 @@ class Transport:
         raise closed
 
     async def _with_retries(self, attempt: _Attempt, call: _Call, idempotency: Idempotency) -> Any:
+        trace = call.trace
+        if trace is None:
+            return await self._retried(attempt, call, idempotency)
+        trace.started()
+        try:
+            result = await self._retried(attempt, call, idempotency)
+        except BaseException as error:  # cancelled calls end too (requests in flight)
+            trace.ended(error.error if isinstance(error, _TokenUnavailable) else error)
+            raise
+        trace.ended(None)
+        return result
+
+    async def _retried(self, attempt: _Attempt, call: _Call, idempotency: Idempotency) -> Any:
         """``attempt``, retried by ``CallRetry``'s rules through tenacity.
 
         The first try runs outside tenacity: its machinery (a retry state, and a coroutine
@@ -291,7 +311,7 @@ class Transport:
             retry=rules.retry,
             wait=rules.wait,
             stop=rules.stop,
-            before_sleep=lambda state: _log_retry(call.method, call.path, state),
+            before_sleep=lambda state: _before_retry(call, state),
             reraise=True,
         )
         failed: list[Exception] = [first]
@@ -313,7 +333,7 @@ class Transport:
         return result
 
     async def _authorized_attempt(self, call: _Call, deadline: float) -> Any:
-        async with _Slot(self.concurrency, call.config.max_wait):
+        async with _Slot(self.concurrency, call.config.max_wait, call.trace):
             for replay in (False, True):
                 try:
                     token = await self.tokens.get()
@@ -335,13 +355,45 @@ class Transport:
         """One HTTP exchange. httpx's timeouts bound each read, not the whole answer (a body
         trickling in just under the read timeout would go on for ever), so the exchange is
         also bounded by what is left of the call's ``total_timeout``."""
+        trace = call.trace
+        if trace is None:
+            await self.rate_limiter.acquire(call.config.max_wait)
+            return await self._exchange(call, token, deadline)
+        since = trace.hooks.monotonic()
+        await self.rate_limiter.acquire(call.config.max_wait)
+        trace.waited("rate", since)
+        return await self._traced_exchange(call, token, deadline, trace)
+
+    async def _traced_exchange(
+        self, call: _Call, token: Token | None, deadline: float, trace: CallTrace
+    ) -> Any:
+        """:meth:`_exchange`, reported: its start and end, a throttle, a change of rate."""
+        trace.request_started()
+        old_rate = getattr(self.rate_limiter, "rate", None)
+        try:
+            result = await self._exchange(call, token, deadline)
+        except BaseException as error:
+            trace.request_ended(error)
+            if trace.status in (429, 503):
+                trace.throttled(trace.status, getattr(error, "retry_after", None))
+            self._report_rate(trace, old_rate)
+            raise
+        trace.request_ended(None)
+        self._report_rate(trace, old_rate)
+        return result
+
+    def _report_rate(self, trace: CallTrace, old: float | None) -> None:
+        new = getattr(self.rate_limiter, "rate", None)
+        if new != old:
+            trace.rate_changed(old, new)
+
+    async def _exchange(self, call: _Call, token: Token | None, deadline: float) -> Any:
         method, path, config = call.method, call.path, call.config
         headers = {"Content-Type": "application/json"} if call.body is not None else {}
         if token is not None:
             headers["Authorization"] = f"Bearer {token.value}"
         if config.tier is not None:
             headers["Tier"] = config.tier
-        await self.rate_limiter.acquire(config.max_wait)
         debug = logger.isEnabledFor(logging.DEBUG)
         started = self.clock.monotonic() if debug else 0.0
         try:
@@ -360,6 +412,8 @@ class Transport:
         except httpx.TransportError as exc:
             raise _transport_error(exc, method, path) from exc
         status = response.status_code
+        if call.trace is not None:
+            call.trace.status = status
         if token is not None:  # a call's own answer (the token request's body is the token)
             record_raw(method, path, response)
         self.rate_limiter.feedback(throttled=status in (429, 503))
@@ -397,13 +451,24 @@ class Transport:
 class _Slot:
     """The concurrency slot of one attempt, honouring the fail-fast bound."""
 
-    def __init__(self, limiter: anyio.CapacityLimiter | None, max_wait: float | None) -> None:
+    def __init__(
+        self, limiter: anyio.CapacityLimiter | None, max_wait: float | None, trace: CallTrace | None
+    ) -> None:
         self._limiter = limiter
         self._max_wait = max_wait
+        self._trace = trace
 
     async def __aenter__(self) -> None:
         if self._limiter is None:
             return
+        trace = self._trace
+        since = 0.0 if trace is None else trace.hooks.monotonic()
+        await self._acquire()
+        if trace is not None:
+            trace.waited("concurrency", since)
+
+    async def _acquire(self) -> None:
+        assert self._limiter is not None
         if self._max_wait is None:
             await self._limiter.acquire()
             return
@@ -442,14 +507,16 @@ def _transport_error(exc: httpx.TransportError, method: str, path: str) -> Trans
     return ConnectionLost(detail, method=method, path=path)
 
 
-def _log_retry(method: str, path: str, state: tenacity.RetryCallState) -> None:
+def _before_retry(call: _Call, state: tenacity.RetryCallState) -> None:
+    outcome = state.outcome
+    error = outcome.exception() if outcome is not None else None
+    if call.trace is not None:
+        call.trace.retry_scheduled(error, state.upcoming_sleep)
     if logger.isEnabledFor(logging.INFO):
-        outcome = state.outcome
-        error = outcome.exception() if outcome is not None else None
         logger.info(
             "retrying %s %s in %.2f s (attempt %d failed: %s)",
-            method,
-            path,
+            call.method,
+            call.path,
             state.upcoming_sleep,
             state.attempt_number,
             type(error).__name__,

@@ -22,6 +22,7 @@ import anyio
 import attrs
 
 from iamport_async._transport.clock import Clock
+from iamport_async.instrumentation import Hooks
 
 logger = logging.getLogger("iamport_async")
 
@@ -148,8 +149,10 @@ class TokenManager:
         clock: Clock,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         store: TokenStore | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         self._fetch = fetch
+        self._hooks = hooks
         self._clock = clock
         self._margin = refresh_margin
         self._token: Token | None = None
@@ -200,9 +203,13 @@ class TokenManager:
             value, lifetime = await self._obtain()
             token = Token(value, asked_at + self._usable_for(lifetime))
             self._token = flight.token = token
+            if self._hooks is not None:
+                self._hooks.token_refreshed(self._clock.monotonic() - asked_at, None)
             return token
         except Exception as exc:
             flight.error = _own_copy(exc)  # as it was, before the leader's caller adds notes
+            if self._hooks is not None:
+                self._hooks.token_refreshed(self._clock.monotonic() - asked_at, exc)
             raise
         finally:
             if self._flight is flight:
