@@ -37,6 +37,12 @@ async def main():
         assert "iamport-async[redis]" in str(error), error
     else:
         raise AssertionError("RedisShared imported without the redis extra")
+    try:
+        import iamport_async.otel
+    except ImportError as error:
+        assert "iamport-async[otel]" in str(error), error
+    else:
+        raise AssertionError("iamport_async.otel imported without the otel extra")
 
 anyio.run(main)
 """
@@ -67,8 +73,23 @@ shared = RedisShared.from_url("redis://127.0.0.1:6379/0", rate_limit=50)  # conn
 assert "RedisShared" in repr(shared)
 """
 
+OTEL = """
+import anyio
+from iamport_async import Iamport
+from iamport_async.otel import OpenTelemetryInstrumentation
+from iamport_async.testing import FakeIamport
+
+async def main():  # the API alone: no SDK configured, its no-op providers take the calls
+    fake = FakeIamport()
+    fake.add_payment(imp_uid="imp_1", amount=1000)
+    async with fake.client(instrumentation=OpenTelemetryInstrumentation()) as client:
+        assert (await client.payments.get("imp_1")).amount == 1000
+
+anyio.run(main)
+"""
+
 # extra -> Python run in the venv, or None: run the CLI's demo instead.
-PROBES: dict[str, str | None] = {"": CORE, "fake": FAKE, "redis": REDIS, "cli": None}
+PROBES: dict[str, str | None] = {"": CORE, "fake": FAKE, "redis": REDIS, "cli": None, "otel": OTEL}
 
 
 def run(*command: str | Path, cwd: Path) -> None:

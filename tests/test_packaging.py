@@ -30,6 +30,7 @@ EXTRA_OF = {
     "iamport_async/shared/_protocol.py": CORE,  # the interface the client refers to
     "iamport_async/testing/_server.py": "fake",
     "iamport_async/cli/": "cli",
+    "iamport_async/otel.py": "otel",
 }
 # Imports that the program loading the module provides: pytest loads its own plugin.
 PROVIDED_BY_HOST = {"iamport_async/testing/pytest_plugin.py": {"pytest"}}
@@ -171,5 +172,5 @@ def test_the_check_sees_an_undeclared_import() -> None:
 def test_development_tools_are_not_published_as_extras() -> None:
     extras = set(PYPROJECT["project"]["optional-dependencies"])
 
-    assert extras == {"fake", "redis", "cli"}
+    assert extras == {"fake", "redis", "cli", "otel"}
     assert {"test", "lint", "typecheck", "docs"} <= set(PYPROJECT["dependency-groups"])
