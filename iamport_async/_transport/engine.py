@@ -366,7 +366,7 @@ class Transport:
 
     async def _traced_exchange(
         self, call: _Call, token: Token | None, deadline: float, trace: CallTrace
-    ) -> Any:
+    ) -> Answer:
         """:meth:`_exchange`, reported: its start and end, a throttle, a change of rate."""
         trace.request_started()
         old_rate = getattr(self.rate_limiter, "rate", None)
@@ -387,7 +387,7 @@ class Transport:
         if new != old:
             trace.rate_changed(old, new)
 
-    async def _exchange(self, call: _Call, token: Token | None, deadline: float) -> Any:
+    async def _exchange(self, call: _Call, token: Token | None, deadline: float) -> Answer:
         method, path, config = call.method, call.path, call.config
         headers = {"Content-Type": "application/json"} if call.body is not None else {}
         if token is not None:
