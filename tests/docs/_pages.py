@@ -401,6 +401,7 @@ CONTEXTS: dict[str, Context] = {
     "errors.md": Context(_seed_one, _errors_check),
     "index.md": Context(_seed_one),
     "other-services.md": Context(_other_services_setup),
+    "observability.md": Context(_seed_one),
     "payments.md": Context(_payments_setup, _payments_check),
     "quickstart.md": Context(_seed_one, _quickstart_check, after={0: _quickstart_main}),
     "rate-limits.md": Context(_seed_one),
