@@ -35,16 +35,29 @@ async def test_verify_after_checkout_ships_only_a_paid_order_of_its_amount() -> 
 
 
 @pytest.mark.anyio
-async def test_refund_cancelled_order_refunds_once() -> None:
+async def test_refund_cancelled_order_refunds_once_however_often_it_is_repeated() -> None:
     refund = _sample()["refund_cancelled_order"]
     fake = FakeIamport()
     fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=50_000, status="paid")
     async with fake.client() as client:
-        await refund(client, "imp_1", 50_000)
+        await refund(client, "imp_1", 10_000, 50_000)
+        # The app repeats (it lost the answer, or another worker picked the job up): the same
+        # checksum reports the refund that happened instead of refunding again.
+        await refund(client, "imp_1", 10_000, 50_000)
         payment = await client.payments.get("imp_1")
-        assert payment.cancel_amount == 50_000
-        with pytest.raises(BusinessError):  # nothing left to refund: no second refund
-            await refund(client, "imp_1", 50_000)
+        assert payment.cancel_amount == 10_000
+    assert fake.stats.cancelled_amount == 10_000
+
+
+@pytest.mark.anyio
+async def test_refund_cancelled_order_with_a_stale_balance_is_refused() -> None:
+    refund = _sample()["refund_cancelled_order"]
+    fake = FakeIamport()
+    fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=50_000, status="paid")
+    async with fake.client() as client:
+        await refund(client, "imp_1", 50_000, 50_000)
+        with pytest.raises(BusinessError):  # nothing is left of a balance of 10,000
+            await refund(client, "imp_1", 10_000, 10_000)
     assert fake.stats.cancelled_amount == 50_000
 
 
