@@ -14,8 +14,9 @@ from datetime import datetime
 
 from iamport_async._transport import Idempotency
 from iamport_async._transport.batch import DEFAULT_CONCURRENCY, IdResults, Key, lookup_all
-from iamport_async._transport.query import id_params
+from iamport_async._transport.query import QueryParams, id_params
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._charge import SKEW_MARGIN
 from iamport_async.endpoints._checks import (
     card_fields,
     count,
@@ -24,10 +25,17 @@ from iamport_async.endpoints._checks import (
     require_id,
     text,
 )
-from iamport_async.endpoints._mutation import Resent, mutation
+from iamport_async.endpoints._mutation import Resent, mutation, unknown
 from iamport_async.endpoints._paging import Paged
 from iamport_async.endpoints._schedules import customer_schedules
-from iamport_async.errors import InvalidInputError, NotFoundError
+from iamport_async.errors import (
+    BusinessError,
+    ClientClosedError,
+    IamportError,
+    InvalidInputError,
+    NotFoundError,
+    OutcomeUnknownError,
+)
 from iamport_async.models._converter import structure
 from iamport_async.models.customer import BillingKey, Customer, SuperBillingKey
 from iamport_async.models.page import Page
@@ -37,6 +45,46 @@ from iamport_async.models.schedule import Schedule, ScheduleStatus
 CUSTOMER_UID = "customer_uid"
 """The kind of id ``get_many`` takes (and its lookups carry)."""
 
+ISSUE_CHECK = (
+    "read customers.get(customer_uid): card_number and updated say which card the key holds"
+)
+
+
+async def _not_deleted(
+    self: Customers, error: Exception, customer_uid: str, **kwargs: str | None
+) -> Customer | SuperBillingKey | None:
+    """Read the key after a delete's lost answer: still there, the delete did not happen and
+    is sent once more (a repeat cannot do more than the first attempt); gone, the key as it was
+    went with the lost answer, so None (noted: the key is deleted)."""
+    try:
+        await self.get(customer_uid)
+    except (NotFoundError, BusinessError) as missing:
+        if not _says_missing(missing):
+            raise
+        error.add_note(
+            "reading back: the key is gone: it is deleted, by this call or before it; the key "
+            "as it was went with the lost answer"
+        )
+        return None
+    return await self._delete(customer_uid, _delete_params(**kwargs))
+
+
+def _says_missing(error: NotFoundError | BusinessError) -> bool:
+    """The API's answer for an unknown key: a 404 with its envelope, or HTTP 200 with code 1
+    (as seen from the server; reference section 2)."""
+    if isinstance(error, NotFoundError):
+        return error.code is not None
+    return error.code == 1
+
+
+def _delete_params(*, reason: str | None = None, requester: str | None = None) -> QueryParams:
+    return drop_none(
+        {
+            "reason": optional_text("reason", reason),
+            "extra[requester]": optional_text("requester", requester),
+        }
+    )
+
 
 class Customers(Endpoints):
     """Billing keys (``client.customers``)."""
@@ -44,8 +92,10 @@ class Customers(Endpoints):
     @operation("POST", "/subscribe/customers/{customer_uid}")
     @mutation(
         Resent.NEVER_SENT,
-        "none: a key may have stood before (issuing replaces its card)",
-        "read customers.get(customer_uid): card_number and updated say which card the key holds",
+        "inside the call: `customers.get(customer_uid)`, the key only if it was updated after "
+        "the call began (server time); a plain key only",
+        ISSUE_CHECK,
+        settles_itself=True,
     )
     async def issue(
         self,
@@ -78,8 +128,9 @@ class Customers(Endpoints):
 
         Retry: ``UNGUARDED``. The API does not refuse a repeat (it re-registers the card
         under the same ``customer_uid``), and some PGs authorise the card when issuing, so a
-        request that may have reached the server is not resent: look the key up with
-        :meth:`get` first.
+        request that may have reached the server is not resent. When its answer is lost, the
+        key is read back and returned if it was updated after the call began on the server's
+        clock (as charges decide theirs); otherwise OutcomeUnknownError.
         """
         endpoint = path("/subscribe/customers/{}", require_id("customer_uid", customer_uid))
         body = drop_none(
@@ -102,9 +153,42 @@ class Customers(Endpoints):
                 "channel_group_id": optional_text("channel_group_id", channel_group_id, 55),
             }
         )
-        key: Customer | SuperBillingKey = await self._call(
-            "POST", endpoint, BillingKey, json=body, idempotency=Idempotency.UNGUARDED
-        )
+        began = self._transport.clock.monotonic()
+        try:
+            key: Customer | SuperBillingKey = await self._call(
+                "POST", endpoint, BillingKey, json=body, idempotency=Idempotency.UNGUARDED
+            )
+        except IamportError as error:
+            if error.outcome_known or isinstance(error, OutcomeUnknownError | ClientClosedError):
+                raise
+            made = await self._issued_since(customer_uid, began, error)
+            if made is None:
+                raise unknown(ISSUE_CHECK, error) from error
+            return made
+        return key
+
+    async def _issued_since(
+        self, customer_uid: str, began: float, error: IamportError
+    ) -> Customer | None:
+        """The plain key ``customer_uid`` if it was updated at or after ``began`` on the
+        server's clock (less the charges' margin), else None with a note on ``error``."""
+        start = self._transport.server_time(began)
+        if start is None:
+            error.add_note("the server's time is not known, so the key cannot be told to be new")
+            return None
+        try:
+            key = await self.get(customer_uid)
+        except ClientClosedError:
+            raise
+        except IamportError as failed:
+            error.add_note(f"reading the key back failed: {type(failed).__name__}")
+            return None
+        if not isinstance(key, Customer):
+            error.add_note("a super billing key's read does not say when it was issued")
+            return None
+        if key.updated is None or key.updated.timestamp() < int(start) - SKEW_MARGIN:
+            error.add_note("the key was not updated during this call: it is an older one")
+            return None
         return key
 
     @operation("GET", "/subscribe/customers/{customer_uid}")
@@ -121,8 +205,12 @@ class Customers(Endpoints):
     @operation("DELETE", "/subscribe/customers/{customer_uid}")
     @mutation(
         Resent.GUARDED,
-        "none: a deleted key cannot be read back (404)",
-        "read customers.get(customer_uid): NotFoundError means deleted",
+        "`customers.get(customer_uid)`: a key still there is deleted once more; a key gone (the "
+        "API's not-found answer) is deleted, but the key as it was is lost: `OutcomeUnknownError` "
+        "says so",
+        "the key is deleted if customers.get(customer_uid) raises NotFoundError (the notes say "
+        "what reading back found); the key as it was went with the lost answer",
+        read_back=_not_deleted,
     )
     async def delete(
         self,
@@ -137,16 +225,15 @@ class Customers(Endpoints):
         ``admin``, the API's default).
 
         Retry: ``GUARDED``. No money moves, and a deleted key cannot be deleted again (404),
-        so a repeat cannot do more than the first attempt. A NotFoundError with
-        ``after_ambiguous_failure`` set therefore usually means the first attempt worked.
+        so a repeat cannot do more than the first attempt. When an answer is lost, the key is
+        read back: still there, it is deleted once more; gone, the key as it was cannot be
+        had, so OutcomeUnknownError (its notes say the key is gone).
         """
-        endpoint = path("/subscribe/customers/{}", require_id("customer_uid", customer_uid))
-        params = drop_none(
-            {
-                "reason": optional_text("reason", reason),
-                "extra[requester]": optional_text("requester", requester),
-            }
-        )
+        params = _delete_params(reason=reason, requester=requester)
+        return await self._delete(require_id("customer_uid", customer_uid), params)
+
+    async def _delete(self, customer_uid: str, params: QueryParams) -> Customer | SuperBillingKey:
+        endpoint = path("/subscribe/customers/{}", customer_uid)
         key: Customer | SuperBillingKey = await self._call(
             "DELETE", endpoint, BillingKey, params=params, idempotency=Idempotency.GUARDED
         )

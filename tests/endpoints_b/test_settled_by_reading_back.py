@@ -86,11 +86,48 @@ async def test_a_vbank_issued_whose_answer_was_lost_is_outcome_unknown(
     assert fake.stats.requests["POST /vbanks"] == 1
 
 
-async def test_a_billing_key_deleted_whose_answer_was_lost_is_outcome_unknown(
+async def test_a_billing_key_deleted_whose_answer_was_lost_says_it_is_gone(
     fake: FakeIamport, client: Iamport
 ) -> None:
     await client.customers.issue("billing-1", channel_key="channel-key-1", **CARD)
     drop_after(fake, "DELETE /subscribe/customers/{customer_uid}")
     with pytest.raises(OutcomeUnknownError) as caught:
         await client.customers.delete("billing-1")
-    assert "NotFoundError means deleted" in caught.value.check
+    assert "the key is deleted if" in caught.value.check
+    assert any("the key is gone" in note for note in caught.value.__notes__)
+    assert fake.stats.requests["GET /subscribe/customers/{customer_uid}"] == 1  # read back
+
+
+async def test_a_billing_key_delete_that_failed_ambiguously_is_sent_once_more(
+    fake: FakeIamport,
+) -> None:
+    async with fake.client(max_retries=0) as client:
+        await client.customers.issue("billing-1", channel_key="channel-key-1", **CARD)
+        fake.faults.script("502", operations=["DELETE /subscribe/customers/{customer_uid}"])
+        deleted = await client.customers.delete("billing-1")
+    assert deleted.customer_uid == "billing-1"
+    assert "billing-1" not in fake.customers
+    assert fake.stats.requests["DELETE /subscribe/customers/{customer_uid}"] == 2
+
+
+async def test_a_billing_key_issued_whose_answer_was_lost_is_returned(
+    fake: FakeIamport, client: Iamport
+) -> None:
+    drop_after(fake, "POST /subscribe/customers/{customer_uid}")
+    key = await client.customers.issue("billing-2", channel_key="channel-key-1", **CARD)
+    assert key.customer_uid == "billing-2"
+    assert fake.stats.requests["POST /subscribe/customers/{customer_uid}"] == 1  # not resent
+
+
+async def test_an_older_billing_key_is_not_taken_for_a_lost_issue(
+    fake: FakeIamport, client: Iamport
+) -> None:
+    await client.customers.issue("billing-3", channel_key="channel-key-1", **CARD)
+    assert isinstance(fake.clock, VirtualClock)
+    fake.clock.advance(60)  # the key stood a minute before this call
+    fake.faults.script("502", operations=["POST /subscribe/customers/{customer_uid}"])
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await client.customers.issue("billing-3", channel_key="channel-key-1", **CARD)
+    assert "card_number and updated" in caught.value.check
+    assert any("older one" in note for note in caught.value.__notes__)
+    assert fake.stats.requests["POST /subscribe/customers/{customer_uid}"] == 2  # not resent

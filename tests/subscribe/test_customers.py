@@ -144,10 +144,13 @@ async def test_a_card_refusal_raises_without_any_card_data_in_error_or_logs(
 
 async def test_issue_is_not_resent_after_a_timeout(api: respx.MockRouter, client: Iamport) -> None:
     route = api.post("/subscribe/customers/cust_1").mock(side_effect=httpx.ReadTimeout("timed out"))
+    old_key = customer(updated=1_600_000_000)  # before the server time of the token answer
+    read = api.get("/subscribe/customers/cust_1").respond(json=envelope(old_key))
     with pytest.raises(OutcomeUnknownError) as caught:
         await customers(client).issue("cust_1", channel_key="channel-key-1", **CARD)
     assert isinstance(caught.value.cause, RequestTimeout)
     assert route.call_count == 1
+    assert read.call_count == 1  # read back, and the key that stood before is not taken
 
 
 async def test_get_returns_either_kind_of_key(api: respx.MockRouter, client: Iamport) -> None:
@@ -415,3 +418,22 @@ def test_reprs_leave_out_card_and_personal_data() -> None:
     assert "홍길동" not in shown
     assert "010-1234-5678" not in shown
     assert "cust_1" in shown
+
+
+async def test_a_delete_whose_repeat_is_refused_reads_the_key_gone_as_a_404(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    message = "요청하신 customer_uid(cust_1)로 등록된 정보를 찾을 수 없습니다."
+    api.delete("/subscribe/customers/cust_1").mock(
+        side_effect=[
+            httpx.Response(500, json=envelope(code=-1, message="down")),
+            httpx.Response(404, json=envelope(code=-1, message=message)),
+        ]
+    )
+    read = api.get("/subscribe/customers/cust_1").respond(
+        404, json=envelope(code=-1, message=message)
+    )
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await customers(client).delete("cust_1")
+    assert read.call_count == 1
+    assert any("the key is gone" in note for note in caught.value.__notes__)
