@@ -29,7 +29,7 @@ MEANINGS = {
 
 class Display(Protocol):
     def start(self, label: str, total: int | None) -> None: ...
-    def update(self, progress: Progress) -> None: ...
+    def update(self, progress: Progress, activity: str = "") -> None: ...
     def stop(self) -> None: ...
     def table(
         self,
@@ -90,32 +90,40 @@ def make_display(plain: bool = False, stream: IO[str] | None = None) -> Display:
 
 
 class PlainDisplay:
-    """A line every few seconds: readable in a log file, silent for short runs."""
+    """A line every few seconds, and the last one at the end: readable in a log file."""
 
     def __init__(self, stream: IO[str], every: float = 5.0) -> None:
         self._stream = stream
         self._every = every
         self._last = 0.0
         self._label = ""
+        self._unwritten = ""
 
     def start(self, label: str, total: int | None) -> None:
         self._label = label
         self._last = time.monotonic()
 
-    def update(self, progress: Progress) -> None:
-        now = time.monotonic()
-        if now - self._last < self._every:
-            return
-        self._last = now
+    def update(self, progress: Progress, activity: str = "") -> None:
         of = f"/{progress.total:,}" if progress.total is not None else ""
         eta = f", ETA {progress.eta:.0f} s" if progress.eta is not None else ""
-        self._stream.write(
-            f"{self._label}: {progress.done:,}{of} orders, {progress.rate:,.0f}/s{eta}\n"
+        also = f"; {activity}" if activity else ""
+        self._unwritten = (
+            f"{self._label}: {progress.done:,}{of} orders, {progress.rate:,.0f}/s{eta}{also}\n"
         )
+        now = time.monotonic()
+        if now - self._last >= self._every:
+            self._last = now
+            self._write()
+
+    def _write(self) -> None:
+        self._stream.write(self._unwritten)
         self._stream.flush()
+        self._unwritten = ""
 
     def stop(self) -> None:
-        pass
+        """The last progress line, so that a log ends with where the run got to."""
+        if self._unwritten:
+            self._write()
 
     def table(
         self,
@@ -170,6 +178,7 @@ class RichDisplay:
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
+            TextColumn("{task.fields[activity]}"),
             console=self._console,
             transient=False,
         )
@@ -177,10 +186,11 @@ class RichDisplay:
 
     def start(self, label: str, total: int | None) -> None:
         self._bar.start()
-        self._task = self._bar.add_task(label, total=total, rate="")
+        self._task = self._bar.add_task(label, total=total, rate="", activity="")
 
-    def update(self, progress: Progress) -> None:
-        self._bar.update(self._task, completed=progress.done, rate=f"{progress.rate:,.0f}/s")
+    def update(self, progress: Progress, activity: str = "") -> None:
+        rate = f"{progress.rate:,.0f}/s"
+        self._bar.update(self._task, completed=progress.done, rate=rate, activity=activity)
 
     def stop(self) -> None:
         self._bar.stop()

@@ -103,7 +103,7 @@ def run(
     display = make_display(args.plain)
 
     def on_progress(progress: Progress) -> None:
-        display.update(progress)
+        display.update(progress, connection.activity.describe())
         if progress_hook is not None:
             progress_hook(progress)
 

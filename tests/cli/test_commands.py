@@ -14,14 +14,6 @@ from iamport_async.reconcile import Progress
 from iamport_async.testing import FakeIamport
 
 
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> FakeIamport:
-    fake = FakeIamport(seed=11)
-    monkeypatch.setenv("IAMPORT_API_KEY", fake.imp_key)
-    monkeypatch.setenv("IAMPORT_API_SECRET", "test_imp_secret")
-    return fake
-
-
 def seed(fake: FakeIamport, n: int) -> list[dict[str, Any]]:
     return [
         fake.add_payment(
