@@ -42,12 +42,15 @@ class CallInfo:
     call_id: int
     """Unique in this process: tells concurrent calls' events apart."""
     method: str
+    """The HTTP method: ``"GET"``, ``"POST"`` ..."""
     route: str | None
     """The API's route template (``/payments/{imp_uid}``), or ``None`` for a path that is not
     one of the API's routes (``client.request`` to an unknown path): the path itself is never
     given, it may hold ids."""
     server_address: str
+    """The API's host name (from the client's ``base_url``)."""
     server_port: int
+    """The API's port (443 for https unless the ``base_url`` names one)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -55,6 +58,7 @@ class CallStarted:
     """A call begins (before its first attempt; one call may make several attempts)."""
 
     call: CallInfo
+    """The call this event is part of."""
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +66,7 @@ class CallEnded:
     """A call is over: answered, failed after its retries, or cancelled."""
 
     call: CallInfo
+    """The call this event is part of."""
     duration: float
     """Seconds from start to end, retries and waits included."""
     attempts: int
@@ -78,6 +83,7 @@ class RequestStarted:
     """One HTTP exchange of a call is sent (after its limiter waits and its token)."""
 
     call: CallInfo
+    """The call this event is part of."""
     attempt: int
     """1 for the first exchange of the call, 2 for the next (a retry or a 401 replay) ..."""
 
@@ -87,7 +93,9 @@ class RequestEnded:
     """One HTTP exchange is over."""
 
     call: CallInfo
+    """The call this event is part of."""
     attempt: int
+    """Which exchange of the call this was, counted as in :class:`RequestStarted`."""
     duration: float
     """Seconds from sending to the decoded answer (or the failure)."""
     status: int | None
@@ -101,12 +109,15 @@ class RetryScheduled:
     """A failed attempt will be retried after ``wait`` seconds."""
 
     call: CallInfo
+    """The call this event is part of."""
     attempt: int
     """The attempt that failed."""
     reason: str
     """Class name of its error: ``"ServerError"``, ``"RequestTimeout"``, ``"ConnectError"`` ..."""
     status: int | None
+    """The failed attempt's HTTP status, ``None`` when no answer came (timeout, connection)."""
     wait: float
+    """Seconds the call waits before its next attempt."""
 
 
 @attrs.frozen(kw_only=True)
@@ -114,7 +125,9 @@ class Throttled:
     """The server answered 429 or 503: too fast (the rate limiter is told too)."""
 
     call: CallInfo
+    """The call this event is part of."""
     status: int
+    """429 (too many requests) or 503 (unavailable)."""
     retry_after: float | None
     """Seconds from the answer's ``Retry-After`` header, if it had one."""
 
@@ -125,8 +138,11 @@ class LimiterWaited:
     (starts per second)."""
 
     call: CallInfo
+    """The call this event is part of."""
     limiter: Literal["concurrency", "rate"]
+    """Which limit made it wait: ``max_concurrency`` or the rate limit."""
     seconds: float
+    """How long it waited."""
 
 
 @attrs.frozen(kw_only=True)
@@ -134,8 +150,11 @@ class TokenRefreshed:
     """An access token was obtained (from the API, or from a fleet's shared store), or not."""
 
     duration: float
+    """Seconds the refresh took."""
     outcome: Literal["ok", "error"]
+    """``"ok"`` when a token came, ``"error"`` when the refresh failed."""
     error_type: str | None
+    """Class name of the refresh's error (``"UnauthorizedError"`` ...), ``None`` on success."""
 
 
 @attrs.frozen(kw_only=True)
@@ -145,6 +164,7 @@ class RateChanged:
     old: float | None
     """Starts per second before; ``None`` for unlimited."""
     new: float | None
+    """Starts per second from now on; ``None`` for unlimited."""
 
 
 Event: TypeAlias = (
@@ -158,12 +178,15 @@ Event: TypeAlias = (
     | TokenRefreshed
     | RateChanged
 )
+"""Any of the events above: what :meth:`Instrumentation.on_event` is given. Match on the
+class (``isinstance`` or ``match``); new kinds of event may be added, so ignore the others."""
 
 
 class Instrumentation(Protocol):
     """Told of every :data:`Event` of a client. Quick, non-blocking, never awaits."""
 
-    def on_event(self, event: Event) -> None: ...
+    def on_event(self, event: Event) -> None:
+        """Called for each event, in the task that made the call; must return quickly."""
 
 
 class Hooks:

@@ -57,6 +57,8 @@ from iamport_async.instrumentation import (
 )
 
 SCOPE = "iamport_async"
+"""The instrumentation scope of the tracer and the meter: select or drop these spans and
+metrics by this name (an SDK ``View``, a collector filter)."""
 
 _DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]
 """The HTTP semantic conventions' advice for ``http.client.request.duration``."""
@@ -125,6 +127,7 @@ class OpenTelemetryInstrumentation:
         return "<OpenTelemetryInstrumentation>"
 
     def on_event(self, event: Event) -> None:
+        """Turn ``event`` into span changes and metric points (the client calls this)."""
         handler = _HANDLERS.get(type(event))
         if handler is not None:
             handler(self, event)
