@@ -100,4 +100,6 @@ def pictures(session: nox.Session) -> None:
     session.run("python", "-m", "benchmarks.peers", "--json", f"{img}/peers.json")
     session.run("python", "-m", "benchmarks._figures", "adaptive", "--json", f"{img}/adaptive.json")
     session.run("python", "-m", "benchmarks._figures", "memory", "--json", f"{img}/memory.json")
+    trace = f"{img}/trace-retried-call.json"
+    session.run("python", "-m", "benchmarks._figures", "trace", "--json", trace)
     session.run("python", "scripts/pictures.py", img)

@@ -8,7 +8,12 @@ server accepted and throttled, and the rate the client's limiter allowed.
 fake in another process; the process's resident memory every 5,000 lookups. ``--bound``
 stops the stream after that many seconds (what was streamed is recorded).
 
-    python -m benchmarks._figures adaptive|memory [--json FILE] [...]
+``trace``: one ``payments.get`` whose first two attempts the fake answers HTTP 503, traced by
+:mod:`iamport_async.otel` into the OpenTelemetry SDK's ``InMemorySpanExporter``, on real time
+(the SDK stamps spans with the wall clock): each span's name, parent, start and end, and its
+events, as offsets in seconds from the first span's start.
+
+    python -m benchmarks._figures adaptive|memory|trace [--json FILE] [...]
 """
 
 from __future__ import annotations
@@ -117,9 +122,72 @@ async def memory(url: str, n: int, known: list[str], bound: float) -> dict[str, 
     }
 
 
+TRACED_LATENCY = 0.020
+"""Seconds the fake takes per request in the trace (plus up to 5 ms jitter): a nearby API."""
+
+
+async def trace() -> dict[str, Any]:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from iamport_async.otel import OpenTelemetryInstrumentation
+
+    fake = FakeIamport(seed=SEED)
+    payment = fake.add_payment(amount=1000, status="paid")
+    fake.faults.latency(TRACED_LATENCY, 0.005)
+    fake.faults.script("503", "503", operations=["GET /payments/{imp_uid}"])
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    hook = OpenTelemetryInstrumentation(tracer_provider=provider)
+    async with Iamport(
+        imp_key=fake.imp_key,
+        imp_secret=SECRET,
+        transport=fake.transport(),
+        instrumentation=hook,
+        seed=SEED,
+    ) as client:
+        await client.payments.get(payment["imp_uid"])
+    spans = sorted(exporter.get_finished_spans(), key=lambda span: span.start_time or 0)
+    zero = spans[0].start_time or 0
+    names = {span.context.span_id: span.name for span in spans if span.context}
+
+    def offset(ns: int | None) -> float:
+        return round(((ns or zero) - zero) / 1e9, 4)
+
+    def tidy(attributes: Any) -> dict[str, Any]:
+        return {
+            k: round(v, 4) if isinstance(v, float) else v for k, v in (attributes or {}).items()
+        }
+
+    return {
+        "latency_s": TRACED_LATENCY,
+        "scripted": ["503", "503"],
+        "spans": [
+            {
+                "name": span.name,
+                "parent": names.get(span.parent.span_id) if span.parent else None,
+                "start": offset(span.start_time),
+                "end": offset(span.end_time),
+                "attributes": tidy(span.attributes),
+                "events": [
+                    {
+                        "name": e.name,
+                        "t": offset(e.timestamp),
+                        "attributes": tidy(e.attributes),
+                    }
+                    for e in span.events
+                ],
+            }
+            for span in spans
+        ],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("figure", choices=["adaptive", "memory"])
+    parser.add_argument("figure", choices=["adaptive", "memory", "trace"])
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--seconds", type=float, default=45.0, help="adaptive: run time")
     parser.add_argument("--workers", type=int, default=32, help="adaptive: concurrent callers")
@@ -129,6 +197,8 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     if args.figure == "adaptive":
         figures = asyncio.run(adaptive(args.seconds, args.workers))
+    elif args.figure == "trace":
+        figures = asyncio.run(trace())
     else:
         known = [p["imp_uid"] for p in seed_payments(10_000, seed=SEED)]
         server = Server(10_000, 0.0)
@@ -141,8 +211,9 @@ def main() -> None:
         machine=machine(),
         load_average=[round(load_before, 1), round(os.getloadavg()[0], 1)],
     )
-    summary = {k: v for k, v in figures.items() if k != "samples"}
-    print(json.dumps(summary), f"{len(figures['samples'])} samples")
+    rows = "samples" if "samples" in figures else "spans"
+    summary = {k: v for k, v in figures.items() if k != rows}
+    print(json.dumps(summary), f"{len(figures[rows])} {rows}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
             json.dump(figures, out, indent=1)

@@ -2,7 +2,8 @@
 
 Nothing here is drawn by hand: each picture is a plot of its JSON file, and the JSON files
 are written by ``benchmarks/peers.py`` and ``benchmarks/_figures.py`` (``nox -s pictures``
-runs all of it). Each picture says when and where its data was measured.
+runs all of it; the trace's is a real call traced by the OpenTelemetry SDK). Each picture
+says when and where its data was measured.
 
     python scripts/pictures.py [docs/img]
 """
@@ -144,7 +145,72 @@ def memory(data: dict[str, Any], path: Path) -> None:
     _save(fig, path)
 
 
-PICTURES = {"peers": peers, "adaptive": adaptive, "memory": memory}
+def trace_retried_call(data: dict[str, Any], path: Path) -> None:
+    """A waterfall: a bar per span, the call's attempts drawn inside its bar (red: 503, blue:
+    answered), the backoff between them labelled with its wait."""
+    spans = data["spans"]
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.9 * len(spans)))
+    ys = list(range(len(spans)))[::-1]
+    end = max(span["end"] for span in spans)
+    for y, span in zip(ys, spans, strict=True):
+        ms = (span["end"] - span["start"]) * 1000
+        ax.barh(y, span["end"] - span["start"], left=span["start"], height=0.5, color=OTHERS)
+        ax.text(span["end"] + end * 0.01, y, f"{ms:.0f} ms", va="center", fontsize=8)
+        for event in span["events"]:
+            attributes = event["attributes"]
+            if event["name"] == "attempt":
+                took = attributes["iamport.duration"]
+                status = attributes.get("http.response.status_code")
+                color = OURS if status and status < 400 else LIMIT
+                ax.barh(y, took, left=event["t"] - took, height=0.5, color=color)
+                label = f"attempt {attributes['iamport.attempt']}\n{status or 'no answer'}"
+                ax.text(event["t"] - took / 2, y - 0.42, label, ha="center", va="top", fontsize=7)
+            elif event["name"] == "retry":
+                wait = attributes["iamport.retry.wait"]
+                ax.annotate(
+                    "",
+                    xy=(event["t"] + wait, y + 0.32),
+                    xytext=(event["t"], y + 0.32),
+                    arrowprops={"arrowstyle": "->", "color": "#616161"},
+                )
+                ax.text(
+                    event["t"] + wait / 2,
+                    y + 0.38,
+                    f"backoff {wait * 1000:.0f} ms",
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                )
+    ax.set_yticks(ys, [_span_label(span) for span in spans])
+    ax.set_ylim(min(ys) - 1.0, max(ys) + 0.9)
+    ax.set_xlim(0, end * 1.12)
+    ax.set_xlabel("seconds from the call's start")
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_title(
+        f"payments.get, its first {len(data['scripted'])} attempts answered HTTP "
+        f"{'/'.join(sorted(set(data['scripted'])))} by the fake API\n(OpenTelemetry SDK, "
+        f"InMemorySpanExporter; {data['latency_s'] * 1000:.0f} ms latency per request)",
+        fontsize=10,
+    )
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    _footer(fig, data)
+    _save(fig, path)
+
+
+def _span_label(span: dict[str, Any]) -> str:
+    label = span["name"]
+    if span["parent"]:
+        label += "\n(child span)"
+    return label
+
+
+PICTURES = {
+    "peers": peers,
+    "adaptive": adaptive,
+    "memory": memory,
+    "trace-retried-call": trace_retried_call,
+}
 
 
 def main() -> None:
