@@ -15,8 +15,10 @@ from iamport_async import Iamport, NotFoundError
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Iamport]]:
-    async with Iamport(max_wait=0.5) as client:  # IAMPORT_API_KEY, IAMPORT_API_SECRET
-        yield {"iamport": client}  # lifespan state: request.state.iamport in every handler
+    # the key and secret: IAMPORT_API_KEY, IAMPORT_API_SECRET
+    async with Iamport(max_wait=0.5) as client:
+        # lifespan state: request.state.iamport in every handler
+        yield {"iamport": client}
 
 
 async def show(request: Request) -> JSONResponse:
@@ -25,7 +27,9 @@ async def show(request: Request) -> JSONResponse:
         payment = await client.payments.get(request.path_params["imp_uid"])
     except NotFoundError:
         return JSONResponse({"detail": "no such payment"}, status_code=404)
-    return JSONResponse({"status": str(payment.status), "amount": str(payment.amount)})
+    return JSONResponse(
+        {"status": str(payment.status), "amount": str(payment.amount)},
+    )
 
 
 app = Starlette(routes=[Route("/payments/{imp_uid}", show)], lifespan=lifespan)

@@ -51,23 +51,42 @@ async def test_a_paid_order_is_verified(iamport_fake: FakeIamport, shop: httpx.A
 async def test_a_503_is_retried_by_the_client(
     iamport_fake: FakeIamport, shop: httpx.AsyncClient
 ) -> None:
-    iamport_fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=25_000)
+    iamport_fake.add_payment(
+        imp_uid="imp_1",
+        merchant_uid="order-1",
+        amount=25_000,
+    )
     iamport_fake.faults.script("503", operations=["GET /payments/{imp_uid}"])
-    answer = await shop.post("/orders/order-1/verify", json={"imp_uid": "imp_1"})
+    answer = await shop.post(
+        "/orders/order-1/verify",
+        json={"imp_uid": "imp_1"},
+    )
     assert answer.status_code == 200
     assert iamport_fake.stats.requests["GET /payments/{imp_uid}"] == 2
 
 
-async def test_a_tampered_payment_is_refunded_exactly_once_despite_a_lost_answer(
+async def test_a_tampered_payment_is_refunded_once_despite_a_lost_answer(
     iamport_fake: FakeIamport, shop: httpx.AsyncClient
 ) -> None:
-    iamport_fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=250)
-    iamport_fake.faults.script("drop_after", operations=["POST /payments/cancel"])
-    answer = await shop.post("/orders/order-1/verify", json={"imp_uid": "imp_1"})
+    iamport_fake.add_payment(
+        imp_uid="imp_1",
+        merchant_uid="order-1",
+        amount=250,
+    )
+    iamport_fake.faults.script(
+        "drop_after",
+        operations=["POST /payments/cancel"],
+    )
+    answer = await shop.post(
+        "/orders/order-1/verify",
+        json={"imp_uid": "imp_1"},
+    )
     assert answer.status_code == 409
-    assert iamport_fake.stats.requests["POST /payments/cancel"] == 2  # the retry was refused
+    # the retry was refused
+    assert iamport_fake.stats.requests["POST /payments/cancel"] == 2
     assert iamport_fake.stats.cancels == 1
-    assert iamport_fake.payment("imp_1")["cancel_amount"] == 250  # type: ignore[index]
+    payment = iamport_fake.payment("imp_1")
+    assert payment["cancel_amount"] == 250  # type: ignore[index]
 
 
 async def test_an_unpaid_payment_is_refused(
@@ -85,7 +104,7 @@ def test_the_page_shows_the_code_that_is_tested() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     for name in (
         "test_a_503_is_retried_by_the_client",
-        "test_a_tampered_payment_is_refunded_exactly_once_despite_a_lost_answer",
+        "test_a_tampered_payment_is_refunded_once_despite_a_lost_answer",
     ):
         start = source.index(f"async def {name}(")
         body = source[start : source.index("\n\n\n", start)]
