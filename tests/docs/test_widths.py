@@ -18,12 +18,7 @@ _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<lang>[\w+-]*)
 _INCLUDE = re.compile(r'^\s*--8<--\s+"(?P<name>[^"]+)"\s*$')
 """A snippet include: the page shows that file's lines in the block."""
 PAGES = sorted(str(path.relative_to(ROOT)) for path in DOCS.glob("*.md"))
-README = pytest.param(
-    "README.md",
-    marks=pytest.mark.xfail(
-        strict=True, reason="README.md is owned by helper i17; its wrap is pending"
-    ),
-)
+README = "README.md"
 
 
 def too_long(path: str, text: str) -> list[str]:
