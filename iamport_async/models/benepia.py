@@ -17,3 +17,4 @@ class BenepiaPoint(Model):
     """
 
     point: Money | None = None
+    """The Benepia points the member holds."""

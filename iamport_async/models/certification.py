@@ -16,19 +16,29 @@ from iamport_async.models._converter import Model, Timestamp
 
 
 class Gender(enum.StrEnum):
+    """``gender`` of the verified person."""
+
     MALE = "male"
+    """Male."""
     FEMALE = "female"
+    """Female."""
 
 
 class Carrier(enum.StrEnum):
     """``carrier`` of the phone used. MVNO subscribers come back with the ``_MVNO`` suffix."""
 
     SKT = "SKT"
+    """SK Telecom."""
     KT = "KT"
+    """KT."""
     LGT = "LGT"
+    """LG U+."""
     SKT_MVNO = "SKT_MVNO"
+    """A budget (MVNO) carrier on SK Telecom's network."""
     KT_MVNO = "KT_MVNO"
+    """A budget (MVNO) carrier on KT's network."""
     LGT_MVNO = "LGT_MVNO"
+    """A budget (MVNO) carrier on LG U+'s network."""
 
 
 @attrs.frozen
@@ -42,19 +52,34 @@ class Certification(Model):
     """
 
     imp_uid: str
+    """i'mport's id of the verification."""
     merchant_uid: str | None = None
+    """The merchant's own id for the verification, as sent."""
     pg_tid: str | None = None
+    """The PG's id of the verification result."""
     pg_provider: str | None = None
+    """The verification provider's code (``danal``, ``kcp_v2``, ...)."""
     name: str | None = attrs.field(default=None, repr=False)
+    """The person's real name; personal data, left out of ``repr``."""
     gender: Gender | str | None = None
+    """``male`` or ``female``."""
     birthday: str | None = attrs.field(default=None, repr=False)
     """As sent: "YYYY-MM-DD"."""
     foreigner: bool = False
+    """Whether the person is a foreigner; always False unless foreigner detection was contracted
+    (prefer ``foreigner_v2``)."""
     foreigner_v2: bool | None = None
+    """Whether the person is a foreigner; None unless foreigner detection was contracted."""
     phone: str | None = attrs.field(default=None, repr=False)
+    """The phone number used, digits only; absent unless the carrier approved sharing it. Left out
+    of ``repr``."""
     carrier: Carrier | str | None = None
+    """The phone's carrier (``SKT``, ``KT``, ``LGT``, ``*_MVNO``); absent without carrier
+    approval."""
     certified: bool = False
+    """Whether the verification succeeded."""
     certified_at: Timestamp = None
+    """When the verification was made (UTC)."""
     unique_key: str | None = attrs.field(default=None, repr=False)
     """CI: the person's key, the same across merchants."""
     unique_in_site: str | None = attrs.field(default=None, repr=False)
@@ -79,3 +104,4 @@ class CertificationOtp(Model):
     """The answer to an OTP request: the ``imp_uid`` to confirm the code against."""
 
     imp_uid: str
+    """i'mport's id of the verification, to confirm the OTP against."""

@@ -13,6 +13,10 @@ class EscrowLogis(Model):
     sent and when the details were registered."""
 
     company: str | None = None
+    """The courier's code."""
     invoice: str | None = None
+    """The tracking (invoice) number."""
     sent_at: Timestamp = None
+    """When the parcel was sent (UTC)."""
     applied_at: Timestamp = None
+    """When the shipping details were registered (UTC)."""

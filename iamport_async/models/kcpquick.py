@@ -12,10 +12,15 @@ class KcpQuickMember(Model):
     """A buyer registered with KCP Quick Pay (``KcpQuickMemberAnnotation``)."""
 
     member_id: str
+    """The member's id (고객 고유번호)."""
     pg_provider: str | None = None
+    """The PG's code: ``kcp_quick``."""
     pg_id: str | None = None
+    """The PG merchant id (MID)."""
     inserted: Timestamp = None
+    """When the member was registered (UTC)."""
     updated: Timestamp = None
+    """When the member was last updated (UTC)."""
 
 
 @attrs.frozen
@@ -23,6 +28,7 @@ class KcpQuickAutopayKey(Model):
     """The auto-payment key that was deleted, named by its billing key."""
 
     customer_uid: str | None = None
+    """The billing key whose auto-payment key was deleted."""
 
 
 @attrs.frozen
@@ -30,3 +36,4 @@ class KcpQuickFidoRelease(Model):
     """The member whose biometric (FIDO) authentication was released."""
 
     member_id: str | None = None
+    """The member whose FIDO authentication was released."""

@@ -9,6 +9,7 @@ import attrs
 from iamport_async.models._converter import Model
 
 T = TypeVar("T")
+"""The type of the listing's items."""
 
 
 @attrs.frozen
@@ -17,6 +18,10 @@ class Page(Model, Generic[T]):
     pages start at 1."""
 
     total: int
+    """How many items the whole listing has, over every page."""
     list: tuple[T, ...]
+    """The items on this page."""
     previous: int = 0
+    """The previous page's number; 0 on the first page."""
     next: int = 0
+    """The next page's number; 0 on the last page."""

@@ -25,3 +25,4 @@ class PaycoOrderStatus(Model):
     """The status the PAYCO order now has."""
 
     status: PaycoStatus | str
+    """``DELIVERY_START``, ``PURCHASE_DECISION`` or ``CANCELED``."""

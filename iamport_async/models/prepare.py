@@ -13,8 +13,11 @@ class PaymentPrepare(Model):
     checkout for ``merchant_uid`` is paid. ``currency`` None means it is not checked."""
 
     merchant_uid: str
+    """The order number the amount is registered for."""
     amount: Money
+    """The amount the checkout must be paid for, in ``currency`` units (KRW: won)."""
     currency: str | None = None
+    """The currency the checkout must use (ISO 4217); None: not checked."""
 
 
 @attrs.frozen
@@ -22,9 +25,13 @@ class PaymentBalanceDetail(Model):
     """``PaymentBalanceAnnotation``: one part of an amount, net of refunds."""
 
     tax_free: Money | None = None
+    """The tax-free supply amount, net of refunds."""
     supply: Money | None = None
+    """The taxable supply amount, net of refunds."""
     vat: Money | None = None
+    """The VAT, net of refunds."""
     service: Money | None = None
+    """The service charge, net of refunds."""
 
 
 @attrs.frozen
@@ -32,10 +39,15 @@ class PaymentBalanceHistory(Model):
     """``PaymentBalanceHistoriesAnnotation``: the breakdown as it was at ``created``."""
 
     cash_receipt: PaymentBalanceDetail | None = None
+    """The part covered by a cash receipt."""
     primary: PaymentBalanceDetail | None = None
+    """The part paid by the primary means (card, transfer, virtual account, phone)."""
     secondary: PaymentBalanceDetail | None = None
+    """The part paid with points (PG or card-company points)."""
     discount: PaymentBalanceDetail | None = None
+    """The PG's or card company's own discount."""
     created: Timestamp = None
+    """When this breakdown was recorded (UTC)."""
 
 
 @attrs.frozen
@@ -44,8 +56,14 @@ class PaymentBalance(Model):
     primary means, points (``secondary``), PG discounts and the cash-receipt part."""
 
     amount: Money
+    """The payment's original total, in ``currency`` units (KRW: won)."""
     cash_receipt: PaymentBalanceDetail | None = None
+    """The part covered by a cash receipt."""
     primary: PaymentBalanceDetail | None = None
+    """The part paid by the primary means (card, transfer, virtual account, phone)."""
     secondary: PaymentBalanceDetail | None = None
+    """The part paid with points (PG or card-company points)."""
     discount: PaymentBalanceDetail | None = None
+    """The PG's or card company's own discount."""
     histories: tuple[PaymentBalanceHistory, ...] | None = None
+    """The breakdown as recorded at each change (payment, refund), as the API lists them."""

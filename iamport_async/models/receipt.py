@@ -30,15 +30,21 @@ class CashReceipt(Model):
     """The fields every cash receipt has. ``cancelled_at`` is None while it stands."""
 
     amount: Money
+    """The amount the receipt covers, in won."""
     vat: Money | None = None
+    """The VAT within ``amount``, in won."""
     type: ReceiptType | str | None = None
+    """``person`` (income deduction) or ``company`` (proof of expense)."""
     apply_num: str | None = None
     """The National Tax Service's approval number."""
     receipt_tid: str | None = None
     """The PG's id of the receipt."""
     receipt_url: str | None = None
+    """URL of the issued receipt."""
     applied_at: Timestamp = None
+    """When the receipt was issued (UTC)."""
     cancelled_at: Timestamp = None
+    """When the receipt was revoked (UTC); None while it stands."""
 
     @property
     def is_cancelled(self) -> bool:
@@ -51,6 +57,7 @@ class Receipt(CashReceipt):
     """A cash receipt for an i'mport payment (``ReceiptAnnotation``)."""
 
     imp_uid: str
+    """The payment the receipt was issued for."""
 
 
 @attrs.frozen(kw_only=True)
@@ -58,6 +65,7 @@ class ExternalReceipt(CashReceipt):
     """A cash receipt for a cash sale made outside i'mport (``ExternalReceiptAnnotation``)."""
 
     merchant_uid: str
+    """The merchant's order number of the cash sale."""
 
 
 @attrs.frozen
@@ -65,3 +73,4 @@ class PartnerReceiptResult(Model):
     """``PartnerReceiptResultAnnotation``: where the sales slip with the new lines is shown."""
 
     receipt_url: str | None = None
+    """URL of the sales slip."""

@@ -16,6 +16,7 @@ class StandardCode(Model):
     code: str
     """KFTC (금융결제원) standard code, e.g. ``"004"`` for KB Kookmin Bank."""
     name: str | None = None
+    """The card company's or bank's name, as KFTC lists it."""
 
 
 class PgSettingType(enum.StrEnum):
@@ -34,11 +35,17 @@ class PgSetting(Model):
     """One PG MID configured in the console (``PgSettingAnnotation``)."""
 
     pg_id: str
+    """The PG merchant id (MID)."""
     pg_provider: str | None = None
+    """The PG's code (``html5_inicis``, ``kcp``, ``tosspayments``, ...)."""
     sandbox: bool = False
+    """Whether this is a test channel."""
     type: PgSettingType | str | None = None
+    """``payment``, ``api_payment`` or ``certification``: which console tab it is on."""
     channel_name: str | None = None
+    """The channel name the merchant gave in the console."""
     channel_key: str | None = None
+    """The channel key the console generated; requests name a channel by it."""
 
 
 @attrs.frozen
@@ -46,4 +53,6 @@ class Tier(Model):
     """A sub-merchant of an agency account (``TierAnnotation``)."""
 
     tier_code: str
+    """The sub-merchant's code: 3 uppercase letters or digits, sent as the ``Tier`` header."""
     tier_name: str | None = None
+    """The sub-merchant's display name."""
