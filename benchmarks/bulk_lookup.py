@@ -37,7 +37,7 @@ import anyio
 import httpx
 
 from iamport_async import Iamport
-from iamport_async._transport.envelope import decode
+from iamport_async._engine.envelope import decode
 from iamport_async.endpoints.payments import Payments
 from iamport_async.models._converter import structure
 from iamport_async.models.payment import Payment
@@ -122,8 +122,8 @@ async def run_client(url: str, ids: list[str], concurrency: int) -> tuple[Timing
     counter = [0]
     async with new_client(url, counter) as client:
         with Timing() as timing:
-            result = await Payments(client._transport).get_many(ids, concurrency=concurrency)
-        await client._transport.http.aclose()
+            result = await Payments(client._engine).get_many(ids, concurrency=concurrency)
+        await client._engine.http.aclose()
     assert not result.failed, result.failed
     return timing, counter[0], len(result.found)
 
@@ -161,7 +161,7 @@ async def run_bare(url: str, ids: list[str], concurrency: int) -> tuple[Timing, 
 async def run_naive(url: str, ids: list[str], concurrency: int) -> float:
     counter = [0]
     async with new_client(url, counter, max_concurrency=concurrency) as client:
-        payments = Payments(client._transport)
+        payments = Payments(client._engine)
         slots = anyio.Semaphore(concurrency)
         started = time.perf_counter()
 
@@ -173,7 +173,7 @@ async def run_naive(url: str, ids: list[str], concurrency: int) -> float:
             for imp_uid in ids:
                 tg.start_soon(one, imp_uid)
         elapsed = time.perf_counter() - started
-        await client._transport.http.aclose()
+        await client._engine.http.aclose()
     return elapsed
 
 
@@ -225,7 +225,7 @@ def rss_child(url: str, n: int, known: list[str], concurrency: int) -> None:
         found = missing = failed = seen = 0
         start = highest = current_rss_kib()
         async with new_client(url, counter) as client:
-            stream = Payments(client._transport).iter_many(ids(), concurrency=concurrency)
+            stream = Payments(client._engine).iter_many(ids(), concurrency=concurrency)
             async with stream as results:
                 async for lookup in results:
                     seen += 1
@@ -237,7 +237,7 @@ def rss_child(url: str, n: int, known: list[str], concurrency: int) -> None:
                         failed += 1
                     else:
                         missing += 1
-            await client._transport.http.aclose()
+            await client._engine.http.aclose()
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(
             json.dumps(

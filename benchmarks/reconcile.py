@@ -73,7 +73,7 @@ def child(url: str, n: int, concurrency: int) -> None:
                         highest = max(highest, current_rss_kib())
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu
-            await client._transport.http.aclose()
+            await client._engine.http.aclose()
         counts = {k.value: v for k, v in job.summary.counts.items() if v}
         return {
             "n": n,

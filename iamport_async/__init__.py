@@ -12,8 +12,7 @@ Every model is in :mod:`iamport_async.models`, the error tree is drawn in
 webhook verification is :mod:`iamport_async.webhooks`.
 """
 
-from iamport_async._environment import switch_logging_on as _switch_logging_on
-from iamport_async._transport import (
+from iamport_async._engine import (
     AdaptiveRateLimiter,
     CallOptions,
     Clock,
@@ -24,8 +23,9 @@ from iamport_async._transport import (
     TokenBucket,
     Unlimited,
 )
-from iamport_async._transport.batch import BatchResult, IdResults, Lookup
-from iamport_async._transport.raw import RawResponse
+from iamport_async._engine.batch import BatchResult, IdResults, Lookup
+from iamport_async._engine.raw import RawResponse
+from iamport_async._environment import switch_logging_on as _switch_logging_on
 from iamport_async._version import __version__
 from iamport_async.client import API_URL, STATIC_API_URL, Iamport
 from iamport_async.endpoints._paging import Paged

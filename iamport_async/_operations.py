@@ -15,7 +15,7 @@ Operation = tuple[str, str]
 """``(METHOD, path template)`` as the spec writes them: ``("GET", "/payments/{imp_uid}")``."""
 
 TOKEN_OPERATION: Operation = ("POST", "/users/getToken")
-TOKEN_METHOD = "_transport.tokens.get"  # noqa: S105 (a method's name, not a secret)
+TOKEN_METHOD = "_engine.tokens.get"  # noqa: S105 (a method's name, not a secret)
 """getToken has no endpoint method: every client fetches and refreshes its token itself."""
 
 
@@ -25,7 +25,7 @@ def operation_methods(
     """Every operation served, with the dotted names of all the methods that serve it.
 
     ``source`` is a client (names are ``"payments.get"``, from its group attributes, plus
-    getToken served by its transport) or an iterable of ``Endpoints`` classes (names are
+    getToken served by its engine) or an iterable of ``Endpoints`` classes (names are
     ``"Payments.get"``: for groups not wired into the client yet). Names keep the order the
     groups and methods are defined in, so the first one is the group's main form.
     """
@@ -34,7 +34,7 @@ def operation_methods(
         for name, function in _methods(cls):
             for method, template in getattr(function, OPERATIONS_ATTRIBUTE, ()):
                 served.setdefault((method, template), []).append(f"{owner}.{name}")
-    if not isinstance(source, Iterable) and hasattr(source, "_transport"):
+    if not isinstance(source, Iterable) and hasattr(source, "_engine"):
         served.setdefault(TOKEN_OPERATION, []).append(TOKEN_METHOD)
     return served
 

@@ -1,6 +1,6 @@
 """Checks of the client's options (``Iamport(...)`` and ``with_options``).
 
-Each returns the value as the transport takes it, or raises ``InvalidInputError`` naming the
+Each returns the value as the engine takes it, or raises ``InvalidInputError`` naming the
 option: a wrong type is bad input too, never a ``TypeError`` from deep inside. ``True`` is
 not a number here, NaN and infinity are not durations.
 """
@@ -15,8 +15,7 @@ from typing import TypeVar
 
 import httpx
 
-from iamport_async._routes import route_template
-from iamport_async._transport import (
+from iamport_async._engine import (
     AdaptiveRateLimiter,
     Clock,
     RateLimiter,
@@ -24,6 +23,7 @@ from iamport_async._transport import (
     TokenBucket,
     Unlimited,
 )
+from iamport_async._routes import route_template
 from iamport_async.errors import InvalidInputError
 from iamport_async.instrumentation import Hooks, Instrumentation
 
@@ -149,7 +149,7 @@ def rate_limiter(rate: object, adaptive: object, clock: Clock) -> RateLimiter:
 
 
 def instrumentation(value: object, clock: Clock) -> Hooks | None:
-    """One hook (anything with ``on_event``) or a list or tuple of them, as the transport's
+    """One hook (anything with ``on_event``) or a list or tuple of them, as the engine's
     :class:`~iamport_async.instrumentation.Hooks`; ``None`` (or an empty list) for none."""
     if value is None:
         return None

@@ -12,21 +12,21 @@ import attrs
 import httpx
 
 from iamport_async import _options
-from iamport_async._environment import credential
-from iamport_async._transport import (
+from iamport_async._engine import (
     CallOptions,
     Clock,
     Credentials,
+    Engine,
+    EngineConfig,
     Idempotency,
     RateLimiter,
     RetryBudget,
     SystemClock,
-    Transport,
-    TransportConfig,
 )
-from iamport_async._transport.query import QueryParams
-from iamport_async._transport.raw import RawResponse
-from iamport_async._transport.raw import capture as capture_raw
+from iamport_async._engine.query import QueryParams
+from iamport_async._engine.raw import RawResponse
+from iamport_async._engine.raw import capture as capture_raw
+from iamport_async._environment import credential
 from iamport_async.endpoints.benepia import Benepia
 from iamport_async.endpoints.certifications import Certifications
 from iamport_async.endpoints.codes import Codes
@@ -85,7 +85,7 @@ class Iamport:
     - ``max_concurrency``: requests in flight at once (``None``: no cap beyond the pool).
     - ``rate_limit``: requests started per second (``None``: no limit); ``adaptive=True`` lowers
       it when the server throttles (429/503) and climbs back; ``rate_limiter`` replaces both
-      with any :class:`~iamport_async._transport.RateLimiter`.
+      with any :class:`~iamport_async._engine.RateLimiter`.
     - ``shared``: a backend shared by a fleet of processes on one account (e.g.
       ``iamport_async.shared.RedisShared.from_url(...)``): one rate budget and one token.
     - ``max_wait``: fail fast. A call that would queue longer than this for a slot raises
@@ -128,7 +128,7 @@ class Iamport:
         clock = clock or SystemClock()
         hooks = _options.instrumentation(instrumentation, clock)
         local_limiter = _options.rate_limiter(rate_limit, adaptive, clock)
-        config = TransportConfig(
+        config = EngineConfig(
             base_url=_options.base_url(base_url),
             timeout=_options.timeout(timeout),
             retry=_options.retry_policy(max_retries, total_timeout),
@@ -152,7 +152,7 @@ class Iamport:
                 ),
                 headers={"Accept": "application/json"},
             )
-        self._transport = Transport(
+        self._engine = Engine(
             credentials=Credentials(imp_key, imp_secret),
             config=config,
             http=http_client,
@@ -163,40 +163,40 @@ class Iamport:
             rng=random.Random(seed),
         )
         if binding is not None and binding.token_store is not None:
-            self._transport.tokens.store = binding.token_store
+            self._engine.tokens.store = binding.token_store
         self._attach_groups()
 
     def _attach_groups(self) -> None:
-        """One attribute per API group, each sharing this client's transport."""
-        transport = self._transport
-        self.payments = Payments(transport)
-        self.customers = Customers(transport)
-        self.receipts = Receipts(transport)
-        self.vbanks = Vbanks(transport)
-        self.certifications = Certifications(transport)
-        self.escrow = Escrow(transport)
-        self.cvs = Cvs(transport)
-        self.benepia = Benepia(transport)
-        self.subscribe = Subscribe(transport)
-        self.naverpay = NaverPay(transport)
-        self.payco = Payco(transport)
-        self.kcpquick = KcpQuick(transport)
-        self.codes = Codes(transport)
-        self.pg = PgSettings(transport)
-        self.tiers = Tiers(transport)
-        self.paymentwall = Paymentwall(transport)
+        """One attribute per API group, each sharing this client's engine."""
+        engine = self._engine
+        self.payments = Payments(engine)
+        self.customers = Customers(engine)
+        self.receipts = Receipts(engine)
+        self.vbanks = Vbanks(engine)
+        self.certifications = Certifications(engine)
+        self.escrow = Escrow(engine)
+        self.cvs = Cvs(engine)
+        self.benepia = Benepia(engine)
+        self.subscribe = Subscribe(engine)
+        self.naverpay = NaverPay(engine)
+        self.payco = Payco(engine)
+        self.kcpquick = KcpQuick(engine)
+        self.codes = Codes(engine)
+        self.pg = PgSettings(engine)
+        self.tiers = Tiers(engine)
+        self.paymentwall = Paymentwall(engine)
 
     @classmethod
-    def _derived(cls, transport: Transport) -> Self:
+    def _derived(cls, engine: Engine) -> Self:
         client = cls.__new__(cls)
-        client._transport = transport
+        client._engine = engine
         client._owns_http = False
         client._attach_groups()
         return client
 
     def __repr__(self) -> str:
-        tier = f" tier={self._transport.config.tier}" if self._transport.config.tier else ""
-        return f"<Iamport {self._transport.config.base_url}{tier}>"
+        tier = f" tier={self._engine.config.tier}" if self._engine.config.tier else ""
+        return f"<Iamport {self._engine.config.base_url}{tier}>"
 
     async def __aenter__(self) -> Self:
         return self
@@ -214,8 +214,8 @@ class Iamport:
         copy: the original owns it). Calls in flight end in ClientClosedError, and so does
         every later call."""
         if self._owns_http:
-            self._transport.lifecycle.close()
-            await self._transport.http.aclose()
+            self._engine.lifecycle.close()
+            await self._engine.http.aclose()
 
     def with_options(
         self,
@@ -234,7 +234,7 @@ class Iamport:
         (``timeout=2, max_retries=0, max_wait=0.1``), or a slower lane for a batch job
         (``rate_limit=5``, its own limiter). Closing the copy closes nothing.
         """
-        config = self._transport.config
+        config = self._engine.config
         retry = config.retry
         if max_retries is not None or total_timeout is not None:
             retry = _options.retry_policy(
@@ -249,16 +249,16 @@ class Iamport:
             max_wait=config.max_wait if max_wait is _UNSET else _options.max_wait(max_wait),
         )
         concurrency = _options.max_concurrency(max_concurrency)
-        transport = self._transport.derive(
+        engine = self._engine.derive(
             config,
             rate_limiter=(
                 None
                 if rate_limit is None
-                else _options.rate_limiter(rate_limit, False, self._transport.clock)
+                else _options.rate_limiter(rate_limit, False, self._engine.clock)
             ),
             concurrency=anyio.CapacityLimiter(concurrency) if concurrency else None,
         )
-        return self._derived(transport)
+        return self._derived(engine)
 
     async def raw_response(self, call: Awaitable[T]) -> RawResponse[T]:
         """Await ``call`` and return its HTTP answer beside its result, without a second
@@ -290,7 +290,7 @@ class Iamport:
         error mapping apply as usual. ``path`` must be URL-encoded already. ``idempotency``
         says whether the call may be sent twice (a mutation without a guard: ``UNGUARDED``).
         """
-        return await self._transport.request(
+        return await self._engine.request(
             method.upper(),
             path,
             params=params,

@@ -29,7 +29,7 @@ import anyio.lowlevel
 import attrs
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from iamport_async._transport.batch import (
+from iamport_async._engine.batch import (
     DEFAULT_CONCURRENCY,
     FATAL,
     Key,

@@ -97,7 +97,7 @@ async def test_with_options_checks_its_arguments_alike(options: dict[str, Any], 
 )
 def test_https_anywhere_and_http_to_this_machine_are_accepted(url: str) -> None:
     client = Iamport(imp_key="k", imp_secret="s", base_url=url)
-    assert client._transport.config.base_url == url.rstrip("/")
+    assert client._engine.config.base_url == url.rstrip("/")
 
 
 @pytest.mark.parametrize(
@@ -145,5 +145,5 @@ def test_a_timeout_object_and_whole_numbers_still_pass() -> None:
         max_concurrency=None,
         seed=0,
     )
-    assert client._transport.config.retry.total_timeout == 10.0
-    assert client._transport.config.max_wait == 0.0
+    assert client._engine.config.retry.total_timeout == 10.0
+    assert client._engine.config.max_wait == 0.0

@@ -63,7 +63,7 @@ _INDEXES: dict[str, tuple[list[str], set[str]]] = {}
 
 def _index(pkg: griffe.Module) -> tuple[list[str], set[str]]:
     """Every object's path in ``pkg``, and the paths a reader can reach: public ones, private
-    ones that a public module re-exports in its ``__all__`` (``iamport_async._transport...
+    ones that a public module re-exports in its ``__all__`` (``iamport_async._engine...
     RateLimiter`` is ``iamport_async.RateLimiter``), and those a reference page renders."""
     if pkg.path in _INDEXES:
         return _INDEXES[pkg.path]

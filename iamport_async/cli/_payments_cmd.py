@@ -14,7 +14,7 @@ import anyio
 import attrs
 import httpx
 
-from iamport_async._transport.batch import IdResults
+from iamport_async._engine.batch import IdResults
 from iamport_async.cli._common import (
     EXIT_DIFFERS,
     EXIT_OK,

@@ -1,4 +1,4 @@
-"""What every endpoint group shares: the transport, the converter and the operation marks.
+"""What every endpoint group shares: the engine, the converter and the operation marks.
 
 An endpoint method checks its arguments (``_checks``: InvalidInputError before anything is
 sent), describes the request, and names the model of the answer. It does no I/O of its own.
@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from iamport_async._transport import Answer, Idempotency, Transport
-from iamport_async._transport.query import QueryParams
-from iamport_async._transport.wire import check_path, sendable
+from iamport_async._engine import Answer, Engine, Idempotency
+from iamport_async._engine.query import QueryParams
+from iamport_async._engine.wire import check_path, sendable
 from iamport_async.errors import IamportError
 from iamport_async.models._converter import structure
 
@@ -41,12 +41,12 @@ def operation(method: str, path_template: str) -> Callable[[F], F]:
 class Endpoints:
     """Base of an API group (``client.payments``, ``client.receipts``, ...)."""
 
-    def __init__(self, transport: Transport) -> None:
-        self._transport = transport
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
 
     async def _log_in(self) -> None:
         """Have a valid token (bulk work logs in once before its requests start)."""
-        await self._transport.tokens.get()
+        await self._engine.tokens.get()
 
     async def _call(
         self,
@@ -82,7 +82,7 @@ class Endpoints:
         idempotency: Idempotency = Idempotency.READ,
     ) -> Answer:
         """The answer (HTTP status and payload), for a caller that structures it itself."""
-        return await self._transport.answer(
+        return await self._engine.answer(
             method, path, params=params, json=json, idempotency=idempotency
         )
 

@@ -28,7 +28,7 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._transport import Idempotency, Transport
+from iamport_async._engine import Engine, Idempotency
 from iamport_async.endpoints._base import path
 from iamport_async.endpoints._mutation import Resent, is_refusal, mutation, unknown
 from iamport_async.errors import (
@@ -59,15 +59,15 @@ CHARGE = mutation(
 """The declaration every charge endpoint carries (see ``_mutation``)."""
 
 _SEEN_LIMIT = 1024
-_seen: weakref.WeakKeyDictionary[Transport, collections.OrderedDict[str, set[str]]] = (
+_seen: weakref.WeakKeyDictionary[Engine, collections.OrderedDict[str, set[str]]] = (
     weakref.WeakKeyDictionary()
 )
-"""Per transport, the imp_uids charges returned for each merchant_uid (the last few hundred):
+"""Per engine, the imp_uids charges returned for each merchant_uid (the last few hundred):
 an immediate repeat of a charge that came back failed must not take that payment as its own."""
 
 
 async def charge_once(
-    transport: Transport,
+    engine: Engine,
     endpoint: str,
     body: Mapping[str, Any],
     merchant_uid: str,
@@ -77,11 +77,9 @@ async def charge_once(
 ) -> Payment:
     """POST the charge ``body`` to ``endpoint`` once; when its outcome is unknown, the payment
     this call made (see the module docstring), else OutcomeUnknownError."""
-    began = transport.clock.monotonic()
+    began = engine.clock.monotonic()
     try:
-        answer = await transport.answer(
-            "POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED
-        )
+        answer = await engine.answer("POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED)
         payment: Payment = _answer(answer.payload, answer.status, endpoint)
     except ClientClosedError:
         raise
@@ -94,9 +92,9 @@ async def charge_once(
         amount = Decimal(str(body["amount"]))
         try:
             if imp_uid is not None:
-                made = await _charged(transport, imp_uid, amount, error)
+                made = await _charged(engine, imp_uid, amount, error)
             else:
-                made = await _started_by_this_call(transport, merchant_uid, amount, began, error)
+                made = await _started_by_this_call(engine, merchant_uid, amount, began, error)
         except ClientClosedError:
             raise
         except IamportError as read_error:
@@ -105,7 +103,7 @@ async def charge_once(
         if made is None:
             raise unknown(CHECK, error) from error
         payment = made
-    _remember(transport, payment)
+    _remember(engine, payment)
     return payment
 
 
@@ -120,11 +118,11 @@ def _answer(payload: Any, status: int, endpoint: str) -> Payment:
 
 
 async def _charged(
-    transport: Transport, imp_uid: str, amount: Decimal, error: IamportError
+    engine: Engine, imp_uid: str, amount: Decimal, error: IamportError
 ) -> Payment | None:
     """The payment ``imp_uid`` if it is settled with ``amount``, else None (noted)."""
     where = path("/payments/{}", imp_uid)
-    answer = await transport.answer("GET", where, idempotency=Idempotency.READ)
+    answer = await engine.answer("GET", where, idempotency=Idempotency.READ)
     payment: Payment = structure(
         answer.payload, Payment, status=answer.status, method="GET", path=where
     )
@@ -135,17 +133,17 @@ async def _charged(
 
 
 async def _started_by_this_call(
-    transport: Transport, merchant_uid: str, amount: Decimal, began: float, error: IamportError
+    engine: Engine, merchant_uid: str, amount: Decimal, began: float, error: IamportError
 ) -> Payment | None:
     """The one settled payment for ``merchant_uid`` of ``amount`` that started after
     ``began`` on the server's clock, else None (with a note on ``error`` saying why)."""
-    start = transport.server_time(began)
+    start = engine.server_time(began)
     if start is None:
         error.add_note("the server's time is not known, so no payment can be told to be this one")
         return None
     where = path("/payments/findAll/{}", merchant_uid)
     try:
-        answer = await transport.answer(
+        answer = await engine.answer(
             "GET", where, params={"sorting": "-started"}, idempotency=Idempotency.READ
         )
     except NotFoundError:
@@ -154,7 +152,7 @@ async def _started_by_this_call(
     page: Page[Payment] = structure(
         answer.payload, Page[Payment], status=answer.status, method="GET", path=where
     )
-    memory = _seen.get(transport)
+    memory = _seen.get(engine)
     seen = memory.get(merchant_uid, set()) if memory is not None else set()
     floor = int(start) - SKEW_MARGIN
     fresh = [
@@ -178,8 +176,8 @@ async def _started_by_this_call(
     return fresh[0]
 
 
-def _remember(transport: Transport, payment: Payment) -> None:
-    memory = _seen.setdefault(transport, collections.OrderedDict())
+def _remember(engine: Engine, payment: Payment) -> None:
+    memory = _seen.setdefault(engine, collections.OrderedDict())
     memory.setdefault(payment.merchant_uid, set()).add(payment.imp_uid)
     memory.move_to_end(payment.merchant_uid)
     while len(memory) > _SEEN_LIMIT:

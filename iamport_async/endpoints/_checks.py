@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from iamport_async._transport.wire import DOT_SEGMENTS, sendable
+from iamport_async._engine.wire import DOT_SEGMENTS, sendable
 from iamport_async.errors import InvalidInputError
 
 MAX_ID_LENGTH = 256
@@ -222,7 +222,7 @@ def require_amount(
     """An amount as the API can take it exactly: an int, or a Decimal of at most 2 decimal
     places (whole in a currency without minor units, such as KRW), below ``MAX_AMOUNT``,
     negative (or zero, if ``positive``) refused. Returned as an int when whole, else as the
-    Decimal, which the transport sends digit for digit (never through float).
+    Decimal, which the engine sends digit for digit (never through float).
 
     ``Decimal("1E-400")`` is refused, not rounded: the API reads an amount of 0 as "all of
     it" (a cancel of 0 is a full refund).
@@ -268,7 +268,7 @@ def expected_currency(value: str | None) -> str | None:
 
 
 def money_json(value: int | Decimal) -> int | Decimal:
-    """An amount checked by :func:`require_amount` as the transport sends it: an int when
+    """An amount checked by :func:`require_amount` as the engine sends it: an int when
     whole, else the exact Decimal."""
     if isinstance(value, int):
         return value

@@ -31,7 +31,7 @@ returns what the call made, or None when the read cannot tell."""
 
 
 class Resent(enum.Enum):
-    """Whether a failed attempt is sent again (the retry rule is ``_transport.retry``)."""
+    """Whether a failed attempt is sent again (the retry rule is ``_engine.retry``)."""
 
     READ = "yes: no side effect"
     QUERY = "only if never sent: it changes nothing, but a repeat would repeat a failed login"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from iamport_async._transport import Answer
+from iamport_async._engine import Answer
 from iamport_async.endpoints._base import Endpoints, path
 from iamport_async.endpoints._checks import choice, page_number, require_id, unix_seconds
 from iamport_async.endpoints._paging import Paged

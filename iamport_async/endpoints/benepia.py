@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from iamport_async._transport import Idempotency
+from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
@@ -101,5 +101,5 @@ class Benepia(Endpoints):
             }
         )
         return await charge_once(
-            self._transport, "/benepia/payment", body, merchant_uid, refusals={500}
+            self._engine, "/benepia/payment", body, merchant_uid, refusals={500}
         )

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from iamport_async._transport import Idempotency
-from iamport_async._transport.batch import DEFAULT_CONCURRENCY, IdResults, Key, lookup_all
-from iamport_async._transport.query import QueryParams, id_params
+from iamport_async._engine import Idempotency
+from iamport_async._engine.batch import DEFAULT_CONCURRENCY, IdResults, Key, lookup_all
+from iamport_async._engine.query import QueryParams, id_params
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import SKEW_MARGIN
 from iamport_async.endpoints._checks import (
@@ -153,7 +153,7 @@ class Customers(Endpoints):
                 "channel_group_id": optional_text("channel_group_id", channel_group_id, 55),
             }
         )
-        began = self._transport.clock.monotonic()
+        began = self._engine.clock.monotonic()
         try:
             key: Customer | SuperBillingKey = await self._call(
                 "POST", endpoint, BillingKey, json=body, idempotency=Idempotency.UNGUARDED
@@ -172,7 +172,7 @@ class Customers(Endpoints):
     ) -> Customer | None:
         """The plain key ``customer_uid`` if it was updated at or after ``began`` on the
         server's clock (less the charges' margin), else None with a note on ``error``."""
-        start = self._transport.server_time(began)
+        start = self._engine.server_time(began)
         if start is None:
             error.add_note("the server's time is not known, so the key cannot be told to be new")
             return None

@@ -12,7 +12,7 @@ import ipaddress
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._transport import Idempotency
+from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
@@ -72,7 +72,7 @@ class KcpQuick(Endpoints):
             "notice_url": optional_text("notice_url", notice_url),
         }
         return await charge_once(
-            self._transport,
+            self._engine,
             "/kcpquick/payment/money",
             drop_none(body),
             merchant_uid,
@@ -104,7 +104,7 @@ class KcpQuick(Endpoints):
             "notice_url": optional_text("notice_url", notice_url),
         }
         return await charge_once(
-            self._transport, "/kcpquick/payment/autopay", drop_none(body), merchant_uid
+            self._engine, "/kcpquick/payment/autopay", drop_none(body), merchant_uid
         )
 
     @operation("POST", "/kcpquick/prepare/{merchant_uid}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iamport_async._transport import Idempotency
+from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, operation, path
 from iamport_async.endpoints._checks import choice, require_id
 from iamport_async.endpoints._mutation import Resent, mutation

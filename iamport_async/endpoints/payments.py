@@ -22,8 +22,8 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Literal, overload
 
-from iamport_async._transport import Idempotency
-from iamport_async._transport.batch import (
+from iamport_async._engine import Idempotency
+from iamport_async._engine.batch import (
     DEFAULT_CONCURRENCY,
     BatchResult,
     BatchStream,
@@ -33,8 +33,8 @@ from iamport_async._transport.batch import (
     Lookup,
     lookup_all,
 )
-from iamport_async._transport.query import id_params
-from iamport_async._transport.wire import sendable
+from iamport_async._engine.query import id_params
+from iamport_async._engine.wire import sendable
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._cancel import Verdict, verdict
 from iamport_async.endpoints._checks import before_2100, money_json, require_amount, require_id
@@ -641,7 +641,7 @@ class CoalescingPayments:
         if not 0 <= window < math.inf:  # NaN fails every comparison
             raise InvalidInputError("window", "must be a finite number of seconds >= 0")
         self._coalescer = Coalescer(
-            payments._fetch_many, _keys_of, payments._transport.clock, window=float(window)
+            payments._fetch_many, _keys_of, payments._engine.clock, window=float(window)
         )
 
     async def __aenter__(self) -> CoalescingPayments:

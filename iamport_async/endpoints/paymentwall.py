@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from iamport_async._transport import Idempotency
+from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation
 from iamport_async.endpoints._checks import choice, optional_text, require_id, text, unix_seconds
 from iamport_async.endpoints._mutation import Resent, mutation

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from iamport_async._transport import Idempotency, Transport
+from iamport_async._engine import Engine, Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
@@ -177,8 +177,8 @@ class Subscribe(Endpoints):
     own.
     """
 
-    def __init__(self, transport: Transport, *, now: Now = system_now) -> None:
-        super().__init__(transport)
+    def __init__(self, engine: Engine, *, now: Now = system_now) -> None:
+        super().__init__(engine)
         self._now = now
 
     # -- charging now --
@@ -270,7 +270,7 @@ class Subscribe(Endpoints):
                 "bypass": optional_string("bypass", bypass),
             }
         )
-        return await charge_once(self._transport, "/subscribe/payments/onetime", body, merchant_uid)
+        return await charge_once(self._engine, "/subscribe/payments/onetime", body, merchant_uid)
 
     @operation("POST", "/subscribe/payments/again")
     @CHARGE
@@ -350,7 +350,7 @@ class Subscribe(Endpoints):
                 "channel_key": optional_text("channel_key", channel_key, 55),
             }
         )
-        return await charge_once(self._transport, "/subscribe/payments/again", body, merchant_uid)
+        return await charge_once(self._engine, "/subscribe/payments/again", body, merchant_uid)
 
     # -- scheduling --
 

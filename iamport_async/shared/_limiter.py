@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from iamport_async._transport.clock import Clock
-from iamport_async._transport.ratelimit import AdaptiveRateLimiter, RateLimiter, TokenBucket
+from iamport_async._engine.clock import Clock
+from iamport_async._engine.ratelimit import AdaptiveRateLimiter, RateLimiter, TokenBucket
 from iamport_async.errors import BackpressureError
 from iamport_async.shared import _scripts
 from iamport_async.shared._connection import RedisConnection, RedisUnavailable

@@ -6,8 +6,8 @@ import contextlib
 import logging
 import secrets
 
-from iamport_async._transport.clock import Clock, sleep_for
-from iamport_async._transport.token import Fetch, Lease
+from iamport_async._engine.clock import Clock, sleep_for
+from iamport_async._engine.token import Fetch, Lease
 from iamport_async.shared import _scripts
 from iamport_async.shared._connection import RedisConnection, RedisUnavailable
 from iamport_async.shared._health import Health
@@ -19,7 +19,7 @@ POLL_INTERVAL = 0.05
 
 
 class RedisTokenStore:
-    """A :class:`~iamport_async._transport.token.TokenStore` in Redis.
+    """A :class:`~iamport_async._engine.token.TokenStore` in Redis.
 
     The token is stored with ``PX`` set to its remaining lifetime, so every reader learns how
     long it has left from Redis's ``PTTL``: hosts need not agree on the time. A refresh runs

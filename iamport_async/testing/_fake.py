@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
-from iamport_async._transport.clock import Clock, sleep_for
+from iamport_async._engine.clock import Clock, sleep_for
 from iamport_async.testing import (
     _ops_auth,
     _ops_payments,

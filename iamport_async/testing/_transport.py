@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from iamport_async._transport.clock import sleep_for
+from iamport_async._engine.clock import sleep_for
 from iamport_async.testing._http import Drop, FakeRequest, Reply
 
 if TYPE_CHECKING:

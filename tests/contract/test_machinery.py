@@ -389,7 +389,7 @@ async def test_the_server_reports_a_sloppy_method_and_passes_a_careful_one() -> 
     server = SpecServer(spec, Quirks())
     transport = httpx.MockTransport(server.handle)
     async with Iamport(imp_key="k", imp_secret="s", transport=transport, clock=VirtualClock()) as c:
-        things = Things(c._transport)
+        things = Things(c._engine)
         op = spec.operations[MAKE]
         answers = AnswerGenerator(spec, Quirks())
         args, kwargs = ArgumentMaker(op, {}, answers, FULL).arguments(things.make)
@@ -438,7 +438,7 @@ def test_the_registry_reads_marks_from_classes_and_clients() -> None:
     assert client_operations([Things])[MAKE] == "Things.make"
     transport = httpx.MockTransport(lambda request: httpx.Response(500))
     client = Iamport(imp_key="k", imp_secret="s", transport=transport)
-    client.things = Things(client._transport)  # type: ignore[attr-defined]
+    client.things = Things(client._engine)  # type: ignore[attr-defined]
     served = client_operations(client)
     assert served[MAKE] == "things.make"
     assert served[("POST", "/users/getToken")] == TOKEN_METHOD

@@ -33,7 +33,7 @@ AMBIGUOUS = [
 
 @pytest.fixture
 def benepia(client: Iamport) -> Benepia:
-    return Benepia(client._transport)
+    return Benepia(client._engine)
 
 
 async def pay(benepia: Benepia) -> Payment:

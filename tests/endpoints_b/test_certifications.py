@@ -53,7 +53,7 @@ def certification(**fields: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def certifications(client: Iamport) -> Certifications:
-    return Certifications(client._transport)
+    return Certifications(client._engine)
 
 
 async def test_get_reads_a_result(api: respx.MockRouter, certifications: Certifications) -> None:

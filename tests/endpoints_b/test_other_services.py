@@ -49,17 +49,17 @@ def logis_payload(**fields: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def escrow(client: Iamport) -> Escrow:
-    return Escrow(client._transport)
+    return Escrow(client._engine)
 
 
 @pytest.fixture
 def cvs(client: Iamport) -> Cvs:
-    return Cvs(client._transport)
+    return Cvs(client._engine)
 
 
 @pytest.fixture
 def benepia(client: Iamport) -> Benepia:
-    return Benepia(client._transport)
+    return Benepia(client._engine)
 
 
 def shipping() -> dict[str, Any]:

@@ -48,7 +48,7 @@ def receipt(key: str = "imp_uid", value: str = "imp_1", **fields: Any) -> dict[s
 
 @pytest.fixture
 def receipts(client: Iamport) -> Receipts:
-    return Receipts(client._transport)
+    return Receipts(client._engine)
 
 
 async def test_get_reads_the_receipt_of_a_payment(

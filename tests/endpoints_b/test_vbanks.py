@@ -37,7 +37,7 @@ DUE = datetime(2030, 1, 31, 23, 59, 59, tzinfo=KST)
 
 @pytest.fixture
 def vbanks(client: Iamport) -> Vbanks:
-    return Vbanks(client._transport)
+    return Vbanks(client._engine)
 
 
 def required(**extra: Any) -> dict[str, Any]:

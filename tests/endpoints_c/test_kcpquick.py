@@ -43,7 +43,7 @@ def payment(merchant_uid: str = "order-1", amount: int = 5000) -> dict[str, Any]
 
 @pytest.fixture
 def kcp(client: Iamport) -> KcpQuick:
-    return KcpQuick(client._transport)
+    return KcpQuick(client._engine)
 
 
 def body_of(route: respx.Route) -> Any:

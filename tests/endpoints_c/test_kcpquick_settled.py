@@ -82,7 +82,7 @@ AMBIGUOUS = [
 
 @pytest.fixture
 def kcp(client: Iamport) -> KcpQuick:
-    return KcpQuick(client._transport)
+    return KcpQuick(client._engine)
 
 
 def notes(error: BaseException) -> str:

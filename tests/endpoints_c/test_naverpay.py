@@ -63,7 +63,7 @@ def product_order(product_order_id: str, status: str = "CANCELED") -> dict[str, 
 
 @pytest.fixture
 def naver(client: Iamport) -> NaverPay:
-    return NaverPay(client._transport)
+    return NaverPay(client._engine)
 
 
 def body_of(route: respx.Route) -> Any:

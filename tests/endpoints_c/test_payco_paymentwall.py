@@ -31,7 +31,7 @@ async def test_payco_status_change(api: respx.MockRouter, client: Iamport) -> No
     route = api.post("/payco/orders/status/imp_7").respond(
         json=envelope({"status": "PURCHASE_DECISION"})
     )
-    result = await Payco(client._transport).change_order_status(
+    result = await Payco(client._engine).change_order_status(
         "imp_7", status=PaycoStatus.PURCHASE_DECISION
     )
     assert json.loads(route.calls.last.request.content) == {"status": "PURCHASE_DECISION"}
@@ -41,7 +41,7 @@ async def test_payco_status_change(api: respx.MockRouter, client: Iamport) -> No
 async def test_payco_status_is_checked_and_not_resent_after_a_timeout(
     api: respx.MockRouter, client: Iamport
 ) -> None:
-    payco = Payco(client._transport)
+    payco = Payco(client._engine)
     with pytest.raises(InvalidInputError) as caught:
         await payco.change_order_status("imp_7", status="SHIPPED")
     assert caught.value.field == "status"
@@ -90,7 +90,7 @@ async def test_digital_delivery_sends_only_given_fields(
     api: respx.MockRouter, client: Iamport
 ) -> None:
     route = api.post("/paymentwall/delivery").respond(json=envelope({"success": 1}))
-    result = await Paymentwall(client._transport).register_delivery(**digital())
+    result = await Paymentwall(client._engine).register_delivery(**digital())
     assert json.loads(route.calls.last.request.content) == {
         "imp_uid": "imp_pw_1",
         "merchant_uid": "order-pw-1",
@@ -109,7 +109,7 @@ async def test_physical_delivery_sends_carrier_and_address(
     api: respx.MockRouter, client: Iamport
 ) -> None:
     route = api.post("/paymentwall/delivery").respond(json=envelope({"success": 1}))
-    await Paymentwall(client._transport).register_delivery(**physical())
+    await Paymentwall(client._engine).register_delivery(**physical())
     sent = json.loads(route.calls.last.request.content)
     assert sent["carrier_type"] == "UPS"
     assert sent["shipping_address_state"] == "N/A"
@@ -121,7 +121,7 @@ async def test_physical_delivery_without_carrier_or_address_is_refused(
     api: respx.MockRouter, client: Iamport, missing: str
 ) -> None:
     with pytest.raises(InvalidInputError) as caught:
-        await Paymentwall(client._transport).register_delivery(**physical(**{missing: None}))
+        await Paymentwall(client._engine).register_delivery(**physical(**{missing: None}))
     assert caught.value.field == missing
     assert len(api.calls) == 0
 
@@ -142,7 +142,7 @@ async def test_bad_delivery_input_is_refused(
     api: respx.MockRouter, client: Iamport, overrides: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(InvalidInputError) as caught:
-        await Paymentwall(client._transport).register_delivery(**digital(**overrides))
+        await Paymentwall(client._engine).register_delivery(**digital(**overrides))
     assert caught.value.field == field
     assert len(api.calls) == 0
 
@@ -154,7 +154,7 @@ async def test_paymentwall_refusal_inside_a_success_envelope_raises(
         json=envelope({"error_code": 3203, "error": "Invalid tracking", "notices": ["bad id"]})
     )
     with pytest.raises(BusinessError) as caught:
-        await Paymentwall(client._transport).register_delivery(**physical())
+        await Paymentwall(client._engine).register_delivery(**physical())
     assert caught.value.code == 3203
     assert caught.value.message is not None
     assert "Invalid tracking" in caught.value.message

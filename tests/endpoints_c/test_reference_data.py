@@ -24,7 +24,7 @@ async def test_banks_and_cards_are_lists_of_code_and_name(
 ) -> None:
     api.get("/banks").respond(json=envelope(BANKS))
     api.get("/cards").respond(json=envelope([{"code": "361", "name": "BC카드"}]))
-    codes = Codes(client._transport)
+    codes = Codes(client._engine)
     banks = await codes.banks()
     assert banks == [StandardCode(code=b["code"], name=b["name"]) for b in BANKS]
     assert [card.code for card in await codes.cards()] == ["361"]
@@ -33,7 +33,7 @@ async def test_banks_and_cards_are_lists_of_code_and_name(
 async def test_one_bank_and_one_card(api: respx.MockRouter, client: Iamport) -> None:
     api.get("/banks/088").respond(json=envelope(BANKS[1]))
     api.get("/cards/361").respond(json=envelope({"code": "361", "name": "BC카드"}))
-    codes = Codes(client._transport)
+    codes = Codes(client._engine)
     assert (await codes.bank("088")).name == "신한은행"
     assert (await codes.card("361")).name == "BC카드"
 
@@ -41,13 +41,13 @@ async def test_one_bank_and_one_card(api: respx.MockRouter, client: Iamport) -> 
 async def test_an_unknown_code_is_not_found(api: respx.MockRouter, client: Iamport) -> None:
     api.get("/banks/999").respond(404, json=envelope(None, code=-1, message="없음"))
     with pytest.raises(NotFoundError):
-        await Codes(client._transport).bank("999")
+        await Codes(client._engine).bank("999")
 
 
 async def test_reads_are_retried_on_a_server_error(api: respx.MockRouter, client: Iamport) -> None:
     route = api.get("/cards")
     route.side_effect = [httpx.Response(503), httpx.Response(200, json=envelope([]))]
-    assert await Codes(client._transport).cards() == []
+    assert await Codes(client._engine).cards() == []
     assert route.call_count == 2
 
 
@@ -67,7 +67,7 @@ async def test_pg_settings(api: respx.MockRouter, client: Iamport) -> None:
             ]
         )
     )
-    settings = await PgSettings(client._transport).settings()
+    settings = await PgSettings(client._engine).settings()
     assert settings[0].type is PgSettingType.PAYMENT
     assert settings[0].channel_key == "channel-key-1"
     assert settings[0].sandbox is True
@@ -77,7 +77,7 @@ async def test_pg_settings(api: respx.MockRouter, client: Iamport) -> None:
 
 async def test_tier(api: respx.MockRouter, client: Iamport) -> None:
     api.get("/tiers/A01").respond(json=envelope({"tier_code": "A01", "tier_name": "Store 1"}))
-    tier = await Tiers(client._transport).get("A01")
+    tier = await Tiers(client._engine).get("A01")
     assert (tier.tier_code, tier.tier_name) == ("A01", "Store 1")
 
 
@@ -86,13 +86,13 @@ async def test_a_malformed_tier_code_is_refused(
     api: respx.MockRouter, client: Iamport, code: str
 ) -> None:
     with pytest.raises(InvalidInputError) as caught:
-        await Tiers(client._transport).get(code)
+        await Tiers(client._engine).get(code)
     assert caught.value.field == "tier_code"
     assert len(api.calls) == 0
 
 
 async def test_an_empty_code_is_refused(api: respx.MockRouter, client: Iamport) -> None:
     with pytest.raises(InvalidInputError) as caught:
-        await Codes(client._transport).card("")
+        await Codes(client._engine).card("")
     assert caught.value.field == "card_standard_code"
     assert len(api.calls) == 0

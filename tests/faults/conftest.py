@@ -19,7 +19,7 @@ import attrs
 import pytest
 
 from iamport_async import Iamport
-from iamport_async._transport.clock import SystemClock
+from iamport_async._engine.clock import SystemClock
 from iamport_async.testing import FakeIamport
 from tests.faults._proxy import FaultProxy
 
@@ -119,8 +119,8 @@ def attempt_timeout(*faults: str) -> float:
 
 def fast_backoff(client: Iamport) -> None:
     """Shrink the client's backoff (``Iamport`` does not expose it; see docs/faults.md)."""
-    config = client._transport.config
-    client._transport.config = attrs.evolve(config, retry=attrs.evolve(config.retry, **FAST_RETRY))
+    config = client._engine.config
+    client._engine.config = attrs.evolve(config, retry=attrs.evolve(config.retry, **FAST_RETRY))
 
 
 class WaitLog(SystemClock):

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 import anyio
 import pytest
 
-from iamport_async._transport.batch import BatchStream
+from iamport_async._engine.batch import BatchStream
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
 from tests.faults._proxy import request_to

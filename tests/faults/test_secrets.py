@@ -68,7 +68,7 @@ async def test_nothing_printable_holds_a_secret(
 ) -> None:
     world.fake.add_payment(imp_uid="imp_vbank", amount=5000, pay_method="vbank", status="paid")
     client = world.client(max_retries=1, timeout=attempt_timeout(kind))
-    seen = [repr(client), repr(client._transport), repr(client._transport.tokens)]
+    seen = [repr(client), repr(client._engine), repr(client._engine.tokens)]
     world.proxy.script(kind, when=token_only)
     world.proxy.script(*[kind] * 4, when=not_token)
     calls: list[Callable[[], Awaitable[object]]] = [
@@ -88,7 +88,7 @@ async def test_nothing_printable_holds_a_secret(
                 seen.append(repr(await call()))
             except IamportError as error:
                 seen += _printable(error)
-    seen.append(repr(await client._transport.tokens.get()))
+    seen.append(repr(await client._engine.tokens.get()))
     seen += [repr(entry) for entry in world.fake.requests]
     assert sum(world.proxy.applied.values()) >= 1
     assert secret_watch.tokens, "no token was issued: nothing to look for"
@@ -157,7 +157,7 @@ async def test_a_scenario_of_every_sensitive_operation_shows_nothing_at_debug(
     mocked = world.client(
         base_url="https://api.iamport.kr", transport=httpx.MockTransport(router.async_handler)
     )
-    seen = [repr(fake), repr(fake._transport), repr(mocked), repr(mocked._transport.tokens)]
+    seen = [repr(fake), repr(fake._engine), repr(mocked), repr(mocked._engine.tokens)]
     calls: list[Callable[[], Awaitable[object]]] = [
         lambda: fake.customers.issue("billing-p", channel_key="channel-1", **CARD, **CUSTOMER),
         lambda: fake.subscribe.onetime(merchant_uid="order-p1", amount=1000, **CARD, **PERSON),
@@ -190,7 +190,7 @@ async def test_a_scenario_of_every_sensitive_operation_shows_nothing_at_debug(
             except IamportError as error:
                 errors += 1
                 seen += _printable(error)
-    seen.append(repr(await fake._transport.tokens.get()))
+    seen.append(repr(await fake._engine.tokens.get()))
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     client_side = [r for r in caplog.records if not r.name.startswith("uvicorn")]  # the "API"'s
     seen += [formatter.format(record) for record in client_side]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iamport_async._transport.batch import (
+from iamport_async._engine.batch import (
     MAX_IDS,
     BatchResult,
     BatchStream,

@@ -26,7 +26,7 @@ ALREADY = "이미 전액취소된 주문입니다."
 
 
 def payments(client: Iamport) -> Payments:
-    return Payments(client._transport)
+    return Payments(client._engine)
 
 
 def body_of(route: respx.Route, index: int = -1) -> dict[str, object]:

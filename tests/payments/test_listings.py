@@ -23,7 +23,7 @@ DAY = 86_400
 
 
 def payments(client: Iamport) -> Payments:
-    return Payments(client._transport)
+    return Payments(client._engine)
 
 
 def paged(total: int, per_page: int) -> Callable[[httpx.Request], httpx.Response]:

@@ -58,7 +58,7 @@ def multi_get(known: set[str], fail_if: str | None = None) -> Handler:
 
 
 def payments(client: Iamport) -> Payments:
-    return Payments(client._transport)
+    return Payments(client._engine)
 
 
 async def test_get_returns_the_payment_and_sends_include_sandbox(

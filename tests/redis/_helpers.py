@@ -35,7 +35,7 @@ def bound_client(
         rate_limiter=binding.rate_limiter,
         max_concurrency=None,
     )
-    client._transport.tokens.store = binding.token_store
+    client._engine.tokens.store = binding.token_store
     return client
 
 

@@ -14,7 +14,7 @@ import anyio
 import pytest
 import redis
 
-from iamport_async._transport.clock import Clock
+from iamport_async._engine.clock import Clock
 from iamport_async.errors import BackpressureError, InvalidInputError
 from iamport_async.shared import RedisRateLimiter, RedisShared
 from tests.redis._helpers import IMP_KEY, RecordingClock, backend, keys

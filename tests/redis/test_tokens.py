@@ -95,7 +95,7 @@ async def test_the_shared_token_lives_as_long_as_its_redis_ttl(
         assert peek.pttl(keys(prefix)["token"]) > (TOKEN_LIFETIME - 5) * 1000
         peek.pexpire(keys(prefix)["token"], 100_000)  # as if it were issued long ago
         await b.request("GET", "/payments/imp_1")
-        held = await b._transport.tokens.get()
+        held = await b._engine.tokens.get()
     # 100 s left, less the 30 s refresh margin: b stops using it in 70 s, not in 30 min
     assert held.use_until - clock.monotonic() == pytest.approx(70, abs=0.5)
     assert token_api.token_requests == 1
@@ -190,7 +190,7 @@ async def test_tokens_never_reach_logs_or_reprs(
             await client.request("GET", "/payments/imp_1")
             token_api.revoke()
             await client.request("GET", "/payments/imp_1")
-            shown = [repr(binding), repr(shared), repr(await client._transport.tokens.get())]
+            shown = [repr(binding), repr(shared), repr(await client._engine.tokens.get())]
     assert token_api.token_requests == 2
     for token in ("tok-1", "tok-2"):
         assert all(token not in text for text in shown)

@@ -35,7 +35,7 @@ CARD: dict[str, Any] = {
 
 
 def subscribe(client: Iamport) -> Subscribe:
-    return Subscribe(client._transport)
+    return Subscribe(client._engine)
 
 
 def body_of(route: respx.Route) -> Any:

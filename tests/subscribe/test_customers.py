@@ -38,7 +38,7 @@ CARD = {
 
 
 def customers(client: Iamport) -> Customers:
-    return Customers(client._transport)
+    return Customers(client._engine)
 
 
 def body_of(route: respx.Route) -> Any:

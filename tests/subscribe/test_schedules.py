@@ -32,7 +32,7 @@ NOW_UNIX = int(NOW.timestamp())
 
 
 def subscribe(client: Iamport, now: datetime = NOW) -> Subscribe:
-    return Subscribe(client._transport, now=lambda: now)
+    return Subscribe(client._engine, now=lambda: now)
 
 
 def body_of(route: respx.Route) -> Any:

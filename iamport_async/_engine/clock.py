@@ -1,4 +1,4 @@
-"""Time, injected: the transport never reads a clock or sleeps except through a ``Clock``.
+"""Time, injected: the engine never reads a clock or sleeps except through a ``Clock``.
 
 Tests pass a :class:`iamport_async.testing.clock.VirtualClock` so that token expiry, backoff
 and rate limits run instantly and deterministically.

@@ -38,7 +38,7 @@ async def test_with_options_shares_the_token_and_pool_and_changes_only_what_it_s
     tiers = [call.request.headers.get("Tier") for call in route.calls]
     assert tiers == [None, "B02", None]
     assert api.routes["token"].call_count == 1
-    assert sub_merchant._transport.http is client._transport.http
+    assert sub_merchant._engine.http is client._engine.http
 
 
 async def test_the_static_ip_host_is_one_option_away() -> None:

@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 import attrs
 import tenacity
 
-from iamport_async._transport.clock import Clock
+from iamport_async._engine.clock import Clock
 from iamport_async.errors import (
     ApiError,
     ConnectError,

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import anyio
 import attrs
 
-from iamport_async._transport.clock import Clock
+from iamport_async._engine.clock import Clock
 from iamport_async.instrumentation import Hooks
 
 logger = logging.getLogger("iamport_async")

@@ -21,16 +21,16 @@ import attrs
 import httpx
 import tenacity
 
+from iamport_async._engine.clock import Clock, sleep_for
+from iamport_async._engine.envelope import decode
+from iamport_async._engine.lifecycle import Lifecycle
+from iamport_async._engine.query import QueryParams, encode_query
+from iamport_async._engine.ratelimit import RateLimiter
+from iamport_async._engine.raw import record as record_raw
+from iamport_async._engine.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
+from iamport_async._engine.token import IssuedToken, Token, TokenAnswerError, TokenManager
+from iamport_async._engine.wire import check_path, check_query, encode_json
 from iamport_async._redact import install_log_redaction
-from iamport_async._transport.clock import Clock, sleep_for
-from iamport_async._transport.envelope import decode
-from iamport_async._transport.lifecycle import Lifecycle
-from iamport_async._transport.query import QueryParams, encode_query
-from iamport_async._transport.ratelimit import RateLimiter
-from iamport_async._transport.raw import record as record_raw
-from iamport_async._transport.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
-from iamport_async._transport.token import IssuedToken, Token, TokenAnswerError, TokenManager
-from iamport_async._transport.wire import check_path, check_query, encode_json
 from iamport_async.errors import (
     BackpressureError,
     ClientClosedError,
@@ -82,7 +82,7 @@ class CallOptions:
 
 
 @attrs.frozen
-class TransportConfig:
+class EngineConfig:
     """Settings that a ``with_options`` copy may change without a new pool or token."""
 
     base_url: str
@@ -94,7 +94,7 @@ class TransportConfig:
     hooks: Hooks | None = None
     """``Iamport(instrumentation=...)``, or ``None``: then no event is ever built."""
 
-    def merged(self, options: CallOptions | None) -> TransportConfig:
+    def merged(self, options: CallOptions | None) -> EngineConfig:
         if options is None:
             return self
         retry = self.retry
@@ -118,7 +118,7 @@ class _Call:
     path: str
     url: str = attrs.field(repr=False)  # its query may hold an account number or a PG key
     body: bytes | None = attrs.field(repr=False)  # may hold card data
-    config: TransportConfig = attrs.field(repr=False)
+    config: EngineConfig = attrs.field(repr=False)
     trace: CallTrace | None = attrs.field(default=None, repr=False)
     """Where the events of this call go, when the client has instrumentation."""
 
@@ -129,7 +129,7 @@ class _Call:
         path: str,
         params: QueryParams | None,
         json: Mapping[str, Any] | None,
-        config: TransportConfig,
+        config: EngineConfig,
     ) -> _Call:
         check_path(path)
         if params:
@@ -146,7 +146,7 @@ class _Call:
 
 
 _Attempt = Callable[[_Call, float], Awaitable[Any]]
-"""One try of a call, given the call's deadline on the transport's clock."""
+"""One try of a call, given the call's deadline on the engine's clock."""
 
 
 class _TokenUnavailable(Exception):
@@ -157,14 +157,14 @@ class _TokenUnavailable(Exception):
         self.error = error
 
 
-class Transport:
+class Engine:
     """Sends API calls; shared by a client and every ``with_options`` copy of it."""
 
     def __init__(
         self,
         *,
         credentials: Credentials,
-        config: TransportConfig,
+        config: EngineConfig,
         http: httpx.AsyncClient,
         clock: Clock,
         rate_limiter: RateLimiter,
@@ -194,17 +194,17 @@ class Transport:
         return None if offset is None else monotonic + offset
 
     def __repr__(self) -> str:
-        return f"<Transport {self.config.base_url}>"
+        return f"<Engine {self.config.base_url}>"
 
     def derive(
         self,
-        config: TransportConfig,
+        config: EngineConfig,
         *,
         rate_limiter: RateLimiter | None = None,
         concurrency: anyio.CapacityLimiter | None = None,
-    ) -> Transport:
-        """A transport with other settings, sharing this one's pool, token and budget."""
-        return Transport(
+    ) -> Engine:
+        """An engine with other settings, sharing this one's pool, token and budget."""
+        return Engine(
             credentials=self._credentials,
             config=config,
             http=self.http,

@@ -50,9 +50,9 @@ async def test_a_whole_scenario_at_debug_level_leaks_no_secret(
     ]
     seen: list[str] = []
     async with Iamport(imp_key=IMP_KEY, imp_secret=IMP_SECRET, clock=clock) as client:
-        seen += [repr(client), repr(client._transport), repr(client._transport.tokens)]
+        seen += [repr(client), repr(client._engine), repr(client._engine.tokens)]
         await client.request("GET", "/payments/imp_1")
-        seen.append(repr(await client._transport.tokens.get()))
+        seen.append(repr(await client._engine.tokens.get()))
         try:
             await client.request(
                 "POST",

@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from iamport_async import Iamport
-from iamport_async._transport.ratelimit import AdaptiveRateLimiter, TokenBucket
+from iamport_async._engine.ratelimit import AdaptiveRateLimiter, TokenBucket
 from iamport_async.errors import BackpressureError
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import envelope, token_payload

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import iamport_async
-from iamport_async._transport import query as query_module
-from iamport_async._transport.query import encode_query, id_param_length, id_params
+from iamport_async._engine import query as query_module
+from iamport_async._engine.query import encode_query, id_param_length, id_params
 
 BASE = "https://api.iamport.kr/payments"
 

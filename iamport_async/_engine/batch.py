@@ -49,8 +49,8 @@ import anyio.abc
 import attrs
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from iamport_async._transport.clock import Clock
-from iamport_async._transport.query import id_param_length
+from iamport_async._engine.clock import Clock
+from iamport_async._engine.query import id_param_length
 from iamport_async.errors import IamportError, UnauthorizedError
 
 T = TypeVar("T")

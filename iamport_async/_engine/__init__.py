@@ -1,21 +1,21 @@
 """The engine under every endpoint: token, retries, rate control, envelope. Only this
 package imports httpx."""
 
-from iamport_async._transport.clock import Clock, SystemClock
-from iamport_async._transport.engine import (
+from iamport_async._engine.clock import Clock, SystemClock
+from iamport_async._engine.engine import (
     Answer,
     CallOptions,
     Credentials,
-    Transport,
-    TransportConfig,
+    Engine,
+    EngineConfig,
 )
-from iamport_async._transport.ratelimit import (
+from iamport_async._engine.ratelimit import (
     AdaptiveRateLimiter,
     RateLimiter,
     TokenBucket,
     Unlimited,
 )
-from iamport_async._transport.retry import Idempotency, RetryBudget, RetryPolicy
+from iamport_async._engine.retry import Idempotency, RetryBudget, RetryPolicy
 
 __all__ = [
     "AdaptiveRateLimiter",
@@ -23,13 +23,13 @@ __all__ = [
     "CallOptions",
     "Clock",
     "Credentials",
+    "Engine",
+    "EngineConfig",
     "Idempotency",
     "RateLimiter",
     "RetryBudget",
     "RetryPolicy",
     "SystemClock",
     "TokenBucket",
-    "Transport",
-    "TransportConfig",
     "Unlimited",
 ]

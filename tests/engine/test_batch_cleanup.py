@@ -13,7 +13,7 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from iamport_async._transport.batch import BatchStream, Key, _Results
+from iamport_async._engine.batch import BatchStream, Key, _Results
 from iamport_async.errors import ServerError
 
 pytestmark = pytest.mark.anyio

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._transport.query import QueryParams
+from iamport_async._engine.query import QueryParams
 from iamport_async.errors import InvalidInputError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

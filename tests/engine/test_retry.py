@@ -12,7 +12,7 @@ import pytest
 import respx
 
 from iamport_async import Iamport, Idempotency
-from iamport_async._transport.retry import RetryBudget, parse_retry_after
+from iamport_async._engine.retry import RetryBudget, parse_retry_after
 from iamport_async.errors import (
     ApiError,
     BadRequestError,

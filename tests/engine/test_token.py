@@ -10,7 +10,7 @@ import pytest
 import respx
 
 from iamport_async import Iamport
-from iamport_async._transport.token import UNKNOWN_LIFETIME_USE, IssuedToken, TokenManager
+from iamport_async._engine.token import UNKNOWN_LIFETIME_USE, IssuedToken, TokenManager
 from iamport_async.errors import ResponseValidationError, ServerError, UnauthorizedError
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import TOKEN_LIFETIME, envelope, token_payload

@@ -1,6 +1,6 @@
 """How many requests start per second: a limiter interface and its local implementations.
 
-The concurrency cap (requests in flight) lives in the transport as an anyio
+The concurrency cap (requests in flight) lives in the engine as an anyio
 ``CapacityLimiter``; this module is about *starts*. A limiter is anything with ``acquire`` and
 ``feedback``, so a shared backend (Redis, for a fleet of workers) can stand in for the local
 one.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
-from iamport_async._transport.clock import Clock
+from iamport_async._engine.clock import Clock
 from iamport_async.errors import BackpressureError
 
 

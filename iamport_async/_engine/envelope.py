@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from iamport_async._transport.retry import parse_retry_after
+from iamport_async._engine.retry import parse_retry_after
 from iamport_async.errors import (
     ApiError,
     BusinessError,

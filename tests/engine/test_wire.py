@@ -13,7 +13,7 @@ import pytest
 import respx
 
 from iamport_async import Iamport
-from iamport_async._transport.wire import encode_json
+from iamport_async._engine.wire import encode_json
 from iamport_async.errors import IamportError, InvalidInputError
 from tests.conftest import envelope
 
