@@ -224,6 +224,8 @@ class ResponseValidationError(IamportError):
         self.method = method
         self.path = path
         self.ids: dict[str, str] = dict(ids or {})
+        """``{"imp_uid": ..., "merchant_uid": ...}`` of what did not fit, where the answer had
+        them; empty otherwise."""
         about = "".join(f" {name}={value!r}" for name, value in self.ids.items())
         about = f" (for{about})" if about else ""
         super().__init__(f"{method} {path}: HTTP {status}: {problem}{about}; body: {body!r}")
@@ -255,13 +257,19 @@ class OutcomeUnknownError(IamportError):
     """
 
     outcome_known = False
+    """Always False: the server may or may not have carried the call out."""
 
     def __init__(self, check: str, *, cause: BaseException | None, method: str, path: str) -> None:
         self.check = check
+        """What to look at (which read, which field) before repeating the call."""
         self.cause = cause
+        """The failure that left the outcome open (a timeout, a 5xx ...), or None."""
         self.method = method
+        """The HTTP method of the mutation."""
         self.path = path
+        """The API path of the mutation."""
         self.after_ambiguous_failure = True
+        """Always True here (deprecated: read ``outcome_known``)."""
         why = f" after {type(cause).__name__}" if cause is not None else ""
         super().__init__(f"{method} {path}: outcome unknown{why}; {check}")
 
@@ -276,6 +284,7 @@ class ClientClosedError(IamportError):
 
     def __init__(self, message: str, *, outcome_known: bool = True) -> None:
         self.outcome_known = outcome_known
+        """False when a mutation was under way: read it back with an open client."""
         super().__init__(message)
 
 

@@ -48,9 +48,13 @@ class EscrowSender:
     ``repr``."""
 
     name: str | None = attrs.field(default=None, repr=False)
+    """The sender's name (required by KG INICIS and Smartro's new module)."""
     tel: str | None = attrs.field(default=None, repr=False)
+    """The sender's phone number (required by KG INICIS and Smartro's new module)."""
     addr: str | None = attrs.field(default=None, repr=False)
+    """The sender's address (required by KG INICIS)."""
     postcode: str | None = attrs.field(default=None, repr=False)
+    """The sender's postcode (required by KG INICIS and Smartro's new module)."""
     relationship: str | None = None
     """The sender's relation to the buyer (Kiwoom Pay), e.g. ``본인``."""
     formed_address: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
@@ -60,6 +64,7 @@ class EscrowSender:
         self.to_json()
 
     def to_json(self) -> dict[str, Any]:
+        """The sender as the API spells it; fields left at None are not sent."""
         return drop_none(
             {
                 "name": optional_text("sender.name", self.name),
@@ -78,15 +83,21 @@ class EscrowReceiver:
     ``repr``."""
 
     name: str | None = attrs.field(default=None, repr=False)
+    """The recipient's name (required by KG INICIS and Smartro's new module)."""
     tel: str | None = attrs.field(default=None, repr=False)
+    """The recipient's phone number (required by KG INICIS and Smartro's new module)."""
     addr: str | None = attrs.field(default=None, repr=False)
+    """The recipient's address (required by KG INICIS)."""
     postcode: str | None = attrs.field(default=None, repr=False)
+    """The recipient's postcode (required by KG INICIS and Smartro's new module)."""
     formed_address: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
+    """The structured address Smartro's new module needs instead of ``addr``."""
 
     def __attrs_post_init__(self) -> None:
         self.to_json()
 
     def to_json(self) -> dict[str, Any]:
+        """The recipient as the API spells it; fields left at None are not sent."""
         return drop_none(
             {
                 "name": optional_text("receiver.name", self.name),
@@ -105,15 +116,21 @@ class EscrowLogisInfo:
     seconds). ``receiving_at`` (a date, sent as YYYYMMDD) and ``address`` are for Kiwoom Pay."""
 
     company: str
+    """The courier's code."""
     invoice: str
+    """The tracking (invoice) number."""
     sent_at: datetime | int
+    """When the parcel was sent: an aware datetime, or UNIX seconds."""
     receiving_at: date | str | None = None
+    """When it was received (Kiwoom Pay): a date, or a ``YYYYMMDD`` string."""
     address: str | None = attrs.field(default=None, repr=False)
+    """The shipping address (required by Kiwoom Pay); left out of ``repr``."""
 
     def __attrs_post_init__(self) -> None:
         self.to_json()
 
     def to_json(self) -> dict[str, Any]:
+        """The parcel as the API spells it; fields left at None are not sent."""
         return drop_none(
             {
                 "company": text("logis.company", self.company),
@@ -131,9 +148,13 @@ class EscrowProduct:
     requires the list). ``amount`` is the unit price."""
 
     id: str
+    """The product's id (required by Welcome Payments)."""
     name: str
+    """The product's name (required by Welcome Payments)."""
     amount: int | Decimal
+    """The unit price, in ``currency`` units (KRW: won)."""
     code: str | None = None
+    """The merchant's product code."""
     currency: str | None = None
     """The API's default: KRW."""
     quantity: int | None = None
@@ -145,6 +166,7 @@ class EscrowProduct:
         self.to_json()
 
     def to_json(self) -> dict[str, Any]:
+        """The product as the API spells it; fields left at None are not sent."""
         return drop_none(
             {
                 "id": text("products.id", self.id),

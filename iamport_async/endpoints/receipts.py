@@ -64,7 +64,9 @@ class PartnerReceiptLine:
     business_registration_number: str
     """The sub-merchant's business registration number, with hyphens (``123-45-67890``)."""
     company_name: str
+    """The sub-merchant's name."""
     amount: int | Decimal
+    """The sub-merchant's part of the payment, in won."""
     tax_free: int | Decimal | None = None
     """Tax-free part of ``amount`` (the API's default: 0)."""
     vat_amount: int | Decimal | None = None
@@ -74,6 +76,7 @@ class PartnerReceiptLine:
         self.to_json()
 
     def to_json(self) -> dict[str, Any]:
+        """The line as the API spells it; fields left at None are not sent."""
         amount = require_amount("data.amount", self.amount, positive=True)
         return drop_none(
             {

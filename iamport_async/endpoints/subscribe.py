@@ -77,21 +77,34 @@ class ScheduleEntry:
     """
 
     merchant_uid: str
+    """A new order number for this payment; the API runs no two payments with one."""
     schedule_at: datetime | int
     """When to charge: an aware datetime, or UNIX seconds."""
     amount: int | Decimal
+    """The amount to charge, in ``currency`` units (KRW: won); int or Decimal."""
     currency: str
     """``KRW``, ``USD``, ... (required; PayPal cannot charge KRW)."""
     name: str
+    """The order name (at most 40 characters)."""
     tax_free: int | Decimal | None = None
+    """The tax-free part of ``amount`` (the API's default: 0, all taxable)."""
     vat_amount: int | Decimal | None = None
+    """The VAT part of ``amount``; NICE, INICIS and Welcome Payments take it (default: not sent)."""
     buyer_name: str | None = attrs.field(default=None, repr=False)
+    """The buyer's name (required by Smartro's new module and Welcome Payments); personal data, left
+    out of ``repr``."""
     buyer_email: str | None = attrs.field(default=None, repr=False)
+    """The buyer's email address; personal data, left out of ``repr``."""
     buyer_tel: str | None = attrs.field(default=None, repr=False)
+    """The buyer's phone number; personal data, left out of ``repr``."""
     buyer_addr: str | None = attrs.field(default=None, repr=False)
+    """The buyer's address; personal data, left out of ``repr``."""
     buyer_postcode: str | None = attrs.field(default=None, repr=False)
+    """The buyer's postcode; personal data, left out of ``repr``."""
     custom_data: str | None = attrs.field(default=None, repr=False)
+    """Stored as the payment's ``custom_data`` when it runs; left out of ``repr``."""
     notice_url: str | None = None
+    """Where the webhook for this payment goes, instead of the console's URL."""
     product_type: str | None = None
     """``real`` or ``digital`` (required by KSNET)."""
     cash_receipt_type: str | None = None
@@ -99,14 +112,19 @@ class ScheduleEntry:
     card_quota: int | None = None
     """Installment months: 0 pays at once; 2 or more (from 50,000 KRW) splits."""
     interest_free_by_merchant: bool | None = None
+    """The merchant pays the instalment interest (needs a PG contract)."""
     use_card_point: bool | None = None
+    """Use the card's points for the charge (needs a PG contract)."""
     product_count: int | None = None
+    """How many products are paid for (the API's default: 1)."""
     browser_ip: str | None = None
+    """The buyer's browser IP address."""
     extra: Mapping[str, str] | None = None
     """``{"naverUseCfm": "YYYYMMDD"}`` for Naver Pay contracts that require it."""
     bypass: str | None = None
     """PG-specific parameters as a JSON string, passed through untouched."""
     promotion_id: str | None = None
+    """A promotion to apply (``promotion-id-...``); the stored card decides whether it does."""
 
     def __attrs_post_init__(self) -> None:
         self.to_json()  # every check lives there, so the checks and the body cannot drift

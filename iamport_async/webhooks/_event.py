@@ -48,10 +48,15 @@ class WebhookEvent:
     """
 
     imp_uid: str
+    """The payment the webhook is about: the one field the verdict relies on."""
     merchant_uid: str | None = None
+    """The order number the body claims; unverified (the verdict uses the payment's)."""
     status: PaymentStatus | str | None = None
+    """The status the body claims (``paid``, ``ready``, ``cancelled``, ``failed``); unverified."""
     cancellation_id: str | None = None
+    """For a cancel's webhook: the cancel's id in ``Payment.cancel_history``."""
     extra: Mapping[str, str] = attrs.field(factory=dict, repr=False, eq=False)
+    """Any other fields of the body, as strings; left out of ``repr``."""
 
 
 def parse_event(body: bytes, content_type: str | None) -> WebhookEvent:

@@ -49,9 +49,14 @@ class WebhookVerifier:
     """
 
     payments: PaymentSource
+    """What payments are re-fetched through: ``client.payments``."""
     expected: Expected | int | Decimal | ExpectedLookup
+    """What the order says: an :class:`Expected`, a bare amount, or ``expected(merchant_uid)`` (sync
+    or async) returning one, or None for an unknown order."""
     sources: SourcePolicy | None = attrs.field(default=None, validator=_check_sources)
+    """Which senders are heard; None (the default): any sender."""
     include_sandbox: bool | None = None
+    """True also finds payments made on a test channel; None: the API's default (not)."""
 
     async def verify_request(
         self,

@@ -65,7 +65,9 @@ class SourcePolicy:
     """
 
     allowed_sources: tuple[IPNetwork, ...] = attrs.field(converter=_sources)
+    """The networks a webhook may come from (addresses or CIDR blocks)."""
     trusted_proxies: tuple[IPNetwork, ...] = attrs.field(default=(), converter=_proxies)
+    """Your own proxies, whose ``X-Forwarded-For`` is believed; empty: never read."""
 
     def sender(self, peer: str | IPAddress | None, headers: Mapping[str, str]) -> IPAddress | None:
         """The address that sent the request; None when it cannot be told.

@@ -26,7 +26,9 @@ from iamport_async.webhooks._event import WebhookEvent
 class PaymentSource(Protocol):
     """What :func:`verify` fetches through: ``client.payments`` (or a stand-in in tests)."""
 
-    async def get(self, imp_uid: str, *, include_sandbox: bool | None = None) -> Payment: ...
+    async def get(self, imp_uid: str, *, include_sandbox: bool | None = None) -> Payment:
+        """The payment ``imp_uid``; raises NotFoundError when there is none."""
+        ...
 
 
 @attrs.frozen
@@ -35,7 +37,9 @@ class Expected:
     float) and, when given, ``currency`` (``"KRW"``, ``"USD"``, ...; compared ignoring case)."""
 
     amount: Decimal = attrs.field(converter=expected_amount)
+    """The order's amount, as a Decimal (given as an int or Decimal)."""
     currency: str | None = attrs.field(default=None, converter=expected_currency)
+    """The order's currency (ISO 4217, upper-cased); None: not compared."""
 
 
 ExpectedLookup: TypeAlias = Callable[[str], Expected | Awaitable[Expected | None] | None]
@@ -74,10 +78,15 @@ class Verdict:
     logs: ids, amounts and statuses, never personal data), and what it was based on."""
 
     outcome: Outcome
+    """What to do with the order; :attr:`fulfil` says whether to ship it."""
     reason: str
+    """Why, for logs: ids, amounts and statuses, never personal data."""
     event: WebhookEvent | None = None
+    """The webhook as parsed; None when it was refused before the body was read."""
     payment: Payment | None = None
+    """The payment as re-fetched from the API; None when it was not found or not fetched."""
     expected: Expected | None = None
+    """What the order said, when it was looked up."""
 
     @property
     def fulfil(self) -> bool:
