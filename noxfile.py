@@ -33,7 +33,7 @@ def groups(*names: str) -> tuple[str, ...]:
 # run once, on the oldest Python, which keeps CI well inside its time. The real-socket fault
 # suite runs everywhere: asyncio's socket behaviour changes between versions (3.12's
 # Server.wait_closed waits for open connections, for one).
-NEWER_PYTHON_ARGS = ["-m", "not slow", "--ignore=tests/redis"]
+NEWER_PYTHON_ARGS = ["-m", "not slow", "--ignore=tests/fleet"]
 NEWER_PYTHON_ENV = {"IAMPORT_TEST_BACKENDS": "asyncio"}
 
 

@@ -17,7 +17,7 @@ A charge of an existing payment (KCP Quick money: the PIN check made it, ``imp_u
 is read back by that ``imp_uid`` instead: settled with the charge's amount, it is the outcome.
 
 Not for a virtual account or a convenience-store barcode: several unpaid ones may share a
-merchant_uid (reference §8), and they stay ``ready``.
+merchant_uid (the spec), and they stay ``ready``.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def schedule_page(answer: Answer, method: str, path: str) -> Page[Schedule]:
     """A page of schedules from either shape the API is known for.
 
     SPEC types the schedule lists as a plain array (``ScheduleResponse``); the Java, PHP and
-    Node clients parse the paged object ``{total, previous, next, list}`` (reference §4). An
+    Node clients parse the paged object ``{total, previous, next, list}``. An
     array is one complete page; ``null`` is an empty one.
     """
     payload, status = answer.payload, answer.status

@@ -71,7 +71,7 @@ async def _not_deleted(
 
 def _says_missing(error: NotFoundError | BusinessError) -> bool:
     """The API's answer for an unknown key: a 404 with its envelope, or HTTP 200 with code 1
-    (as seen from the server; reference section 2)."""
+    (as seen from the server)."""
     if isinstance(error, NotFoundError):
         return error.code is not None
     return error.code == 1
@@ -196,7 +196,7 @@ class Customers(Endpoints):
         """The billing key ``customer_uid``.
 
         An unknown key is refused either as a 404 (NotFoundError, per SPEC) or as HTTP 200
-        with code 1 (BusinessError, as seen from the server; reference §2).
+        with code 1 (BusinessError, as seen from the server).
         """
         endpoint = path("/subscribe/customers/{}", require_id("customer_uid", customer_uid))
         key: Customer | SuperBillingKey = await self._call("GET", endpoint, BillingKey)
@@ -304,7 +304,7 @@ class Customers(Endpoints):
         ``schedule_status`` filters by status (sent as ``schedule-status``).
 
         ``async for`` walks every page; ``await`` gives page ``page``. The answer is accepted
-        as SPEC's array or the paged object real clients parse (reference §4).
+        as SPEC's array or the paged object the official clients parse.
         """
         return customer_schedules(
             self,

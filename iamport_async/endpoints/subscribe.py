@@ -324,7 +324,7 @@ class Subscribe(Endpoints):
         """Charge a billing key now.
 
         **A declined card is not an exception.** The API answers code 0 with the payment's
-        ``status`` set to ``"failed"`` (over the limit, suspended card, ...; reference §8) and
+        ``status`` set to ``"failed"`` (over the limit, suspended card, ...; billing-key docs) and
         ``fail_reason`` saying why; only ``status == "paid"`` means the money was taken::
 
             payment = await client.subscribe.again(customer_uid=..., merchant_uid=..., ...)
@@ -401,7 +401,7 @@ class Subscribe(Endpoints):
         billing key first (checked and never echoed, as for ``onetime``);
         ``checking_amount`` charges and at once refunds that amount to test the card.
 
-        Retry: ``UNGUARDED``. A repeat's fate is not documented (reference §8), and with
+        Retry: ``UNGUARDED``. A repeat's fate is not documented, and with
         ``checking_amount`` it would move money again. After an ambiguous failure, look each
         entry up with :meth:`get_schedule` before scheduling again.
         """

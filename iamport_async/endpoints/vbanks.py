@@ -3,7 +3,7 @@ it before it is paid into, and look up the holder of a bank account.
 
 A virtual account is a payment in ``ready`` state until the customer pays into it, so issue,
 modify and revoke answer a :class:`~iamport_async.models.payment.Payment`. Several ready
-accounts may share one ``merchant_uid`` (reference §8), which is why modify and revoke take
+accounts may share one ``merchant_uid`` (the spec), which is why modify and revoke take
 the ``imp_uid``.
 """
 
@@ -114,7 +114,7 @@ class Vbanks(Endpoints):
         ``merchant_uid`` already paid cannot be used again.
 
         Retry: ``UNGUARDED``. The API does not refuse a second account for the same
-        ``merchant_uid`` while the first is unpaid (reference §8), so a repeat could leave the
+        ``merchant_uid`` while the first is unpaid (the spec), so a repeat could leave the
         customer two accounts to pay into. A request that may have reached the server is not
         resent: look for the payment by ``merchant_uid`` (``payments.find_all``) before issuing
         again. The client does not settle that lookup itself, as it does for card charges: an
@@ -225,7 +225,7 @@ class Vbanks(Endpoints):
         """The holder's name of account ``bank_num`` at bank ``bank_code`` (a 3-digit KFTC
         code such as ``004``): to check a refund account before refunding into it.
 
-        Hidden from the newest spec since 2025-10 but still documented (reference §10). An
+        Hidden from the newest spec since 2025-10 but still served. An
         account the bank does not know is a NotFoundError. Both values travel in the query
         string (the API's design); the client never puts them in an error or its own logs.
         """

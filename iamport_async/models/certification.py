@@ -43,7 +43,7 @@ class Carrier(enum.StrEnum):
 
 @attrs.frozen
 class Certification(Model):
-    """A verification result, as the API describes it (reference §12).
+    """A verification result, as the spec describes it (``CertificationAnnotation``).
 
     ``phone`` and ``carrier`` are absent unless the carrier approved sharing them (and for
     card-based verification); ``foreigner_v2`` is None unless foreigner detection was

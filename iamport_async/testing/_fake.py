@@ -54,7 +54,7 @@ UNAUTHORIZED = "Unauthorized"
 
 def _bearer(headers: dict[str, str]) -> str:
     """The token from any form the API accepts: ``Authorization: Bearer <t>``,
-    ``Authorization: <t>`` or ``X-ImpTokenHeader: <t>`` (reference section 1)."""
+    ``Authorization: <t>`` or ``X-ImpTokenHeader: <t>`` (the API's overview docs)."""
     value = headers.get("authorization") or headers.get("x-imptokenheader") or ""
     scheme, _, rest = value.partition(" ")
     return rest.strip() if rest and scheme.lower() == "bearer" else value.strip()

@@ -46,8 +46,8 @@ class FakeRequest:
         return self.query.get(name, [])
 
     def data(self) -> dict[str, Any]:
-        """The body: JSON, or form-urlencoded (flat fields and ``key[]`` lists), as the API
-        accepts both (reference section 0). A body that is neither reads as empty."""
+        """The body: JSON, or form-urlencoded (flat fields and ``key[]`` lists), as every
+        operation of the spec accepts both. A body that is neither reads as empty."""
         if self._data is None:
             self._data = _parse_body(self.headers.get("content-type", ""), self.body)
         return self._data
@@ -128,10 +128,10 @@ def encode(value: Any) -> bytes:
 
 
 def ok(response: Any, status: int = 200) -> Reply:
-    """Success: ``{code: 0, message: null, response}`` (reference sections 1 and 2)."""
+    """Success: ``{code: 0, message: null, response}`` (the spec's ``ResponseAnnotation``)."""
     return Reply(status, encode({"code": 0, "message": None, "response": response}))
 
 
 def fail(status: int, code: int, message: str) -> Reply:
-    """A refusal in the envelope, ``response: null`` (reference section 2)."""
+    """A refusal in the envelope, ``response: null`` (as real answers show)."""
     return Reply(status, encode({"code": code, "message": message, "response": None}))

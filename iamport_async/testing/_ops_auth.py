@@ -9,7 +9,7 @@ from iamport_async.testing._state import FakeState
 
 @route("POST", "/users/getToken")
 def get_token(state: FakeState, request: FakeRequest) -> Reply:
-    """The same token while it is valid (reference section 1); 401 for wrong keys."""
+    """The same token while it is valid (the access-token docs); 401 for wrong keys."""
     data = request.data()
     if not state.credentials_match(data.get("imp_key", ""), data.get("imp_secret", "")):
         return fail(401, -1, "imp_key, imp_secret 인증에 실패하였습니다.")

@@ -19,7 +19,7 @@ from iamport_async.testing._router import route
 from iamport_async.testing._state import FakeState
 
 MAX_MULTI_IDS = 100
-"""``GET /payments`` takes at most 100 ids (reference section 3)."""
+"""``GET /payments`` takes at most 100 ids (the spec: "최대 100개")."""
 STATUS_FILTERS = ("all", "ready", "paid", "cancelled", "failed")
 NINETY_DAYS = 90 * 86400
 LISTING_CACHE_SIZE = 16
@@ -78,7 +78,7 @@ def get_payment(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("GET", "/payments")
 def get_payments(state: FakeState, request: FakeRequest) -> Reply:
-    """Up to 100 ids, mixed; 200 all found, 207 some, 404 none (reference section 3).
+    """Up to 100 ids, mixed; 200 all found, 207 some, 404 none (the spec's ``GET /payments``).
 
     Results are unique payments in request order; a merchant_uid gives its newest payment.
     """
@@ -111,7 +111,7 @@ def get_payments(state: FakeState, request: FakeRequest) -> Reply:
 @route("GET", "/payments/status/{payment_status}")
 def get_payments_by_status(state: FakeState, request: FakeRequest) -> Reply:
     """Paged by status within ``from``..``to`` (both inclusive; at most 90 days, ``to``
-    defaulting to now); the time compared depends on the status (reference section 4)."""
+    defaulting to now); the time compared depends on the status (as the spec says)."""
     status = request.path_params["payment_status"]
     if status not in STATUS_FILTERS:
         return fail(400, -1, "유효하지 않은 payment_status입니다.")
@@ -188,7 +188,7 @@ def find_all_payments(state: FakeState, request: FakeRequest) -> Reply:
 
 def _target(state: FakeState, data: dict[str, Any], tier: str | None) -> dict[str, Any] | None:
     """imp_uid wins over merchant_uid; an unknown imp_uid fails even with a good merchant_uid
-    (reference section 7). By merchant_uid, the newest paid payment, else the newest."""
+    (the API's cancel docs). By merchant_uid, the newest paid payment, else the newest."""
     imp_uid = text(data, "imp_uid")
     if imp_uid is not None:
         return state.find_payment(imp_uid, tier)
@@ -203,7 +203,7 @@ def _target(state: FakeState, data: dict[str, Any], tier: str | None) -> dict[st
 
 @route("POST", "/payments/cancel")
 def cancel_payment(state: FakeState, request: FakeRequest) -> Reply:
-    """Full or partial cancel, guarded by ``checksum`` (reference section 7).
+    """Full or partial cancel, guarded by ``checksum`` (the spec's ``POST /payments/cancel``).
 
     Refusals are HTTP 200 with a non-zero code and ``response: null``. A partial cancel
     already makes the status ``cancelled``; ``cancel_amount`` accumulates.

@@ -1,9 +1,9 @@
 """Billing keys and the payments made with them: onetime, again, schedules.
 
 Test cards: any well-formed number is approved, except :data:`DECLINED_CARD` (refused with
-``code -1`` as a card company refusal, reference section 2) and
+``code -1`` as a card company refusal, as real answers show) and
 :data:`UNDERFUNDED_CARD` (accepted, but each charge comes back ``status: failed``, code 0:
-reference section 8, "check response.status").
+the API's billing-key docs say "check response.status").
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _issue_customer(state: FakeState, customer_uid: str, data: dict[str, Any]) -
 
 
 def _customer_missing(customer_uid: str) -> Reply:
-    """Observed as HTTP 200, code 1 (reference section 2), though the spec lists 404."""
+    """Observed as HTTP 200, code 1 (in real answers), though the spec lists 404."""
     return fail(200, 1, f"요청하신 customer_uid({customer_uid})로 등록된 정보를 찾을 수 없습니다.")
 
 
@@ -105,7 +105,7 @@ def delete_billing_key(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("GET", "/subscribe/customers")
 def get_billing_keys(state: FakeState, request: FakeRequest) -> Reply:
-    """200 all found, 207 some, 404 none (reference section 2)."""
+    """200 all found, 207 some, 404 none (the spec's ``GET /subscribe/customers``)."""
     asked = request.args("customer_uid[]")
     state.stats.max_multi_ids = max(state.stats.max_multi_ids, len(asked))
     found = {uid: state.customers[uid] for uid in asked if uid in state.customers}
@@ -195,7 +195,7 @@ def onetime(state: FakeState, request: FakeRequest) -> Reply:
 @route("POST", "/subscribe/payments/again")
 def again(state: FakeState, request: FakeRequest) -> Reply:
     """A charge on a billing key. Code 0 means the PG answered: ``status`` says whether it
-    was approved (reference section 8)."""
+    was approved (the API's billing-key docs)."""
     data = request.data()
     customer_uid = text(data, "customer_uid") or ""
     customer = state.customers.get(customer_uid)

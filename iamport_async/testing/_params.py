@@ -51,7 +51,7 @@ def paged(
     items: Sequence[dict[str, Any]], request: FakeRequest, view: Callable[[Any], Any] = dict
 ) -> Reply:
     """``{total, previous, next, list}`` for ``page``/``limit``; 0 means "no such page", and
-    a page past the end is a 400 (reference section 4)."""
+    a page past the end is a 400 (the spec's paged listings)."""
     page = int_arg(request, "page", 1)
     limit = int_arg(request, "limit", 20)
     if page < 1 or not 1 <= limit <= MAX_PAGE_SIZE:

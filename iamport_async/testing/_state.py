@@ -20,7 +20,7 @@ from iamport_async.testing._records import make_payment, payment_view, seed_paym
 from iamport_async.testing._stats import Stats
 
 TOKEN_LIFETIME = 1800
-"""30 minutes (reference section 1)."""
+"""30 minutes (the access-token docs: https://portone.gitbook.io/docs-en/api/rest-api-access-token)."""
 TOKEN_EXTENSION_WINDOW = 60
 TOKEN_EXTENSION = 300
 """Asked again in the last minute, the same token lives 5 minutes longer (section 1)."""
@@ -87,7 +87,7 @@ class FakeState:
         return key_ok and secret_ok
 
     def issue_token(self) -> IssuedToken:
-        """The reuse rule of reference section 1: the same token while it is valid, extended
+        """The reuse rule of the access-token docs: the same token while it is valid, extended
         by 5 minutes when asked for in its last minute; a new one after expiry."""
         now = self.now()
         token = self.token
@@ -118,7 +118,7 @@ class FakeState:
 
         ``fields`` are ``PaymentAnnotation`` fields (``amount=1000, status="paid"``, ...);
         the rest is filled in plausibly. ``tier`` makes it visible only to calls carrying that
-        ``Tier`` header (reference section 6).
+        ``Tier`` header (the API's agency-and-tier docs).
         """
         record = make_payment(self.rng, self.now(), **fields)
         self.store_payment(record, tier=tier)

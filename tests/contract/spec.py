@@ -29,7 +29,7 @@ import attrs
 SPEC_DIR = Path(__file__).parent / "spec"
 MAIN_SPEC = SPEC_DIR / "iamport-v1.openapi.json"
 EXTRA_SPECS = (SPEC_DIR / "iamport-v1.vbanks-holder.json",)
-"""Operations hidden from the newest spec but still served (reference section 10)."""
+"""Operations hidden from the newest spec but still served (facts §10)."""
 
 Schema = dict[str, Any]
 Operation = tuple[str, str]

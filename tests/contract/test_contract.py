@@ -9,7 +9,7 @@ come back as the method's declared type, with no spec field left unmodelled. Var
 
 Operations with no method fail. ``conftest.py`` prints "contract: N/81 operations covered".
 Every place where the server and the spec disagree is in the tables below, with its reason
-and the section of the reference (``/work/shared/reference/iamport-v1.md``) it comes from.
+and the section of the API facts (``tests/contract/spec/facts.md``) it comes from.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _KCP_PREPARE = ("POST", "PUT")
 
 PARAMETER_FIXES = {
     (("POST", "/payments/cancel"), "extra"): ParameterFix(
-        "typed array without items, but it is the object {requester} (reference §7)",
+        "typed array without items, but it is the object {requester} (facts §7)",
         schema={
             "type": "object",
             "properties": {"requester": {"type": "string", "enum": ["customer", "admin"]}},
@@ -60,29 +60,29 @@ PARAMETER_FIXES = {
 
 QUIRKS = Quirks(
     absent={
-        ("PaymentPrepareAnnotation", "total"): "reference §11: required list of the paged shape",
-        ("PaymentPrepareAnnotation", "previous"): "reference §11: same copy mistake",
-        ("PaymentPrepareAnnotation", "next"): "reference §11: same copy mistake",
+        ("PaymentPrepareAnnotation", "total"): "facts §11: required list of the paged shape",
+        ("PaymentPrepareAnnotation", "previous"): "facts §11: same copy mistake",
+        ("PaymentPrepareAnnotation", "next"): "facts §11: same copy mistake",
         ("BenepiaPointAnnotation", "bank_holder"): (
             "required list copied from VbankHolderAnnotation; the answer is {point}"
         ),
         ("VbankDepositAnnotation", "reason"): (
             "required but no such field: a deposit has pg_tid, amount, depositor_name, "
-            "deposited_at (reference §12); copied from PaymentCancelAnnotation"
+            "deposited_at (facts §12); copied from PaymentCancelAnnotation"
         ),
         ("SucceededChannelAnnotation", "update"): "typo of `updated`, the field it defines",
         ("PaymentAnnotation", "sandbox"): (
-            "new in 2026 (reference §2, §12): answers recorded before, and fakes built from "
+            "new in 2026 (facts §2, §12): answers recorded before, and fakes built from "
             "them, lack it; a model must not require it"
         ),
     },
     always_sent={
         ("PagedPaymentAnnotation", "list"): (
-            "reference §4: every page is {total, previous, next, list}; the spec forgets list"
+            "facts §4: every page is {total, previous, next, list}; the spec forgets list"
         ),
         **{
             ("PaymentPrepareAnnotation", name): (
-                "reference §11, §12: the required list is the paged shape's; the answer is "
+                "facts §11, §12: the required list is the paged shape's; the answer is "
                 "{merchant_uid, amount, currency}"
             )
             for name in ("merchant_uid", "amount", "currency")
@@ -90,14 +90,14 @@ QUIRKS = Quirks(
         **{
             ("ScheduleResultAnnotation", name): (
                 "the spec marks nothing of a schedule required; these identify and date it "
-                "in every answer (reference §4, §12)"
+                "in every answer (facts §4, §12)"
             )
             for name in ("customer_uid", "merchant_uid", "schedule_at", "amount", "currency")
         },
     },
     served_values={
-        ("PaymentAnnotation", "card_type"): (None, "reference §12: null for some PGs"),
-        ("CustomerAnnotation", "card_type"): (None, "reference §12: null for some PGs"),
+        ("PaymentAnnotation", "card_type"): (None, "facts §12: null for some PGs"),
+        ("CustomerAnnotation", "card_type"): (None, "facts §12: null for some PGs"),
     },
     failure_only={
         ("PaymentwallDeliveryDetailAnnotation", "error_code"): (
@@ -108,7 +108,7 @@ QUIRKS = Quirks(
     answers={
         **{
             key: AnswerFix(
-                "reference §4: typed as an array (ScheduleResponse) but served as the page "
+                "facts §4: typed as an array (ScheduleResponse) but served as the page "
                 "{total, previous, next, list}, as the official clients parse it; the spec's "
                 "array is accepted too",
                 schema={
@@ -128,7 +128,7 @@ QUIRKS = Quirks(
         **{
             (method, "/subscribe/customers/{customer_uid}"): AnswerFix(
                 "the spec's answer is one of CustomerResponse or SuperBillingKeyResponse "
-                "(a key issued with channel_group_id, reference §10, §12)",
+                "(a key issued with channel_group_id, facts §10, §12)",
                 schema={"$ref": "#/definitions/CustomerAnnotation"},
                 variants={"super-billing-key": {"$ref": "#/definitions/SuperBillingKeyAnnotation"}},
             )
@@ -156,7 +156,7 @@ ARGUMENT_OVERRIDES = {
     ("*", "bank_num"): Override("1234567890123", "an account number: digits"),
     ("*", "bank_standard_code"): Override("004", "a KFTC 3-digit bank code"),
     ("*", "card_standard_code"): Override("361", "a KFTC 3-digit card company code"),
-    ("*", "tier_code"): Override("A01", "3 uppercase letters or digits (reference §6)"),
+    ("*", "tier_code"): Override("A01", "3 uppercase letters or digits (facts §6)"),
     ("*", "phone"): Override("01012345678", "a Korean mobile number"),
     ("*", "gender_digit"): Override("1", "the 7th digit of a resident registration number"),
     ("*", "otp"): Override("123456", "the code sent by SMS"),
@@ -168,10 +168,10 @@ ARGUMENT_OVERRIDES = {
     ),
     ("*", "identifier"): Override("01012345678", "cash receipt: a phone or card number"),
     ("POST /payments/cancel", "imp_uid"): Override(
-        "imp_123412341234", "imp_uid or merchant_uid is needed (reference §7)", always=True
+        "imp_123412341234", "imp_uid or merchant_uid is needed (facts §7)", always=True
     ),
     ("POST /subscribe/payments/unschedule", "customer_uid"): Override(
-        "customer_0001", "customer_uid or merchant_uid is needed (reference §10)", always=True
+        "customer_0001", "customer_uid or merchant_uid is needed (facts §10)", always=True
     ),
     **{
         (f"POST /payments/{{imp_uid}}/naver/{action}", name): Override(
@@ -276,5 +276,5 @@ def test_every_mark_names_a_spec_operation() -> None:
 
 
 def test_the_spec_has_81_operations() -> None:
-    """80 in the official spec plus GET /vbanks/holder (reference section 10)."""
+    """80 in the official spec plus GET /vbanks/holder (facts §10)."""
     assert OPERATION_COUNT == 81

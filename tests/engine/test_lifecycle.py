@@ -14,7 +14,7 @@ from iamport_async import Iamport
 from iamport_async.errors import ClientClosedError, IamportError
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import BASE_URL, envelope, token_payload
-from tests.payments._payloads import payment
+from tests.payloads import payment
 
 pytestmark = pytest.mark.anyio
 

@@ -12,7 +12,7 @@ from iamport_async import Iamport, RawResponse
 from iamport_async.errors import IamportError, InvalidInputError, NotFoundError
 from iamport_async.models import Payment
 from tests.conftest import envelope, token_payload
-from tests.payments._payloads import payment
+from tests.payloads import payment
 
 pytestmark = pytest.mark.anyio
 

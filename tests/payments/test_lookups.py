@@ -23,7 +23,7 @@ from iamport_async.errors import (
 from iamport_async.models.payment import PaymentStatus
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import envelope
-from tests.payments._payloads import payment
+from tests.payloads import payment
 
 pytestmark = pytest.mark.anyio
 

@@ -1,7 +1,7 @@
 """Where the fake knowingly departs from the letter of the official spec: the ONE list.
 
 Swagger 2.0 cannot say "nullable", has a few plain mistakes, and leaves statuses out. Each
-entry names the reference section (``/work/shared/reference/iamport-v1.md``) that justifies
+entry names the section of the API facts (``tests/contract/spec/facts.md``) that justifies
 it. ``test_schema_fidelity`` applies these and nothing else; add here, with a reason, or fix
 the fake.
 """

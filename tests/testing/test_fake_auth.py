@@ -1,4 +1,4 @@
-"""Tokens as the real server hands them out (reference section 1), on the fake's clock."""
+"""Tokens as the real server hands them out (facts §1), on the fake's clock."""
 
 from __future__ import annotations
 

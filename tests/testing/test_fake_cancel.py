@@ -1,4 +1,4 @@
-"""Cancel as reference section 7 describes it: the money-moving call must be faithful."""
+"""Cancel as facts §7 describes it: the money-moving call must be faithful."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Payment lookups and listings: statuses, paging and limits as the reference describes."""
+"""Payment lookups and listings: statuses, paging and limits as facts §3 and §4 describe."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Billing keys, key-in and billing-key charges, schedules (reference sections 2 and 8)."""
+"""Billing keys, key-in and billing-key charges, schedules (facts §2 and §8)."""
 
 from __future__ import annotations
 
