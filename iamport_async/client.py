@@ -44,8 +44,8 @@ from iamport_async.endpoints.subscribe import Subscribe
 from iamport_async.endpoints.tiers import Tiers
 from iamport_async.endpoints.vbanks import Vbanks
 from iamport_async.errors import InvalidInputError
+from iamport_async.fleet import Shared
 from iamport_async.instrumentation import Instrumentation
-from iamport_async.shared import Shared
 
 API_URL = "https://api.iamport.kr"
 """The API's host, the default ``base_url``."""
@@ -87,7 +87,7 @@ class Iamport:
       it when the server throttles (429/503) and climbs back; ``rate_limiter`` replaces both
       with any :class:`~iamport_async._engine.RateLimiter`.
     - ``shared``: a backend shared by a fleet of processes on one account (e.g.
-      ``iamport_async.shared.RedisShared.from_url(...)``): one rate budget and one token.
+      ``iamport_async.fleet.RedisShared.from_url(...)``): one rate budget and one token.
     - ``max_wait``: fail fast. A call that would queue longer than this for a slot raises
       :class:`~iamport_async.errors.BackpressureError` instead (for web handlers).
     - ``http_client`` or ``transport``: bring your own ``httpx.AsyncClient`` (left open on

@@ -32,7 +32,7 @@ async def main():
     except RuntimeError as error:
         assert "iamport-async[fake]" in str(error), error
     try:
-        from iamport_async.shared import RedisShared
+        from iamport_async.fleet import RedisShared
     except ImportError as error:
         assert "iamport-async[redis]" in str(error), error
     else:
@@ -67,7 +67,7 @@ anyio.run(main)
 """
 
 REDIS = """
-from iamport_async.shared import RedisShared
+from iamport_async.fleet import RedisShared
 
 shared = RedisShared.from_url("redis://127.0.0.1:6379/0", rate_limit=50)  # connects lazily
 assert "RedisShared" in repr(shared)

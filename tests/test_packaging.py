@@ -25,9 +25,9 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 CORE = ""
 # Which extra a module needs, by path prefix (the longest match wins); others are core.
 EXTRA_OF = {
-    "iamport_async/shared/": "redis",
-    "iamport_async/shared/__init__.py": CORE,  # imports redis only when asked for RedisShared
-    "iamport_async/shared/_protocol.py": CORE,  # the interface the client refers to
+    "iamport_async/fleet/": "redis",
+    "iamport_async/fleet/__init__.py": CORE,  # imports redis only when asked for RedisShared
+    "iamport_async/fleet/_protocol.py": CORE,  # the interface the client refers to
     "iamport_async/testing/_server.py": "fake",
     "iamport_async/cli/": "cli",
     "iamport_async/otel.py": "otel",

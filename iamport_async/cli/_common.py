@@ -14,7 +14,7 @@ from iamport_async.errors import InvalidInputError
 from iamport_async.instrumentation import Event, RateChanged, RetryScheduled, Throttled
 
 if TYPE_CHECKING:
-    from iamport_async.shared import RedisShared
+    from iamport_async.fleet import RedisShared
 
 REDIS_VARIABLE = "IAMPORT_REDIS_URL"
 
@@ -111,7 +111,7 @@ def connect(
         raise UsageError("--adaptive works on one process's rate: not with --redis-url")
     shared = None
     if args.redis_url:
-        from iamport_async.shared import RedisShared
+        from iamport_async.fleet import RedisShared
 
         shared = RedisShared.from_url(args.redis_url, rate_limit=args.rate)
     activity = Activity(None if shared else args.rate)

@@ -6,7 +6,7 @@ import anyio.lowlevel
 import httpx
 
 from iamport_async import Iamport
-from iamport_async.shared import RedisShared, SharedBinding, account_hash
+from iamport_async.fleet import RedisShared, SharedBinding, account_hash
 from iamport_async.testing.clock import VirtualClock
 
 IMP_KEY = "fleet-key"

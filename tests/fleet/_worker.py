@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from iamport_async import Iamport
-from iamport_async.shared import RedisShared
+from iamport_async.fleet import RedisShared
 
 CONCURRENCY = 4
 """Lookups a worker has in flight at once."""

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import redis
 
-from iamport_async.shared import RedisRateLimiter, RedisShared
+from iamport_async.fleet import RedisRateLimiter, RedisShared
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import token_payload
 from tests.fleet._helpers import IMP_KEY, RecordingClock, backend, bound_client, keys
@@ -24,7 +24,7 @@ def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == "iamport_async.shared" and record.levelno >= logging.WARNING
+        if record.name == "iamport_async.fleet" and record.levelno >= logging.WARNING
     ]
 
 
@@ -66,7 +66,7 @@ async def test_the_limiter_falls_back_to_its_fair_share_and_comes_back(
         await fleet[0].acquire()
         assert not is_shared(shared)  # not probed before retry_interval
         clock.advance(0.1)
-        with caplog.at_level(logging.INFO, logger="iamport_async.shared"):
+        with caplog.at_level(logging.INFO, logger="iamport_async.fleet"):
             await fleet[0].acquire()
         assert is_shared(shared)
         assert shared.health.recoveries == 1

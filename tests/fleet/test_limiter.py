@@ -16,7 +16,7 @@ import redis
 
 from iamport_async._engine.clock import Clock
 from iamport_async.errors import BackpressureError, InvalidInputError
-from iamport_async.shared import RedisRateLimiter, RedisShared
+from iamport_async.fleet import RedisRateLimiter, RedisShared
 from tests.fleet._helpers import IMP_KEY, RecordingClock, backend, keys
 from tests.fleet._server import RedisServer
 

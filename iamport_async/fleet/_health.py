@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-logger = logging.getLogger("iamport_async.shared")
+logger = logging.getLogger("iamport_async.fleet")
 
 
 class Health:

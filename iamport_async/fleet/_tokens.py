@@ -8,11 +8,11 @@ import secrets
 
 from iamport_async._engine.clock import Clock, sleep_for
 from iamport_async._engine.token import Fetch, Lease
-from iamport_async.shared import _scripts
-from iamport_async.shared._connection import RedisConnection, RedisUnavailable
-from iamport_async.shared._health import Health
+from iamport_async.fleet import _scripts
+from iamport_async.fleet._connection import RedisConnection, RedisUnavailable
+from iamport_async.fleet._health import Health
 
-logger = logging.getLogger("iamport_async.shared")
+logger = logging.getLogger("iamport_async.fleet")
 
 POLL_INTERVAL = 0.05
 """Seconds between looks at Redis while another process refreshes the token."""

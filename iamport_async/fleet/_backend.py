@@ -12,11 +12,11 @@ from typing import Any, Self
 
 from iamport_async._engine.clock import Clock
 from iamport_async.errors import InvalidInputError
-from iamport_async.shared._connection import RedisConnection, redacted
-from iamport_async.shared._health import Health
-from iamport_async.shared._limiter import RedisRateLimiter
-from iamport_async.shared._protocol import SharedBinding
-from iamport_async.shared._tokens import RedisTokenStore
+from iamport_async.fleet._connection import RedisConnection, redacted
+from iamport_async.fleet._health import Health
+from iamport_async.fleet._limiter import RedisRateLimiter
+from iamport_async.fleet._protocol import SharedBinding
+from iamport_async.fleet._tokens import RedisTokenStore
 
 _SCHEMES = ("redis", "rediss", "unix")
 

@@ -24,7 +24,7 @@ class SharedBinding:
 
 
 class Shared(Protocol):
-    """A backend shared by many processes (see :class:`iamport_async.shared.RedisShared`)."""
+    """A backend shared by many processes (see :class:`iamport_async.fleet.RedisShared`)."""
 
     def bind(self, *, imp_key: str, clock: Clock) -> SharedBinding:
         """The limiter and token store for the account ``imp_key``, sleeping on ``clock``."""

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from iamport_async.shared._protocol import Shared, SharedBinding
+from iamport_async.fleet._protocol import Shared, SharedBinding
 
 if TYPE_CHECKING:
-    from iamport_async.shared._backend import RedisShared, account_hash
-    from iamport_async.shared._health import Health
-    from iamport_async.shared._limiter import RedisRateLimiter
-    from iamport_async.shared._tokens import RedisTokenStore
+    from iamport_async.fleet._backend import RedisShared, account_hash
+    from iamport_async.fleet._health import Health
+    from iamport_async.fleet._limiter import RedisRateLimiter
+    from iamport_async.fleet._tokens import RedisTokenStore
 
 __all__ = [
     "Health",
@@ -44,8 +44,8 @@ def __getattr__(name: str) -> Any:
         import redis  # noqa: F401
     except ImportError:
         raise ImportError(
-            f"iamport_async.shared.{name} needs redis-py: pip install 'iamport-async[redis]'"
+            f"iamport_async.fleet.{name} needs redis-py: pip install 'iamport-async[redis]'"
         ) from None
     import importlib
 
-    return getattr(importlib.import_module(f"iamport_async.shared.{module}"), name)
+    return getattr(importlib.import_module(f"iamport_async.fleet.{module}"), name)

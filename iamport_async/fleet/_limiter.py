@@ -5,9 +5,9 @@ from __future__ import annotations
 from iamport_async._engine.clock import Clock
 from iamport_async._engine.ratelimit import AdaptiveRateLimiter, RateLimiter, TokenBucket
 from iamport_async.errors import BackpressureError
-from iamport_async.shared import _scripts
-from iamport_async.shared._connection import RedisConnection, RedisUnavailable
-from iamport_async.shared._health import Health
+from iamport_async.fleet import _scripts
+from iamport_async.fleet._connection import RedisConnection, RedisUnavailable
+from iamport_async.fleet._health import Health
 
 MEMBER_TTL = 10.0
 """Seconds after its last request that a process stops counting as a member of the fleet."""
