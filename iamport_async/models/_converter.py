@@ -685,7 +685,8 @@ def _failed_ids(payload: Any, error: BaseException) -> dict[str, str]:
 
 converter = make_converter()
 """The one converter the package builds models with: ``converter.structure(payload, Payment)``
-turns a decoded ``response`` payload (a dict) into a model, by the rules above."""
+turns a decoded ``response`` payload (a dict) into a model, keeping unknown fields and enum
+values, reading 0 timestamps as None and amounts as Decimal."""
 
 
 def structure(payload: Any, model: Any, *, status: int, method: str, path: str) -> Any:
