@@ -15,7 +15,6 @@ import attrs
 
 from iamport_async.endpoints._checks import expected_amount, expected_currency
 from iamport_async.models._converter import LenientInt, Model, Money, Timestamp
-from iamport_async.models.page import Page
 
 
 class PaymentStatus(enum.StrEnum):
@@ -255,17 +254,12 @@ class Payment(Model):
         return wanted_currency is None or (self.currency or "").upper() == wanted_currency
 
 
-PaymentPage = Page[Payment]
-"""One page of a payment listing (``PagedPaymentAnnotation``)."""
-
-
 __all__ = [
     "Channel",
     "CustomerUidUsage",
     "LenientInt",
     "Payment",
     "PaymentCancel",
-    "PaymentPage",
     "PaymentStatus",
     "Promotion",
     "VbankDeposit",

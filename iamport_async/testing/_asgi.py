@@ -6,12 +6,9 @@ Written against the ASGI interface directly: no web framework at runtime.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from iamport_async.testing._http import Drop, FakeRequest, Reply
-
-if TYPE_CHECKING:
-    from iamport_async.testing._fake import FakeIamport
+from iamport_async.testing._http import Drop, FakeRequest, Handler, Reply
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -25,10 +22,10 @@ _DROP_HEAD = {
 
 
 class FakeApp:
-    """An ASGI 3 application serving a :class:`FakeIamport`."""
+    """An ASGI 3 application serving one request handler (a fake's ``handle``)."""
 
-    def __init__(self, fake: FakeIamport) -> None:
-        self.fake = fake
+    def __init__(self, handle: Handler) -> None:
+        self.handle = handle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -53,7 +50,7 @@ class FakeApp:
         headers = {
             key.decode("latin-1"): value.decode("latin-1") for key, value in scope["headers"]
         }
-        outcome = await self.fake.handle(FakeRequest(scope["method"], path, headers, bytes(body)))
+        outcome = await self.handle(FakeRequest(scope["method"], path, headers, bytes(body)))
         if isinstance(outcome, Reply):
             await send(
                 {

@@ -1,5 +1,8 @@
 """``FakeIamport``: the fake API's state plus the request pipeline both front ends share.
 
+The front ends (``_transport``: in-process httpx; ``_asgi``: ASGI, which ``_server`` runs
+under uvicorn) are handed :meth:`FakeIamport.handle` and never import this module.
+
 For each request, in order: latency (on the fake's clock) → server rate limit (429) →
 scripted answer, if one matches → route (unknown: 404 in the envelope) → token check (401) →
 the operation's handler. A scripted ``drop_after`` or ``truncated_json`` is applied after the
@@ -11,14 +14,11 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
+import iamport_async.testing._ops_auth as _ops_auth
+import iamport_async.testing._ops_payments as _ops_payments
+import iamport_async.testing._ops_receipts as _ops_receipts
+import iamport_async.testing._ops_vbanks as _ops_vbanks
 from iamport_async._engine.clock import Clock, sleep_for
-from iamport_async.testing import (
-    _ops_auth,
-    _ops_payments,
-    _ops_receipts,
-    _ops_subscribe,
-    _ops_vbanks,
-)
 from iamport_async.testing._asgi import FakeApp
 from iamport_async.testing._faults import TOKEN_OPERATION, Faults
 from iamport_async.testing._http import (
@@ -30,6 +30,7 @@ from iamport_async.testing._http import (
     encode,
     fail,
 )
+from iamport_async.testing._ops_subscribe import run_due_schedules
 from iamport_async.testing._router import ROUTER, Route
 from iamport_async.testing._state import FakeState
 from iamport_async.testing._stats import LoggedRequest, new_request_log
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
     from iamport_async.client import Iamport
 
-del _ops_auth, _ops_payments, _ops_receipts, _ops_vbanks  # imported to register routes
+del _ops_auth, _ops_payments, _ops_receipts, _ops_vbanks  # imported to register their routes
 
 _HTML = ((b"content-type", b"text/html; charset=utf-8"),)
 _HTML_PAGES = {
@@ -91,7 +92,7 @@ class FakeIamport(FakeState):
         self.faults = Faults(self.rng, ROUTER.operations.keys())
         self.requests = new_request_log()
         """The last requests (bounded), oldest first: method, path, operation, status, fault."""
-        self.app = FakeApp(self)
+        self.app = FakeApp(self.handle)
 
     @staticmethod
     def operations() -> list[str]:
@@ -100,7 +101,7 @@ class FakeIamport(FakeState):
 
     def transport(self) -> FakeTransport:
         """An httpx transport that runs requests through the fake in-process (no socket)."""
-        return FakeTransport(self)
+        return FakeTransport(self.handle, self.clock)
 
     def client(self, **options: Any) -> Iamport:
         """An ``Iamport`` client wired to this fake in-process, with its credentials, clock
@@ -150,7 +151,7 @@ class FakeIamport(FakeState):
 
     def run_schedules(self) -> list[dict[str, Any]]:
         """Execute the scheduled charges that are due by now; return those schedules."""
-        return _ops_subscribe.run_due_schedules(self)
+        return run_due_schedules(self)
 
     # -- the pipeline ------------------------------------------------------------------------
 

@@ -18,8 +18,6 @@ Answer = Literal[
     "500_html", "502", "503", "drop_before", "drop_after", "truncated_json", "401", "timeout"
 ]
 ANSWERS: frozenset[str] = frozenset(get_args(Answer))
-PROCESSED_ANSWERS = frozenset({"drop_after", "truncated_json"})
-"""Answers given after the request was carried out (the rest stop it before)."""
 TOKEN_OPERATION = "POST /users/getToken"  # noqa: S105 (an operation name)
 
 

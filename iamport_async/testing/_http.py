@@ -8,7 +8,7 @@ bytes or an exception, so the semantics live in one place.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, unquote
@@ -111,6 +111,11 @@ class Hang:
 
 
 Outcome = Reply | Drop | Hang
+"""What the fake does with one request: answer it, drop the connection, or never answer."""
+
+Handler = Callable[[FakeRequest], Awaitable[Outcome]]
+"""The one core every front end serves (``FakeIamport.handle``): front ends depend on this
+signature, never on the fake, as httpx's ``MockTransport(handler)`` does."""
 
 
 def _default(value: object) -> object:

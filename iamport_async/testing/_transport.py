@@ -6,26 +6,22 @@ socket would raise, so the client's retry logic sees the same thing either way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import httpx
 
-from iamport_async._engine.clock import sleep_for
-from iamport_async.testing._http import Drop, FakeRequest, Reply
-
-if TYPE_CHECKING:
-    from iamport_async.testing._fake import FakeIamport
+from iamport_async._engine.clock import Clock, sleep_for
+from iamport_async.testing._http import Drop, FakeRequest, Handler, Reply
 
 
 class FakeTransport(httpx.AsyncBaseTransport):
     """``fake.transport()``: pass it as ``Iamport(transport=...)`` or to ``httpx.AsyncClient``."""
 
-    def __init__(self, fake: FakeIamport) -> None:
-        self._fake = fake
+    def __init__(self, handle: Handler, clock: Clock) -> None:
+        self._handle = handle
+        self._clock = clock
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
-        outcome = await self._fake.handle(
+        outcome = await self._handle(
             FakeRequest(request.method, request.url.raw_path.decode("ascii"), request.headers, body)
         )
         if isinstance(outcome, Reply):
@@ -40,5 +36,5 @@ class FakeTransport(httpx.AsyncBaseTransport):
             raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
         timeout = request.extensions.get("timeout", {}).get("read")
         if timeout:
-            await sleep_for(self._fake.clock, float(timeout))
+            await sleep_for(self._clock, float(timeout))  # a hang lasts the read timeout
         raise httpx.ReadTimeout("The read operation timed out", request=request)

@@ -12,11 +12,11 @@ import pytest
 
 from iamport_async.errors import InvalidInputError, ResponseValidationError
 from iamport_async.models._converter import structure
+from iamport_async.models.page import Page
 from iamport_async.models.payment import (
     Channel,
     CustomerUidUsage,
     Payment,
-    PaymentPage,
     PaymentStatus,
 )
 from iamport_async.webhooks import Expected
@@ -139,7 +139,7 @@ def test_a_payment_without_its_required_fields_is_a_validation_error() -> None:
 def test_a_page_round_trips() -> None:
     page = structure(
         {"total": 2, "previous": 0, "next": 2, "list": [payment("a"), payment("b")]},
-        PaymentPage,
+        Page[Payment],
         status=200,
         method="GET",
         path="/payments/status/all",
