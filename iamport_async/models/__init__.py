@@ -6,7 +6,7 @@ string for a value this version does not know, amounts are ``Decimal`` and times
 UTC datetimes (``None`` where the API sends 0).
 """
 
-from iamport_async.models._converter import Model, Money, Timestamp, converter
+from iamport_async.models._types import Model, Money, Timestamp
 from iamport_async.models.benepia import BenepiaPoint
 from iamport_async.models.certification import Carrier, Certification, CertificationOtp, Gender
 from iamport_async.models.customer import Customer, FailedChannel, SucceededChannel, SuperBillingKey
@@ -126,5 +126,4 @@ __all__ = [
     "Timestamp",
     "VbankDeposit",
     "VbankHolder",
-    "converter",
 ]

@@ -1,675 +1,68 @@
-"""The one cattrs Converter that turns API payloads into models, and the rules it applies.
+"""The one cattrs Converter that turns API payloads into models: every hook is registered here.
 
-Tolerance is the point: the API adds fields, documents timestamps as strings but sends ints,
-sends ``card_type`` as an int, null or the string ``"null"``. A client that crashes on any of
-that breaks payments, so every model accepts:
-
-- unknown fields: kept in ``unknown_fields`` (a dict), never an error;
-- unknown enum values: kept as the plain string (fields are typed ``SomeEnum | str``);
-- timestamps (:data:`Timestamp`) as int, float or numeric string; ``0`` means "not set" (None);
-- money (:data:`Money`) as ``Decimal``, from ints, numeric strings or decimals, never float;
-- lenient ints (:data:`LenientInt`) as int, numeric string, null or ``"null"``;
-- sequences (``tuple[X, ...]``: models are frozen, so their sequences are too) from a JSON
-  array, or null for an empty one.
-
-Models are built by a structure function generated once per model class (see
-:class:`Structurers`), which applies exactly these rules, only faster than cattrs' own.
+The rules are in ``_types.py`` (what each field type accepts), the fast structure functions
+in ``_codegen.py`` (generated per model class, giving the same results as the rules), and
+the one union the API answers with (a billing key: plain or "super") is told apart here.
+:func:`structure` is what the endpoints call; it turns every misfit into a
+ResponseValidationError that says what did not fit and which payment.
 """
 
 from __future__ import annotations
 
-import builtins
 import enum
-import types
 import typing
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, TypeVar
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
 
-import attrs
 import cattrs
 
 from iamport_async.errors import ResponseValidationError
-
-T = TypeVar("T")
-
-
-class _TimestampMarker:
-    """Marks a field as a UNIX-seconds timestamp."""
-
-
-class _LenientIntMarker:
-    """Marks an int the API may send as an int, a numeric string, null or ``"null"``."""
-
-
-Timestamp = Annotated[datetime | None, _TimestampMarker]
-"""An aware UTC datetime, or None where the API sends 0 (or nothing)."""
-
-Money = Decimal
-"""Amounts are Decimal: KRW is whole, USD and others are not, and float rounds."""
-
-LenientInt = Annotated[int | None, _LenientIntMarker]
-"""``card_type`` and ``card_quota``: int, numeric string, null or ``"null"``; None if absent."""
-
-
-@attrs.frozen
-class Model:
-    """Base of every response model: frozen, slotted, tolerant of new fields."""
-
-    unknown_fields: dict[str, Any] = attrs.field(factory=dict, kw_only=True, repr=False, eq=False)
-    """Fields the API sent that this version of the model does not know."""
-
-
-def to_timestamp(value: Any) -> datetime | None:
-    if value is None or value == "" or value == "null":
-        return None
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, bool):
-        raise TypeError(f"not a timestamp: {value!r}")
-    seconds = float(value)  # int, float, Decimal or a numeric string
-    if seconds == 0:
-        return None
-    if not 0 < seconds < _END_OF_TIME:  # NaN too; fromtimestamp would raise OSError or worse
-        raise ValueError("timestamp out of range (not UNIX seconds from 1970 to 9999)")
-    return datetime.fromtimestamp(seconds, tz=UTC)
-
-
-def to_money(value: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool):
-        raise TypeError(f"not an amount: {value!r}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    try:
-        return Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"not an amount: {value!r}") from None
-
-
-def to_optional_int(value: Any) -> int | None:
-    """Lenient int: accepts null, "null", "" and numeric strings (``card_type`` sends all)."""
-    if value is None or value == "null" or value == "":
-        return None
-    return int(value)
-
-
-def _is_timestamp(tp: Any) -> bool:
-    return typing.get_origin(tp) is Annotated and _TimestampMarker in tp.__metadata__
-
-
-def _is_lenient_int(tp: Any) -> bool:
-    return typing.get_origin(tp) is Annotated and _LenientIntMarker in tp.__metadata__
-
-
-def _lenient_enum(tp: Any) -> type[enum.Enum] | None:
-    """The enum class of a ``SomeEnum | str`` union (optionally ``| None``), else None."""
-    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
-        return None
-    args = [a for a in typing.get_args(tp) if a is not type(None)]
-    enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
-    if len(enums) == 1 and str in args and len(args) == 2:
-        return enums[0]
-    return None
-
-
-def _enum_hook(enum_cls: type[enum.Enum]) -> Callable[[Any, Any], Any]:
-    def structure(value: Any, _: Any) -> Any:
-        if value is None:
-            return None
-        try:
-            return enum_cls(value)
-        except ValueError:
-            return str(value)
-
-    return structure
-
-
-def _is_model(tp: Any) -> bool:
-    """A Model subclass, or a parametrised generic one such as ``Page[Payment]``."""
-    cls = typing.get_origin(tp) or tp
-    return isinstance(cls, type) and attrs.has(cls) and issubclass(cls, Model)
-
-
-def _is_model_list(tp: Any) -> bool:
-    """``list[SomeModel]``."""
-    args = typing.get_args(tp)
-    return typing.get_origin(tp) is builtins.list and len(args) == 1 and _is_model(args[0])
-
-
-def _is_sequence(tp: Any) -> bool:
-    """``tuple[X, ...]``: a model's sequence field."""
-    args = typing.get_args(tp)
-    return typing.get_origin(tp) is tuple and len(args) == 2 and args[1] is Ellipsis
-
-
-def to_text(value: Any) -> str:
-    """A string; a number is taken as its digits (ids sometimes arrive as numbers), but a null
-    or an object is an error, never the text ``"None"``."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return str(value)
-    raise TypeError(f"expected a string, got {_kind(value)}")
-
-
-_FLAGS = {"true": True, "1": True, "y": True, "false": False, "0": False, "n": False}
-
-
-def to_flag(value: Any) -> bool:
-    """A boolean; also 0/1, the strings true/false/1/0/Y/N (never ``bool("false")``), and
-    null for false (the API sends null for flags that do not apply)."""
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _FLAGS:
-        return _FLAGS[value.strip().lower()]
-    raise TypeError(f"expected a boolean, got {_kind(value)}")
-
-
-def _kind(value: Any) -> str:
-    return "null" if value is None else type(value).__name__
+from iamport_async.models._codegen import Structurers, ids_of
+from iamport_async.models._types import (
+    ERRORS,
+    enum_hook,
+    is_lenient_int,
+    is_model,
+    is_model_list,
+    is_sequence,
+    is_timestamp,
+    lenient_enum,
+    to_flag,
+    to_money,
+    to_optional_int,
+    to_text,
+    to_timestamp,
+)
+from iamport_async.models.customer import BillingKey, Customer, SuperBillingKey
 
 
 def make_converter() -> cattrs.Converter:
-    """A converter with the rules above; models get generated structure functions."""
+    """A converter with every rule of ``_types.py``; models get generated structure functions,
+    and a billing key is read as a plain or a super one."""
     converter = cattrs.Converter()
-    converter.register_structure_hook_func(_is_timestamp, lambda v, _: to_timestamp(v))
-    converter.register_structure_hook_func(_is_lenient_int, lambda v, _: to_optional_int(v))
+    converter.register_structure_hook_func(is_timestamp, lambda v, _: to_timestamp(v))
+    converter.register_structure_hook_func(is_lenient_int, lambda v, _: to_optional_int(v))
     converter.register_structure_hook(Decimal, lambda v, _: to_money(v))
     converter.register_structure_hook(str, lambda v, _: to_text(v))
     converter.register_structure_hook(bool, lambda v, _: to_flag(v))
     converter.register_structure_hook_factory(
-        lambda tp: _lenient_enum(tp) is not None,
-        lambda tp: _enum_hook(typing.cast(type[enum.Enum], _lenient_enum(tp))),
+        lambda tp: lenient_enum(tp) is not None,
+        lambda tp: enum_hook(typing.cast(type[enum.Enum], lenient_enum(tp))),
     )
     structurers = Structurers(converter)
-    converter.register_structure_hook_factory(_is_model, structurers.model_hook)
-    converter.register_structure_hook_factory(_is_model_list, structurers.list_hook)
-    converter.register_structure_hook_factory(_is_sequence, structurers.sequence_hook)
+    converter.register_structure_hook_factory(is_model, structurers.model_hook)
+    converter.register_structure_hook_factory(is_model_list, structurers.list_hook)
+    converter.register_structure_hook_factory(is_sequence, structurers.sequence_hook)
+
+    def billing_key(value: Any, _: Any) -> Customer | SuperBillingKey:
+        """A super billing key carries ``channelGroupId``; a plain one does not."""
+        if isinstance(value, Mapping) and "channelGroupId" in value:
+            return converter.structure(value, SuperBillingKey)
+        return converter.structure(value, Customer)
+
+    converter.register_structure_hook_func(lambda tp: tp == BillingKey, billing_key)
     return converter
-
-
-# --- generated structure functions ------------------------------------------------------------
-#
-# A reconciliation worker decodes millions of payments. cattrs' generated function (detailed
-# validation, a hook call per field, then the keyword-matching ``__init__``) costs about 4x what
-# json.loads does on the same bytes. The function generated here for each model class reads
-# every field with one ``dict.get``, keeps a value whose type is already right (a str for a str
-# field, an int for a timestamp's seconds ...) with one class check, and hands anything else to
-# the converter's own hook for the field's type: the result is the one cattrs would build.
-
-
-class _Absent:
-    def __repr__(self) -> str:
-        return "<absent>"
-
-
-_ABSENT: Any = _Absent()
-"""What ``dict.get`` answers for a field not in the payload (None is a value the API sends)."""
-
-_END_OF_TIME = 253_402_300_800
-"""UNIX seconds of 10000-01-01: every int from 0 below it is a valid aware datetime."""
-
-_ERRORS = (
-    TypeError,
-    ValueError,
-    KeyError,
-    ArithmeticError,
-    AttributeError,
-    cattrs.BaseValidationError,
-)
-"""What a hook raises on a value that does not fit its type."""
-
-_UNSET = object()
-
-
-def _probe(hook: Callable[[Any, Any], Any], value: Any, tp: Any) -> Any:
-    """What ``hook`` makes of ``value``; ``_UNSET`` if it refuses it."""
-    try:
-        return hook(value, tp)
-    except _ERRORS:
-        return _UNSET
-
-
-def _resolved_hints(tp: Any) -> dict[str, Any]:
-    """Field types of a model class, with a generic's type variables filled (``Page[Payment]``:
-    ``list`` is ``list[Payment]``)."""
-    cls = typing.get_origin(tp) or tp
-    hints = typing.get_type_hints(cls, include_extras=True)
-    if cls is tp:
-        return hints
-    mapping = dict(zip(cls.__parameters__, typing.get_args(tp), strict=True))
-
-    def fill(hint: Any) -> Any:
-        if isinstance(hint, TypeVar):
-            return mapping.get(hint, hint)
-        parameters = getattr(hint, "__parameters__", ())
-        return hint[tuple(mapping.get(p, p) for p in parameters)] if parameters else hint
-
-    return {name: fill(hint) for name, hint in hints.items()}
-
-
-def _builder(cls: type[Any]) -> type[Any] | None:
-    """A mutable twin of ``cls`` that the generated function fills, then turns into ``cls``.
-
-    Assigning to a slot of a class with the default ``__setattr__`` is one specialised
-    bytecode; a frozen class sends every assignment through ``object.__setattr__``, about ten
-    times the cost (5 us of the 11 a payment's 55 fields took). The twin adds no slot, so
-    ``__class__`` assignment turns it into a genuine ``cls``: frozen again, equal and identical
-    in layout to what ``__init__`` builds. Only for a class whose ``__init__`` does nothing but
-    set its fields (no validators, converters, hooks, hidden slots): None otherwise.
-    """
-    fields = attrs.fields(cls)
-    if any(
-        f.validator is not None or f.converter is not None or not f.init or f.alias != f.name
-        for f in fields
-    ):
-        return None
-    if hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
-        return None
-    slots: set[str] = set()
-    for klass in cls.__mro__:
-        if "__slots__" not in klass.__dict__:
-            if klass is not object:
-                return None  # an instance __dict__ somewhere: not a plain slotted class
-            continue
-        declared = klass.__dict__["__slots__"]
-        slots.update((declared,) if isinstance(declared, str) else declared)
-    if slots - {"__weakref__"} != {f.name for f in fields}:
-        return None
-    return type(
-        cls.__name__,
-        (cls,),
-        {
-            "__slots__": (),
-            "__setattr__": object.__setattr__,
-            "__delattr__": object.__delattr__,
-            "__module__": cls.__module__,
-            "__qualname__": f"{cls.__qualname__}.<builder>",
-        },
-    )
-
-
-class _FieldPlan:
-    """How the generated code reads one field: inline for the common value, else a hook."""
-
-    def __init__(self, converter: cattrs.Converter, cls: type[Any], field: Any, tp: Any) -> None:
-        self.name: str = field.name
-        self.tp = tp
-        self.hook = converter.get_structure_hook(tp)
-        self.required = field.default is attrs.NOTHING
-        self.factory: Callable[[], Any] | None = None
-        self.default: Any = None
-        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            if field.default.takes_self:
-                raise TypeError(f"{cls.__name__}.{field.name}: takes_self factories unsupported")
-            self.factory = field.default.factory
-        elif not self.required:
-            self.default = field.default
-        self.label = f"{cls.__name__}.{field.name}"
-        self.keeps_none = _probe(self.hook, None, tp) is None
-        """Whether the hook reads null as None (an Optional, a timestamp, a lenient int)."""
-        self.fast = self._fast_paths()
-
-    def _fast_paths(self) -> list[tuple[str, str | None, dict[str, Any]]]:
-        """``(test, action, names)`` pairs for the values the code converts inline, each checked
-        against the hook here, so that inline and hook always agree."""
-        tp, hook = self.tp, self.hook
-        optional = typing.get_origin(tp) in (typing.Union, types.UnionType) and type(
-            None
-        ) in typing.get_args(tp)
-        core = [a for a in typing.get_args(tp) if a is not type(None)] if optional else [tp]
-        if _is_lenient_int(tp):
-            core = [int]
-        same = _kept_class(core[0], hook, tp) if len(core) == 1 else None
-        if same is not None:
-            return [("{x}.__class__ is {c}", None, {"c": same})]
-        if _is_timestamp(tp) and _agrees(hook, tp, {1_700_000_000: _from_seconds(1_700_000_000)}):
-            return [
-                (
-                    "{x}.__class__ is int and -1 < {x} < END_OF_TIME",
-                    "{x} = from_seconds({x}, UTC) if {x} else None",
-                    {},
-                )
-            ]
-        if core == [Decimal] and _agrees(hook, tp, {7: Decimal(7), Decimal(7): Decimal(7)}):
-            return [
-                ("{x}.__class__ is int", "{x} = Decimal({x})", {}),
-                ("{x}.__class__ is Decimal", None, {}),
-            ]
-        enum_cls = _lenient_enum(tp)
-        if enum_cls is not None:
-            members = {member.value: member for member in enum_cls}
-            if all(_probe(hook, value, tp) is member for value, member in members.items()):
-                return [("{x}.__class__ is str", "{x} = {m}({x}, {x})", {"m": members.get})]
-        if _is_sequence(core[0]) and _probe(hook, [], tp) == ():
-            return [("{x}.__class__ is list and not {x}", "{x} = ()", {})]
-        return []
-
-    def code(self, i: int, x: str, namespace: dict[str, Any], *, may_be_absent: bool) -> list[str]:
-        """Lines that leave the field's value in variable ``x`` (its raw value on entry)."""
-        names = {"x": x}
-        branches: list[tuple[str, str | None]] = []
-        for test, action, extra in self.fast:
-            for key, value in extra.items():
-                names[key] = f"{key}{i}"
-                namespace[f"{key}{i}"] = value
-            branches.append((test.format(**names), action.format(**names) if action else None))
-        if self.keeps_none:
-            branches.append((f"{x} is None", None))
-        if may_be_absent:
-            branches.append((f"{x} is ABSENT", f"a += 1; {x} = {self.default_code(i, namespace)}"))
-        namespace[f"s{i}"] = self.slow()
-        if not branches:
-            return [f"{x} = s{i}({x})"]
-        lines = []
-        for number, (test, action) in enumerate(branches):
-            lines += [f"{'if' if number == 0 else 'elif'} {test}:", f"    {action or 'pass'}"]
-        return [*lines, "else:", f"    {x} = s{i}({x})"]
-
-    def default_code(self, i: int, namespace: dict[str, Any]) -> str:
-        """An expression for the field's value when the payload lacks it."""
-        if self.required:
-            namespace[f"r{i}"] = self.missing
-            return f"r{i}()"
-        if self.factory is not None:
-            namespace[f"f{i}"] = self.factory
-            return f"f{i}()"
-        if self.default is None:
-            return "None"
-        namespace[f"d{i}"] = self.default
-        return f"d{i}"
-
-    def missing(self) -> Any:
-        raise ValueError(f"{self.label}: required field missing")
-
-    def slow(self) -> Callable[[Any], Any]:
-        """The converter's hook for every value the inline code does not take, with the field
-        named in any error."""
-        hook, tp, label = self.hook, self.tp, self.label
-
-        def convert(value: Any) -> Any:
-            try:
-                return hook(value, tp)
-            except _ERRORS as exc:
-                problem = (
-                    "; ".join(cattrs.transform_error(exc))
-                    if isinstance(exc, cattrs.BaseValidationError)
-                    else str(exc) or type(exc).__name__
-                )
-                raise ValueError(f"{label}: {problem}") from exc
-
-        return convert
-
-
-_SAMPLES: dict[type[Any], tuple[Any, ...]] = {str: ("", "x"), bool: (True, False), int: (0, 7)}
-
-
-def _kept_class(core: Any, hook: Callable[[Any, Any], Any], tp: Any) -> type[Any] | None:
-    """``core`` if the hook keeps a value of exactly that class as it is (a str for a str
-    field, an int for a lenient int): the inline code then keeps it without a call."""
-    samples = _SAMPLES.get(core)
-    if samples is None:
-        return None
-    for sample in samples:
-        kept = _probe(hook, sample, tp)
-        if kept is _UNSET or kept.__class__ is not core or kept != sample:
-            return None
-    return typing.cast(type[Any], core)
-
-
-def _agrees(hook: Callable[[Any, Any], Any], tp: Any, expected: dict[Any, Any]) -> bool:
-    """Whether the hook gives the inline code's answers (it is the registered rule)."""
-    return all(_probe(hook, value, tp) == answer for value, answer in expected.items())
-
-
-def _from_seconds(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
-
-
-_MAX_SHAPES = 16
-"""Key orders remembered per model class; a payload of any other order takes the general
-function (an API that varied its order without end must not make us compile without end)."""
-
-
-class _ModelCode:
-    """The generated functions of one model class.
-
-    ``general(payload)`` reads fields by name and accepts any mapping. A payload is usually
-    one of few *shapes* (the same keys in the same order: the API serialises one way, and
-    json.loads even shares the key strings among the objects of one body), so for each shape
-    seen, a second function is generated that unpacks the values by position, knows which
-    fields are missing and which keys are unknown, and looks nothing up by name. ``__call__``
-    picks it when the payload's keys are the shape's.
-    """
-
-    def __init__(self, converter: cattrs.Converter, tp: Any) -> None:
-        self.cls: type[Any] = typing.get_origin(tp) or tp
-        hints = _resolved_hints(tp)
-        fields = [f for f in attrs.fields(self.cls) if f.name != "unknown_fields"]
-        self.plans = [_FieldPlan(converter, self.cls, f, hints[f.name]) for f in fields]
-        self.aliases = [f.alias for f in fields]
-        self.index = {plan.name: i for i, plan in enumerate(self.plans)}
-        self.builder = _builder(self.cls)
-        self.general = self._general()
-        self.shapes: dict[tuple[str, ...], Callable[[Any], Any]] = {}
-
-    def structurer(self) -> Callable[[Any], Any]:
-        """``structure(payload) -> instance``: the shape's function when the payload's keys
-        are a shape's, else the general one."""
-        general, shaped, name = self.general, self._shaped, self.cls.__name__
-        last_keys: builtins.list[str] = []
-        last: Callable[[Any], Any] = general
-
-        def structure(data: Any) -> Any:
-            nonlocal last_keys, last
-            if data.__class__ is dict:
-                keys = [*data]
-                if keys != last_keys:  # equal keys are usually the very same str objects
-                    last = shaped(keys)
-                last_keys = keys  # so that the next payload of this body compares by identity
-                return last(data)
-            if not isinstance(data, Mapping):
-                raise TypeError(f"{name} expects an object, got {type(data).__name__}")
-            return general(data)
-
-        return structure
-
-    def _shaped(self, keys: builtins.list[str]) -> Callable[[Any], Any]:
-        shape = tuple(keys)
-        function = self.shapes.get(shape)
-        if function is None:
-            if len(self.shapes) >= _MAX_SHAPES:
-                return self.general
-            function = self.shapes[shape] = self._for_shape(shape)
-        return function
-
-    def _namespace(self) -> dict[str, Any]:
-        return {
-            "ABSENT": _ABSENT,
-            "END_OF_TIME": _END_OF_TIME,
-            "from_seconds": datetime.fromtimestamp,
-            "UTC": UTC,
-            "Decimal": Decimal,
-            "new": object.__new__,
-            "B": self.builder,
-            "C": self.cls,
-        }
-
-    def _general(self) -> Callable[[Any], Any]:
-        namespace = self._namespace()
-        namespace["known"] = frozenset(self.index)
-        body = ["get = data.get", "a = 0"]
-        for i, plan in enumerate(self.plans):
-            body.append(f"v{i} = get({plan.name!r}, ABSENT)")
-            body += plan.code(i, f"v{i}", namespace, may_be_absent=True)
-        body.append(
-            f"u = {{}} if len(data) + a == {len(self.plans)} else "
-            "{k: data[k] for k in data if k not in known}"
-        )
-        return self._compile("structure", body, namespace, "general")
-
-    def _for_shape(self, shape: tuple[str, ...]) -> Callable[[Any], Any]:
-        """The function for payloads with exactly these keys in this order."""
-        namespace = self._namespace()
-        body = [f"{''.join(f'x{p}, ' for p in range(len(shape)))}= data.values()"] if shape else []
-        unknown = []
-        values: dict[int, str] = {}
-        for position, key in enumerate(shape):
-            i = self.index.get(key)
-            if i is None:
-                namespace[f"k{position}"] = key  # a name the API sent: data, never source
-                unknown.append(f"k{position}: x{position}")
-            else:
-                values[i] = f"x{position}"
-        for i, plan in enumerate(self.plans):
-            if i in values:
-                body += plan.code(i, values[i], namespace, may_be_absent=False)
-            else:
-                body.append(f"x_{i} = {plan.default_code(i, namespace)}")
-                values[i] = f"x_{i}"
-        body.append(f"u = {{{', '.join(unknown)}}}")
-        return self._compile("structure", body, namespace, f"{len(shape)} keys", values)
-
-    def _compile(
-        self,
-        name: str,
-        body: builtins.list[str],
-        namespace: dict[str, Any],
-        what: str,
-        values: dict[int, str] | None = None,
-    ) -> Callable[[Any], Any]:
-        values = values or {i: f"v{i}" for i in range(len(self.plans))}
-        if self.builder is not None:
-            body.append("o = new(B)")
-            body += [f"o.{plan.name} = {values[i]}" for i, plan in enumerate(self.plans)]
-            body += ["o.unknown_fields = u", "o.__class__ = C", "return o"]
-        else:
-            arguments = "".join(f"{alias}={values[i]}, " for i, alias in enumerate(self.aliases))
-            body.append(f"return C({arguments}unknown_fields=u)")
-        source = f"def {name}(data):\n" + "".join(f"    {line}\n" for line in body)
-        filename = f"<{self.cls.__module__}.{self.cls.__qualname__}: {what}>"
-        exec(compile(source, filename, "exec"), namespace)  # noqa: S102 (our own generated source)
-        function: Callable[[Any], Any] = namespace[name]
-        function.__doc__ = source  # what was generated, for a reader debugging it
-        return function
-
-
-class Structurers:
-    """The generated structure functions of one converter, each built on first use (so that
-    hooks registered after a model class is defined still apply to it)."""
-
-    def __init__(self, converter: cattrs.Converter) -> None:
-        self._converter = converter
-        self._code: dict[Any, _ModelCode] = {}
-        self._functions: dict[Any, Callable[[Any], Any]] = {}
-
-    def code(self, tp: Any) -> _ModelCode:
-        """The generated code of model ``tp``."""
-        code = self._code.get(tp)
-        if code is None:
-            code = self._code[tp] = _ModelCode(self._converter, tp)
-        return code
-
-    def function(self, tp: Any) -> Callable[[Any], Any]:
-        """``structure(payload) -> instance`` for model ``tp``."""
-        function = self._functions.get(tp)
-        if function is None:
-            function = self._functions[tp] = self.code(tp).structurer()
-        return function
-
-    def model_hook(self, tp: Any) -> Callable[[Any, Any], Any]:
-        function: Callable[[Any], Any] | None = None
-
-        def structure(data: Any, _: Any) -> Any:
-            nonlocal function
-            if function is None:
-                function = self.function(tp)
-            return function(data)
-
-        return structure
-
-    def list_hook(self, tp: Any) -> Callable[[Any, Any], Any]:
-        """``list[SomeModel]``: what an endpoint answers with."""
-        (item,) = typing.get_args(tp)
-        function: Callable[[Any], Any] | None = None
-
-        def structure(items: Any, _: Any) -> builtins.list[Any]:
-            nonlocal function
-            if function is None:
-                function = self.function(item)
-            return _each(function, items)
-
-        return structure
-
-    def sequence_hook(self, tp: Any) -> Callable[[Any, Any], Any]:
-        """``tuple[X, ...]``, a model's field: null is empty (the API sends null for an empty
-        history), and an empty one is the shared ``()``, which the garbage collector never
-        tracks (a list in each such field of every payment doubled the collections a bulk
-        lookup set off)."""
-        item = typing.get_args(tp)[0]
-        function: Callable[[Any], Any] | None = None
-
-        def structure(items: Any, _: Any) -> tuple[Any, ...]:
-            nonlocal function
-            if items is None:
-                return ()
-            if function is None:
-                function = self._item_function(item)
-            return tuple(_each(function, items))
-
-        return structure
-
-    def _item_function(self, item: Any) -> Callable[[Any], Any]:
-        """``structure(value) -> item``: a model's generated function, else the converter's
-        hook for ``item``."""
-        if _is_model(item):
-            return self.function(item)
-        hook = self._converter.get_structure_hook(item)
-        return lambda value: hook(value, item)
-
-
-def _each(function: Callable[[Any], Any], items: Any) -> builtins.list[Any]:
-    """``function`` of each item of the JSON array ``items``; an error names the index, and
-    carries the item's ids (see :func:`ids_of`)."""
-    if isinstance(items, str | bytes | Mapping):
-        raise TypeError(f"expected a list, got {type(items).__name__}")
-    result: builtins.list[Any] = []
-    append = result.append
-    try:
-        for element in items:
-            append(function(element))
-    except _ERRORS as exc:  # the item at len(result) did not fit
-        error = _ItemError(f"[{len(result)}] {exc}")
-        error.ids = ids_of(items[len(result)] if isinstance(items, list) else None)
-        raise error from exc
-    return result
-
-
-IDS = ("imp_uid", "merchant_uid")
-"""The ids a ResponseValidationError keeps: what a caller needs to look the payment up."""
-
-
-def ids_of(payload: Any) -> dict[str, str]:
-    """The ids (:data:`IDS`) a payload object carries, as text."""
-    if not isinstance(payload, Mapping):
-        return {}
-    found = ((name, payload.get(name)) for name in IDS)
-    return {name: str(value) for name, value in found if isinstance(value, str | int)}
-
-
-class _ItemError(ValueError):
-    """An item of a list did not fit; ``ids`` are the item's."""
-
-    ids: dict[str, str]
 
 
 def _failed_ids(payload: Any, error: BaseException) -> dict[str, str]:
@@ -686,7 +79,7 @@ def _failed_ids(payload: Any, error: BaseException) -> dict[str, str]:
 converter = make_converter()
 """The one converter the package builds models with: ``converter.structure(payload, Payment)``
 turns a decoded ``response`` payload (a dict) into a model, keeping unknown fields and enum
-values, reading 0 timestamps as None and amounts as Decimal."""
+values, reading 0 timestamps as None and amounts as Decimal (the rules of ``_types.py``)."""
 
 
 def structure(payload: Any, model: Any, *, status: int, method: str, path: str) -> Any:
@@ -695,7 +88,7 @@ def structure(payload: Any, model: Any, *, status: int, method: str, path: str) 
     which payment (its ``imp_uid``/``merchant_uid``, when the answer has them)."""
     try:
         return converter.structure(payload, model)
-    except (cattrs.BaseValidationError, *_ERRORS) as exc:
+    except (cattrs.BaseValidationError, *ERRORS) as exc:
         problem = (
             "; ".join(cattrs.transform_error(exc))
             if isinstance(exc, cattrs.BaseValidationError)

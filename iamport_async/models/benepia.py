@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import attrs
 
-from iamport_async.models._converter import Model, Money
+from iamport_async.models._types import Model, Money
 
 
 @attrs.frozen

@@ -12,7 +12,7 @@ from datetime import date
 
 import attrs
 
-from iamport_async.models._converter import Model, Timestamp
+from iamport_async.models._types import Model, Timestamp
 
 
 class Gender(enum.StrEnum):

@@ -9,12 +9,9 @@ them in one list.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import attrs
 
-from iamport_async.models._converter import Model, Timestamp, converter
+from iamport_async.models._types import Model, Timestamp
 from iamport_async.models.payment import LenientInt
 
 
@@ -149,12 +146,3 @@ class SuperBillingKey(Model):
 
 BillingKey = Customer | SuperBillingKey
 """What the billing-key endpoints answer: a plain key, or a super billing key."""
-
-
-def _structure_billing_key(value: Any, _: Any) -> Customer | SuperBillingKey:
-    if isinstance(value, Mapping) and "channelGroupId" in value:
-        return converter.structure(value, SuperBillingKey)
-    return converter.structure(value, Customer)
-
-
-converter.register_structure_hook_func(lambda tp: tp == BillingKey, _structure_billing_key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from iamport_async.models._converter import Model, Timestamp
+from iamport_async.models._types import Model, Timestamp
 
 
 @attrs.frozen

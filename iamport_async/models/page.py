@@ -6,7 +6,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from iamport_async.models._converter import Model
+from iamport_async.models._types import Model
 
 T = TypeVar("T")
 """The type of the listing's items."""

@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from iamport_async.models._converter import Model
+from iamport_async.models._types import Model
 
 
 class PaycoStatus(enum.StrEnum):

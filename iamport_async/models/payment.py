@@ -14,7 +14,7 @@ from decimal import Decimal
 import attrs
 
 from iamport_async.endpoints._checks import expected_amount, expected_currency
-from iamport_async.models._converter import LenientInt, Model, Money, Timestamp
+from iamport_async.models._types import LenientInt, Model, Money, Timestamp
 
 
 class PaymentStatus(enum.StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from iamport_async.models._converter import Model, Money, Timestamp
+from iamport_async.models._types import Model, Money, Timestamp
 
 
 @attrs.frozen

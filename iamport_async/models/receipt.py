@@ -13,7 +13,7 @@ import enum
 
 import attrs
 
-from iamport_async.models._converter import Model, Money, Timestamp
+from iamport_async.models._types import Model, Money, Timestamp
 
 
 class ReceiptType(enum.StrEnum):

@@ -9,7 +9,7 @@ import enum
 
 import attrs
 
-from iamport_async.models._converter import Model, Money, Timestamp
+from iamport_async.models._types import Model, Money, Timestamp
 
 
 class ScheduleStatus(enum.StrEnum):

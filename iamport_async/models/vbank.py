@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import attrs
 
-from iamport_async.models._converter import Model
+from iamport_async.models._types import Model
 
 
 @attrs.frozen

@@ -14,7 +14,7 @@ import pytest
 from iamport_async import Iamport
 from iamport_async._operations import TOKEN_METHOD, client_operations, operation_methods
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
-from iamport_async.models._converter import Model
+from iamport_async.models._types import Model
 from iamport_async.testing.clock import VirtualClock
 from tests.contract.calling import (
     ArgumentMaker,

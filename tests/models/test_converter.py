@@ -11,7 +11,8 @@ import respx
 
 from iamport_async import Iamport
 from iamport_async.errors import OutcomeUnknownError, ResponseValidationError
-from iamport_async.models._converter import structure, to_timestamp
+from iamport_async.models._converter import structure
+from iamport_async.models._types import to_timestamp
 from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from tests.conftest import envelope

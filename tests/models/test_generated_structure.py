@@ -21,14 +21,10 @@ from hypothesis import strategies as st
 
 import iamport_async.models  # noqa: F401 (imports every model module)
 from iamport_async.errors import ResponseValidationError
-from iamport_async.models._converter import (
-    _MAX_SHAPES,
-    Model,
-    Structurers,
-    _lenient_enum,
-    converter,
-    structure,
-)
+from iamport_async.models._codegen import _MAX_SHAPES, Structurers
+from iamport_async.models._converter import converter, structure
+from iamport_async.models._types import Model
+from iamport_async.models._types import lenient_enum as _lenient_enum
 from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment, PaymentStatus
 

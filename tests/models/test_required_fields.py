@@ -15,7 +15,8 @@ import attrs
 import pytest
 
 import iamport_async.models
-from iamport_async.models._converter import Model, structure
+from iamport_async.models._converter import structure
+from iamport_async.models._types import Model
 from iamport_async.models.customer import Customer
 
 IDENTITY = re.compile(r"(.+_uid|.+_id|.+Id|.*_?code)")
