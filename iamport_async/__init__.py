@@ -2,7 +2,7 @@
 
 What an application needs is importable from here: the client and its options, the rate
 limiters, the containers that endpoint methods return (``Paged``, ``IdResults``,
-``PaymentLookups``, ``Lookup``),
+``PaymentLookups``, ``Lookup``, ``BatchStream``: :mod:`iamport_async.results`),
 the most used models and every error class::
 
     from iamport_async import Iamport, NotFoundError, Payment
@@ -23,13 +23,10 @@ from iamport_async._engine import (
     TokenBucket,
     Unlimited,
 )
-from iamport_async._engine.batch import BatchResult, IdResults, Lookup
 from iamport_async._engine.raw import RawResponse
 from iamport_async._environment import switch_logging_on as _switch_logging_on
 from iamport_async._version import __version__
 from iamport_async.client import API_URL, STATIC_API_URL, Iamport
-from iamport_async.endpoints._paging import Paged
-from iamport_async.endpoints.payments import PaymentLookups
 from iamport_async.errors import (
     ApiError,
     BackpressureError,
@@ -52,6 +49,7 @@ from iamport_async.errors import (
     UnsupportedPgError,
 )
 from iamport_async.models import Page, Payment, PaymentCancel, PaymentStatus
+from iamport_async.results import BatchResult, BatchStream, IdResults, Lookup, Paged, PaymentLookups
 
 __all__ = [
     "API_URL",
@@ -61,6 +59,7 @@ __all__ = [
     "BackpressureError",
     "BadRequestError",
     "BatchResult",
+    "BatchStream",
     "BusinessError",
     "CallOptions",
     "ClientClosedError",

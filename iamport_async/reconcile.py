@@ -20,7 +20,6 @@ import enum
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from decimal import Decimal
-from types import TracebackType
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 import anyio
@@ -29,18 +28,12 @@ import anyio.lowlevel
 import attrs
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from iamport_async._engine.batch import (
-    DEFAULT_CONCURRENCY,
-    FATAL,
-    Key,
-    Lookup,
-    close_task_group,
-    log_in_first,
-    unwrap_group,
-)
+from iamport_async._batching import DEFAULT_CONCURRENCY, FATAL, Key, log_in_first
+from iamport_async._tasks import TaskGroupBlock, unwrap_group
 from iamport_async.endpoints._checks import require_amount, require_id
 from iamport_async.errors import IamportError, InvalidInputError
 from iamport_async.models.payment import Payment
+from iamport_async.results import Lookup
 
 if TYPE_CHECKING:
     from iamport_async.client import Iamport
@@ -271,7 +264,7 @@ def _duplicate(order: Order, payment: Payment | None) -> Result:
     )
 
 
-class Reconciliation:
+class Reconciliation(TaskGroupBlock):
     """``async with`` it, then ``async for`` over one :class:`Result` per order.
 
     Results arrive as lookups complete, not in input order. ``summary`` counts what has been
@@ -309,7 +302,6 @@ class Reconciliation:
         self._seen: set[Key] | None = set() if check_duplicates else None
         self._clock = clock
         self._pending: dict[Key, list[Order]] = {}
-        self._task_group: anyio.abc.TaskGroup | None = None
         self._receive: MemoryObjectReceiveStream[Result] | None = None
         self._error: BaseException | None = None
         self._started = 0.0
@@ -320,22 +312,14 @@ class Reconciliation:
     async def __aenter__(self) -> Reconciliation:
         send, self._receive = anyio.create_memory_object_stream[Result](2 * _BUFFER)
         self._started = self._clock()
-        self._task_group = anyio.create_task_group()
-        await self._task_group.__aenter__()
-        self._task_group.start_soon(self._run, send)
+        task_group = await self._open_task_group()
+        task_group.start_soon(self._run, send)
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> bool | None:
-        assert self._task_group is not None
+    def _closing(self, task_group: anyio.abc.TaskGroup) -> None:
+        super()._closing(task_group)
         assert self._receive is not None
-        self._task_group.cancel_scope.cancel()
         self._receive.close()
-        return await close_task_group(self._task_group, exc_type, exc, traceback)
 
     def __aiter__(self) -> AsyncIterator[Result]:
         return self

@@ -14,7 +14,6 @@ import anyio
 import attrs
 import httpx
 
-from iamport_async._engine.batch import IdResults
 from iamport_async.cli._common import (
     EXIT_DIFFERS,
     EXIT_OK,
@@ -25,6 +24,7 @@ from iamport_async.cli._common import (
 from iamport_async.cli._display import make_display
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
+from iamport_async.results import IdResults
 
 SHOWN = ("merchant_uid", "status", "amount", "cancel_amount", "currency", "pay_method", "paid_at")
 

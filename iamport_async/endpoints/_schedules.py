@@ -8,11 +8,11 @@ from datetime import datetime
 from iamport_async._engine import Answer
 from iamport_async.endpoints._base import Endpoints, path
 from iamport_async.endpoints._checks import choice, page_number, require_id, unix_seconds
-from iamport_async.endpoints._paging import Paged
 from iamport_async.errors import InvalidInputError
 from iamport_async.models._converter import structure
 from iamport_async.models.page import Page
 from iamport_async.models.schedule import Schedule, ScheduleStatus
+from iamport_async.results import Paged
 
 MAX_SCHEDULE_RANGE = 92 * 24 * 3600
 """The longest three calendar months, in seconds. The API allows a range of "3 months"

@@ -9,12 +9,12 @@ A billing key is named by the merchant's own ``customer_uid``. Keys issued with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 
+from iamport_async._batching import DEFAULT_CONCURRENCY, by_ids, ids_of, lookup_all
 from iamport_async._engine import Idempotency
-from iamport_async._engine.batch import DEFAULT_CONCURRENCY, IdResults, Key, lookup_all
-from iamport_async._engine.query import QueryParams, id_params
+from iamport_async._engine.query import QueryParams
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import SKEW_MARGIN
 from iamport_async.endpoints._checks import (
@@ -26,7 +26,6 @@ from iamport_async.endpoints._checks import (
     text,
 )
 from iamport_async.endpoints._mutation import Resent, mutation, unknown
-from iamport_async.endpoints._paging import Paged
 from iamport_async.endpoints._schedules import customer_schedules
 from iamport_async.errors import (
     BusinessError,
@@ -36,11 +35,11 @@ from iamport_async.errors import (
     NotFoundError,
     OutcomeUnknownError,
 )
-from iamport_async.models._converter import structure
 from iamport_async.models.customer import BillingKey, Customer, SuperBillingKey
 from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.models.schedule import Schedule, ScheduleStatus
+from iamport_async.results import IdResults, Paged
 
 CUSTOMER_UID = "customer_uid"
 """The kind of id ``get_many`` takes (and its lookups carry)."""
@@ -255,21 +254,13 @@ class Customers(Endpoints):
             raise InvalidInputError("customer_uids", "must be a list of ids (not one string)")
         count("concurrency", concurrency, 1)
         keys = [(CUSTOMER_UID, require_id("customer_uids", uid)) for uid in customer_uids]
+        fetch = by_ids(
+            lambda query: self._call("GET", "/subscribe/customers", list[BillingKey], params=query)
+        )
         answers = await lookup_all(
-            keys, self._fetch_many, _keys_of, concurrency=concurrency, ready=self._log_in
+            keys, fetch, ids_of(CUSTOMER_UID), concurrency=concurrency, ready=self._log_in
         )
         return IdResults(CUSTOMER_UID, answers)
-
-    async def _fetch_many(self, keys: Sequence[Key]) -> list[Customer | SuperBillingKey]:
-        endpoint = "/subscribe/customers"
-        try:
-            answer = await self._answer("GET", endpoint, params=id_params(keys))
-        except NotFoundError:
-            return []  # none of this chunk was found (the 404 carried the API's envelope)
-        found: list[Customer | SuperBillingKey] = structure(
-            answer.payload, list[BillingKey], status=answer.status, method="GET", path=endpoint
-        )
-        return found
 
     @operation("GET", "/subscribe/customers/{customer_uid}/payments")
     def payments(self, customer_uid: str, *, page: int = 1) -> Paged[Payment]:
@@ -315,7 +306,3 @@ class Customers(Endpoints):
             schedule_status,
             page,
         )
-
-
-def _keys_of(key: Customer | SuperBillingKey) -> list[Key]:
-    return [(CUSTOMER_UID, key.customer_uid)]

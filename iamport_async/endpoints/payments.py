@@ -15,31 +15,27 @@ from collections.abc import (
     Iterable,
     Iterator,
     Mapping,
-    Sequence,
 )
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Literal, overload
 
-from iamport_async._engine import Idempotency
-from iamport_async._engine.batch import (
+from iamport_async._batching import (
     DEFAULT_CONCURRENCY,
-    BatchResult,
-    BatchStream,
     Coalescer,
-    IdResults,
+    Fetch,
     Key,
-    Lookup,
+    by_ids,
+    ids_of,
     lookup_all,
 )
-from iamport_async._engine.query import id_params
+from iamport_async._engine import Idempotency
 from iamport_async._engine.wire import sendable
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._cancel import Verdict, verdict
 from iamport_async.endpoints._checks import before_2100, money_json, require_amount, require_id
 from iamport_async.endpoints._mutation import Resent, mutation, unknown
-from iamport_async.endpoints._paging import Paged
 from iamport_async.errors import (
     BusinessError,
     ClientClosedError,
@@ -47,10 +43,10 @@ from iamport_async.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from iamport_async.models._converter import structure
 from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.models.prepare import PaymentBalance, PaymentPrepare
+from iamport_async.results import BatchStream, IdResults, Paged, PaymentLookups
 
 IMP_UID = "imp_uid"
 MERCHANT_UID = "merchant_uid"
@@ -85,23 +81,6 @@ class Sorting(enum.StrEnum):
 _FIND_STATUSES = frozenset({"ready", "paid", "cancelled", "failed"})
 
 
-class PaymentLookups(BatchResult[Payment]):
-    """The answer of :meth:`Payments.get_many` given both ``imp_uids`` and ``merchant_uids``.
-
-    ``imp_uids`` and ``merchant_uids`` are the :class:`IdResults` of each kind (``found``,
-    ``missing``, ``failed``, by id, in the order asked); iterating gives every
-    :class:`Lookup`, each with its ``kind`` and ``id``, in the order asked.
-    """
-
-    @property
-    def imp_uids(self) -> IdResults[Payment]:
-        return self._of_kind(IMP_UID)
-
-    @property
-    def merchant_uids(self) -> IdResults[Payment]:
-        return self._of_kind(MERCHANT_UID)
-
-
 class _NotGiven:
     """The default of an id list that was not passed (None is refused as bad input)."""
 
@@ -109,8 +88,8 @@ class _NotGiven:
 _NOT_GIVEN: Any = _NotGiven()
 
 
-def _keys_of(payment: Payment) -> tuple[Key, Key]:
-    return (IMP_UID, payment.imp_uid), (MERCHANT_UID, payment.merchant_uid)
+_PAYMENT_IDS = ids_of(IMP_UID, MERCHANT_UID)
+"""A payment answers a lookup by its ``imp_uid`` and by its ``merchant_uid``."""
 
 
 class Payments(Endpoints):
@@ -216,7 +195,7 @@ class Payments(Endpoints):
         ]
         _require_concurrency(concurrency)
         answers = await lookup_all(
-            keys, self._fetch_many, _keys_of, concurrency=concurrency, ready=self._log_in
+            keys, self._by_ids(), _PAYMENT_IDS, concurrency=concurrency, ready=self._log_in
         )
         if len(given) == 1:
             return IdResults(given[0][0], answers)
@@ -253,7 +232,7 @@ class Payments(Endpoints):
         else:
             keys = ((by, require_id(by, i)) for i in _strings("ids", ids))
         return BatchStream(
-            keys, self._fetch_many, _keys_of, concurrency=concurrency, ready=self._log_in
+            keys, self._by_ids(), _PAYMENT_IDS, concurrency=concurrency, ready=self._log_in
         )
 
     def coalescing(self, window: float = 0.005) -> CoalescingPayments:
@@ -265,21 +244,12 @@ class Payments(Endpoints):
         """
         return CoalescingPayments(self, window)
 
-    async def _fetch_many(self, keys: Sequence[Key]) -> builtins.list[Payment]:
-        """One ``GET /payments`` for up to 100 keys: 200 and 207 carry what was found, a 404
-        means none was (a 404 is a NotFoundError only with the API's envelope)."""
-        try:
-            answer = await self._answer("GET", "/payments", params=id_params(keys))
-        except NotFoundError:
-            return []
-        result: builtins.list[Payment] = structure(
-            answer.payload,
-            builtins.list[Payment],
-            status=answer.status,
-            method="GET",
-            path="/payments",
+    def _by_ids(self) -> Fetch[Payment]:
+        """``GET /payments`` for a chunk of up to 100 ids, through the door (the batching
+        layer writes the query and reads a 404 as "none of these")."""
+        return by_ids(
+            lambda query: self._call("GET", "/payments", builtins.list[Payment], params=query)
         )
-        return result
 
     # --- listings --------------------------------------------------------------------------
 
@@ -641,7 +611,7 @@ class CoalescingPayments:
         if not 0 <= window < math.inf:  # NaN fails every comparison
             raise InvalidInputError("window", "must be a finite number of seconds >= 0")
         self._coalescer = Coalescer(
-            payments._fetch_many, _keys_of, payments._engine.clock, window=float(window)
+            payments._by_ids(), _PAYMENT_IDS, payments._engine.clock, window=float(window)
         )
 
     async def __aenter__(self) -> CoalescingPayments:
@@ -661,28 +631,27 @@ class CoalescingPayments:
         window; NotFoundError if the API did not return it, or the error of the shared
         request if it failed. Test-channel payments follow ``GET /payments``' rules (there is
         no ``include_sandbox`` here)."""
-        require_id("imp_uid", imp_uid)
-        return _unwrap_lookup(await self._coalescer.lookup((IMP_UID, imp_uid)))
+        return await self._get((IMP_UID, require_id("imp_uid", imp_uid)))
 
     async def get_by_merchant_uid(self, merchant_uid: str) -> Payment:
         """Like :meth:`get`, by ``merchant_uid`` (one of its payments, if several share it)."""
-        require_id("merchant_uid", merchant_uid)
-        return _unwrap_lookup(await self._coalescer.lookup((MERCHANT_UID, merchant_uid)))
+        return await self._get((MERCHANT_UID, require_id("merchant_uid", merchant_uid)))
 
-
-def _unwrap_lookup(lookup: Lookup[Payment]) -> Payment:
-    if lookup.error is not None:
-        raise lookup.error
-    if lookup.item is None:
-        raise NotFoundError(
-            status=404,
-            code=None,
-            message=f"no payment with {lookup.kind} {lookup.id!r}",
-            body="",
-            method="GET",
-            path="/payments",
-        )
-    return lookup.item
+    async def _get(self, key: Key) -> Payment:
+        answer = await self._coalescer.lookup(key)
+        if answer.error is not None:
+            raise answer.error
+        payment = answer.found.get(key)
+        if payment is None:
+            raise NotFoundError(
+                status=404,
+                code=None,
+                message=f"no payment with {key[0]} {key[1]!r}",
+                body="",
+                method="GET",
+                path="/payments",
+            )
+        return payment
 
 
 class _Chained(Paged[Payment]):

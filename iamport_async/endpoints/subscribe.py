@@ -42,7 +42,6 @@ from iamport_async.endpoints._checks import (
     unix_seconds,
 )
 from iamport_async.endpoints._mutation import Resent, mutation
-from iamport_async.endpoints._paging import Paged
 from iamport_async.endpoints._schedules import (
     customer_schedules,
     schedule_list,
@@ -52,6 +51,7 @@ from iamport_async.endpoints._schedules import (
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
 from iamport_async.models.schedule import Schedule, ScheduleStatus
+from iamport_async.results import Paged
 
 Now = Callable[[], datetime]
 """Wall-clock time as an aware datetime (``schedule_at`` is wall-clock, not monotonic)."""

@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl
 import anyio
 import pytest
 
-from iamport_async._engine.batch import BatchStream
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
+from iamport_async.results import BatchStream
 from tests.faults._proxy import request_to
 from tests.faults.conftest import CARD, HANG, World
 

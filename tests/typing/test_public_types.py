@@ -88,6 +88,7 @@ from iamport_async.models import (
     Tier,
     VbankHolder,
 )
+from iamport_async.results import BatchStream
 from iamport_async.testing import FakeIamport
 
 T = TypeVar("T")
