@@ -30,7 +30,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from iamport_async._batching import DEFAULT_CONCURRENCY, FATAL, Key, log_in_first
 from iamport_async._tasks import TaskGroupBlock, unwrap_group
-from iamport_async.endpoints._checks import require_amount, require_id
+from iamport_async._values import require_amount, require_id
 from iamport_async.errors import IamportError, InvalidInputError
 from iamport_async.models.payment import Payment
 from iamport_async.results import Lookup

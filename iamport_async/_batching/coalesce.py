@@ -4,7 +4,7 @@ multi-lookup (``payments.coalescing()``, for web apps under load)."""
 from __future__ import annotations
 
 import math
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 import anyio
 import anyio.abc
@@ -60,7 +60,7 @@ class Coalescer(TaskGroupBlock, Generic[T]):
         self._open: _Window[T] | None = None
         """The window being filled: its keys are the chunk the builder is building."""
 
-    async def __aenter__(self) -> Coalescer[T]:
+    async def __aenter__(self) -> Self:
         await self._open_task_group()
         return self
 

@@ -18,7 +18,6 @@ from collections.abc import (
 )
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from types import TracebackType
 from typing import Any, Literal, overload
 
 from iamport_async._batching import (
@@ -602,7 +601,7 @@ class Payments(Endpoints):
             raise
 
 
-class CoalescingPayments:
+class CoalescingPayments(Coalescer[Payment]):
     """The coalescing view of :class:`Payments` (see :meth:`Payments.coalescing`)."""
 
     def __init__(self, payments: Payments, window: float) -> None:
@@ -610,21 +609,9 @@ class CoalescingPayments:
             raise InvalidInputError("window", "must be a number of seconds >= 0")
         if not 0 <= window < math.inf:  # NaN fails every comparison
             raise InvalidInputError("window", "must be a finite number of seconds >= 0")
-        self._coalescer = Coalescer(
+        super().__init__(
             payments._by_ids(), _PAYMENT_IDS, payments._engine.clock, window=float(window)
         )
-
-    async def __aenter__(self) -> CoalescingPayments:
-        await self._coalescer.__aenter__()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> bool | None:
-        return await self._coalescer.__aexit__(exc_type, exc, traceback)
 
     async def get(self, imp_uid: str) -> Payment:
         """The payment ``imp_uid``, fetched together with the other ids asked for in the same
@@ -638,7 +625,7 @@ class CoalescingPayments:
         return await self._get((MERCHANT_UID, require_id("merchant_uid", merchant_uid)))
 
     async def _get(self, key: Key) -> Payment:
-        answer = await self._coalescer.lookup(key)
+        answer = await self.lookup(key)
         if answer.error is not None:
             raise answer.error
         payment = answer.found.get(key)

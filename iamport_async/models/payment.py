@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import attrs
 
-from iamport_async.endpoints._checks import expected_amount, expected_currency
+from iamport_async._values import expected_amount, expected_currency
 from iamport_async.models._types import LenientInt, Model, Money, Timestamp
 
 

@@ -17,7 +17,7 @@ from typing import Protocol, TypeAlias
 
 import attrs
 
-from iamport_async.endpoints._checks import expected_amount, expected_currency
+from iamport_async._values import expected_amount, expected_currency
 from iamport_async.errors import InvalidInputError, NotFoundError
 from iamport_async.models.payment import Payment, PaymentStatus
 from iamport_async.webhooks._event import WebhookEvent
