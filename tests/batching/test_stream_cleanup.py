@@ -13,11 +13,7 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-<<<<<<<< HEAD:tests/engine/test_batch_cleanup.py
-from iamport_async._engine.batch import BatchStream, Key, _Results
-========
 from iamport_async._batching import Key
->>>>>>>> b068820 (batching: a layer of its own (_batching/) between the endpoints and the engine; public result types in iamport_async.results; one chunker; one task-group helper (_tasks.py)):tests/batching/test_stream_cleanup.py
 from iamport_async.errors import ServerError
 from iamport_async.results import BatchStream, _Results
 

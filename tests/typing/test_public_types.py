@@ -39,7 +39,6 @@ from iamport_async import (
     TransportError,
 )
 from iamport_async import Iamport as Iamport
-from iamport_async._engine.batch import BatchStream
 from iamport_async._operations import operation_methods
 from iamport_async.endpoints.benepia import Benepia
 from iamport_async.endpoints.certifications import Certifications
