@@ -209,6 +209,13 @@ class Iamport:
     ) -> None:
         await self.aclose()
 
+    async def log_in(self) -> None:
+        """Have a valid access token now (fetched unless a fresh one is cached), so that
+        credentials the API refuses raise UnauthorizedError here rather than at the first
+        call: a worker checks its configuration at start, and bulk work logs in once before
+        it sends its requests side by side."""
+        await self._engine.tokens.get()
+
     async def aclose(self) -> None:
         """Close the connection pool (unless it was passed in, or this is a ``with_options``
         copy: the original owns it). Calls in flight end in ClientClosedError, and so does

@@ -356,7 +356,7 @@ class Reconciliation(TaskGroupBlock):
         try:
             async with send, anyio.create_task_group() as tg:
                 # once for both streams: each would otherwise log in on its first request
-                await log_in_first(self._client.payments._log_in)
+                await log_in_first(self._client.log_in)
                 by_imp, imp_ids = anyio.create_memory_object_stream[str](_BUFFER)
                 by_merchant, merchant_ids = anyio.create_memory_object_stream[str](_BUFFER)
                 tg.start_soon(self._look_up, "imp_uid", imp_ids, send.clone())

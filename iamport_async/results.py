@@ -236,8 +236,11 @@ class BatchStream(ChunkStream[T]):
     raised from the ``async for``; no request is started after it.
     """
 
+    _results: _Results[T] | None = None
+
     async def __aenter__(self) -> _Results[T]:
-        return await self._start(_Results)
+        self._results = await self._start(_Results)
+        return self._results
 
 
 class _Results(ChunkReceiver[T]):

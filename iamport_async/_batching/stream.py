@@ -107,23 +107,23 @@ class ChunkStream(TaskGroupBlock, Generic[T]):
         self._match = match
         self._concurrency = concurrency
         self._builder = ChunkBuilder(max_ids, max_query_length)
-        self._results: ChunkReceiver[T] | None = None
+        self._receive: MemoryObjectReceiveStream[ChunkAnswer[T]] | None = None
         self._fatal: IamportError | None = None
 
     async def __aenter__(self) -> ChunkReceiver[T]:
         return await self._start(ChunkReceiver)
 
     async def _start(self, receiver: Callable[[MemoryObjectReceiveStream[ChunkAnswer[T]]], R]) -> R:
-        send, receive = anyio.create_memory_object_stream[ChunkAnswer[T]](self._concurrency)
-        results = self._results = receiver(receive)
+        send, self._receive = anyio.create_memory_object_stream[ChunkAnswer[T]](self._concurrency)
+        results = receiver(self._receive)
         task_group = await self._open_task_group()
         task_group.start_soon(self._produce, send, results)
         return results
 
     def _closing(self, task_group: anyio.abc.TaskGroup) -> None:
         super()._closing(task_group)
-        assert self._results is not None
-        self._results.receive.close()
+        assert self._receive is not None
+        self._receive.close()
 
     async def _produce(
         self, send: MemoryObjectSendStream[ChunkAnswer[T]], results: ChunkReceiver[T]
