@@ -76,20 +76,6 @@ ENGINE_EXPORTS_TO_MOVE = {
 this test was written: each is to move to a public module. This set may only shrink."""
 
 
-KNOWN_CIRCLES = {
-    # the fake's front ends and its core import each other (for types): to be broken
-    frozenset(
-        {
-            "iamport_async.testing._asgi",
-            "iamport_async.testing._fake",
-            "iamport_async.testing._server",
-            "iamport_async.testing._transport",
-        }
-    ),
-}
-"""Circles found when this test was written; this set may only shrink."""
-
-
 def _modules() -> dict[str, Path]:
     found = {}
     for path in sorted(PACKAGE.rglob("*.py")):
@@ -202,13 +188,8 @@ def _circles() -> list[frozenset[str]]:
 
 
 def test_no_import_circle() -> None:
-    circles = [sorted(circle) for circle in _circles() if circle not in KNOWN_CIRCLES]
+    circles = [sorted(circle) for circle in _circles()]
     assert not circles, f"modules that import each other in a circle: {circles}"
-
-
-def test_the_known_circles_are_still_there() -> None:
-    """Drop an entry of KNOWN_CIRCLES once its circle is broken."""
-    assert set(_circles()) >= KNOWN_CIRCLES
 
 
 def test_no_module_imports_from_a_layer_above_its_own() -> None:

@@ -1,4 +1,5 @@
-"""get, get_many, iter_many and coalescing against a mocked API."""
+"""`payments.get`, `get_many`, `iter_many` and the coalescing view against a mocked API
+(the rest of `endpoints/payments.py` is tested in `test_payments.py`)."""
 
 from __future__ import annotations
 
