@@ -20,6 +20,7 @@ from iamport_async._engine import (
     EngineConfig,
     Idempotency,
     RateLimiter,
+    Request,
     RetryBudget,
     SystemClock,
 )
@@ -297,14 +298,9 @@ class Iamport:
         error mapping apply as usual. ``path`` must be URL-encoded already. ``idempotency``
         says whether the call may be sent twice (a mutation without a guard: ``UNGUARDED``).
         """
-        return await self._engine.request(
-            method.upper(),
-            path,
-            params=params,
-            json=json,
-            idempotency=idempotency,
-            options=options,
-        )
+        request = Request(method.upper(), path, params, json, idempotency)
+        answer = await self._engine.send(request, options)
+        return answer.payload
 
 
 def _check_injected(

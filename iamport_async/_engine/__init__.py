@@ -8,6 +8,7 @@ from iamport_async._engine.engine import (
     Credentials,
     Engine,
     EngineConfig,
+    Request,
 )
 from iamport_async._engine.ratelimit import (
     AdaptiveRateLimiter,
@@ -27,6 +28,7 @@ __all__ = [
     "EngineConfig",
     "Idempotency",
     "RateLimiter",
+    "Request",
     "RetryBudget",
     "RetryPolicy",
     "SystemClock",

@@ -60,6 +60,21 @@ class Answer:
 
 
 @attrs.frozen
+class Request:
+    """One API call as an endpoint describes it: the one value every caller hands the engine.
+
+    ``path`` is already URL-encoded (see ``endpoints._base.path``); ``idempotency`` says
+    whether the call may be sent twice (see ``retry.Idempotency``).
+    """
+
+    method: str
+    path: str
+    params: QueryParams | None = attrs.field(default=None, repr=False)  # may hold an account
+    json: Mapping[str, Any] | None = attrs.field(default=None, repr=False)  # may hold card data
+    idempotency: Idempotency = Idempotency.READ
+
+
+@attrs.frozen
 class Credentials:
     """The REST API key pair. Never printed: both fields are left out of ``repr``."""
 
@@ -123,14 +138,8 @@ class _Call:
     """Where the events of this call go, when the client has instrumentation."""
 
     @classmethod
-    def of(
-        cls,
-        method: str,
-        path: str,
-        params: QueryParams | None,
-        json: Mapping[str, Any] | None,
-        config: EngineConfig,
-    ) -> _Call:
+    def of(cls, request: Request, config: EngineConfig) -> _Call:
+        method, path, params, json = request.method, request.path, request.params, request.json
         check_path(path)
         if params:
             check_query(params)
@@ -188,6 +197,10 @@ class Engine:
         self.server_offset: float | None = None
         """Server UNIX time minus the clock's monotonic reading, once a token answer told it."""
 
+    async def log_in(self) -> None:
+        """Have a valid token now (bulk work logs in once before its requests start)."""
+        await self.tokens.get()
+
     def server_time(self, monotonic: float) -> float | None:
         """The server's UNIX time at the monotonic instant ``monotonic``, if known yet."""
         offset = self.server_offset
@@ -217,40 +230,15 @@ class Engine:
             lifecycle=self.lifecycle,
         )
 
-    async def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: QueryParams | None = None,
-        json: Mapping[str, Any] | None = None,
-        idempotency: Idempotency = Idempotency.READ,
-        options: CallOptions | None = None,
-    ) -> Any:
-        """Send one API call with retries; return the envelope's ``response`` payload.
+    async def send(self, request: Request, options: CallOptions | None = None) -> Answer:
+        """Send one API call with retries: its HTTP status and the envelope's ``response``.
 
-        ``path`` is already URL-encoded (see ``endpoints._base.path``). Raises the
-        ``iamport_async.errors`` tree; after retries the last error is raised as it was, with
-        ``outcome_known`` set. A close of the client during the call ends it in
-        ClientClosedError (for a mutation: outcome unknown).
+        The one door into the engine. Raises the ``iamport_async.errors`` tree; after retries
+        the last error is raised as it was, with ``outcome_known`` set. A close of the client
+        during the call ends it in ClientClosedError (for a mutation: outcome unknown).
         """
-        answer = await self.answer(
-            method, path, params=params, json=json, idempotency=idempotency, options=options
-        )
-        return answer.payload
-
-    async def answer(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: QueryParams | None = None,
-        json: Mapping[str, Any] | None = None,
-        idempotency: Idempotency = Idempotency.READ,
-        options: CallOptions | None = None,
-    ) -> Answer:
-        """:meth:`request`, with the answer's HTTP status beside its payload."""
-        call = _Call.of(method, path, params, json, self.config.merged(options))
+        idempotency = request.idempotency
+        call = _Call.of(request, self.config.merged(options))
         self.lifecycle.check(str(call))
         scope = self.lifecycle.enter()
         try:
@@ -429,7 +417,7 @@ class Engine:
         }
         answer = await self._with_retries(
             self._unauthorized_attempt,
-            _Call.of("POST", TOKEN_PATH, None, body, self.config),
+            _Call.of(Request("POST", TOKEN_PATH, json=body), self.config),
             Idempotency.READ,  # the server hands back the same token: asking twice is harmless
         )
         payload = answer.payload

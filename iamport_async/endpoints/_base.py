@@ -7,10 +7,12 @@ sent), describes the request, and names the model of the answer. It does no I/O 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
-from iamport_async._engine import Answer, Engine, Idempotency
+import attrs
+
+from iamport_async._engine import Answer, Clock, Engine, Idempotency, Request
 from iamport_async._engine.query import QueryParams
 from iamport_async._engine.wire import check_path, sendable
 from iamport_async.errors import IamportError
@@ -38,53 +40,72 @@ def operation(method: str, path_template: str) -> Callable[[F], F]:
     return mark
 
 
+@attrs.frozen
+class Cast(Generic[T]):
+    """A type expression that is no class (a union such as ``Customer | SuperBillingKey``),
+    typed for :meth:`Endpoints._call`: ``Cast[Customer | SuperBillingKey](BillingKey)``."""
+
+    form: Any
+
+
 class Endpoints:
-    """Base of an API group (``client.payments``, ``client.receipts``, ...)."""
+    """Base of an API group (``client.payments``, ``client.receipts``, ...).
+
+    Its one door to the engine is :meth:`_call`; no endpoint module touches the engine.
+    """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-
-    async def _log_in(self) -> None:
-        """Have a valid token (bulk work logs in once before its requests start)."""
-        await self._engine.tokens.get()
 
     async def _call(
         self,
         method: str,
         path: str,
-        model: Any,
+        cast_to: type[T] | Cast[T],
         *,
         params: QueryParams | None = None,
         json: Mapping[str, Any] | None = None,
         idempotency: Idempotency = Idempotency.READ,
-    ) -> Any:
-        """Send the request and structure its ``response`` payload as ``model``.
+    ) -> T:
+        """Send the request and return its ``response`` payload structured as ``cast_to``.
 
-        ``model`` is a class or a type expression such as ``list[Payment]``; ``None`` returns
-        the payload as decoded JSON.
+        ``cast_to`` is a model class, a type expression such as ``list[Payment]``, or a
+        :class:`Cast` of a union; given
+        :class:`Answer`, the answer itself (HTTP status and decoded payload) is returned, for
+        an endpoint that reads the status or structures the payload itself.
         """
-        answer = await self._answer(method, path, params=params, json=json, idempotency=idempotency)
-        if model is None:
-            return answer.payload
+        request = Request(method, path, params, json, idempotency)
+        answer = await self._engine.send(request)
+        if cast_to is Answer:
+            return answer  # type: ignore[return-value]  # T is Answer here
+        form = cast_to.form if isinstance(cast_to, Cast) else cast_to
         try:
-            return structure(answer.payload, model, status=answer.status, method=method, path=path)
+            result: T = structure(
+                answer.payload, form, status=answer.status, method=method, path=path
+            )
         except IamportError as error:  # a 2xx we cannot read: a mutation did happen
             error.outcome_known = idempotency is Idempotency.READ
             raise
+        return result
 
-    async def _answer(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: QueryParams | None = None,
-        json: Mapping[str, Any] | None = None,
-        idempotency: Idempotency = Idempotency.READ,
-    ) -> Answer:
-        """The answer (HTTP status and payload), for a caller that structures it itself."""
-        return await self._engine.answer(
-            method, path, params=params, json=json, idempotency=idempotency
-        )
+    async def _log_in(self) -> None:
+        """Have a valid token (bulk work logs in once before its requests start)."""
+        await self._engine.log_in()
+
+    @property
+    def _clock(self) -> Clock:
+        """The client's clock (injected in tests)."""
+        return self._engine.clock
+
+    def _server_time(self, monotonic: float) -> float | None:
+        """The server's UNIX time at the clock's instant ``monotonic``, once known."""
+        return self._engine.server_time(monotonic)
+
+    @property
+    def _scope(self) -> object:
+        """What every group of one client (or of one ``with_options`` copy) shares: the key
+        of memory kept per client."""
+        return self._engine
 
 
 def path(template: str, *segments: str) -> str:

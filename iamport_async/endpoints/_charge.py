@@ -28,15 +28,14 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._engine import Engine, Idempotency
-from iamport_async.endpoints._base import path
+from iamport_async._engine import Idempotency
+from iamport_async.endpoints._base import Endpoints, path
 from iamport_async.endpoints._mutation import Resent, is_refusal, mutation, unknown
 from iamport_async.errors import (
     ClientClosedError,
     IamportError,
     NotFoundError,
 )
-from iamport_async.models._converter import structure
 from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment, PaymentStatus
 
@@ -59,15 +58,16 @@ CHARGE = mutation(
 """The declaration every charge endpoint carries (see ``_mutation``)."""
 
 _SEEN_LIMIT = 1024
-_seen: weakref.WeakKeyDictionary[Engine, collections.OrderedDict[str, set[str]]] = (
+_seen: weakref.WeakKeyDictionary[object, collections.OrderedDict[str, set[str]]] = (
     weakref.WeakKeyDictionary()
 )
-"""Per engine, the imp_uids charges returned for each merchant_uid (the last few hundred):
-an immediate repeat of a charge that came back failed must not take that payment as its own."""
+"""Per client (``Endpoints._scope``), the imp_uids charges returned for each merchant_uid (the
+last few hundred): an immediate repeat of a charge that came back failed must not take that
+payment as its own."""
 
 
 async def charge_once(
-    engine: Engine,
+    group: Endpoints,
     endpoint: str,
     body: Mapping[str, Any],
     merchant_uid: str,
@@ -77,10 +77,11 @@ async def charge_once(
 ) -> Payment:
     """POST the charge ``body`` to ``endpoint`` once; when its outcome is unknown, the payment
     this call made (see the module docstring), else OutcomeUnknownError."""
-    began = engine.clock.monotonic()
-    try:
-        answer = await engine.answer("POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED)
-        payment: Payment = _answer(answer.payload, answer.status, endpoint)
+    began = group._clock.monotonic()
+    try:  # an answer that cannot be read leaves the outcome unknown (UNGUARDED: a 2xx)
+        payment = await group._call(
+            "POST", endpoint, Payment, json=body, idempotency=Idempotency.UNGUARDED
+        )
     except ClientClosedError:
         raise
     except IamportError as error:
@@ -92,9 +93,9 @@ async def charge_once(
         amount = Decimal(str(body["amount"]))
         try:
             if imp_uid is not None:
-                made = await _charged(engine, imp_uid, amount, error)
+                made = await _charged(group, imp_uid, amount, error)
             else:
-                made = await _started_by_this_call(engine, merchant_uid, amount, began, error)
+                made = await _started_by_this_call(group, merchant_uid, amount, began, error)
         except ClientClosedError:
             raise
         except IamportError as read_error:
@@ -103,29 +104,15 @@ async def charge_once(
         if made is None:
             raise unknown(CHECK, error) from error
         payment = made
-    _remember(engine, payment)
-    return payment
-
-
-def _answer(payload: Any, status: int, endpoint: str) -> Payment:
-    """The charge's answer; one that cannot be read leaves the outcome unknown (a 2xx)."""
-    try:
-        payment: Payment = structure(payload, Payment, status=status, method="POST", path=endpoint)
-    except IamportError as error:
-        error.outcome_known = False
-        raise
+    _remember(group._scope, payment)
     return payment
 
 
 async def _charged(
-    engine: Engine, imp_uid: str, amount: Decimal, error: IamportError
+    group: Endpoints, imp_uid: str, amount: Decimal, error: IamportError
 ) -> Payment | None:
     """The payment ``imp_uid`` if it is settled with ``amount``, else None (noted)."""
-    where = path("/payments/{}", imp_uid)
-    answer = await engine.answer("GET", where, idempotency=Idempotency.READ)
-    payment: Payment = structure(
-        answer.payload, Payment, status=answer.status, method="GET", path=where
-    )
+    payment = await group._call("GET", path("/payments/{}", imp_uid), Payment)
     if payment.status != PaymentStatus.READY and payment.amount == amount:
         return payment
     error.add_note(f"the payment is {payment.status}, amount {payment.amount}: not settled")
@@ -133,26 +120,21 @@ async def _charged(
 
 
 async def _started_by_this_call(
-    engine: Engine, merchant_uid: str, amount: Decimal, began: float, error: IamportError
+    group: Endpoints, merchant_uid: str, amount: Decimal, began: float, error: IamportError
 ) -> Payment | None:
     """The one settled payment for ``merchant_uid`` of ``amount`` that started after
     ``began`` on the server's clock, else None (with a note on ``error`` saying why)."""
-    start = engine.server_time(began)
+    start = group._server_time(began)
     if start is None:
         error.add_note("the server's time is not known, so no payment can be told to be this one")
         return None
     where = path("/payments/findAll/{}", merchant_uid)
     try:
-        answer = await engine.answer(
-            "GET", where, params={"sorting": "-started"}, idempotency=Idempotency.READ
-        )
+        page = await group._call("GET", where, Page[Payment], params={"sorting": "-started"})
     except NotFoundError:
         error.add_note("no payment with this merchant_uid: the charge may still be in flight")
         return None
-    page: Page[Payment] = structure(
-        answer.payload, Page[Payment], status=answer.status, method="GET", path=where
-    )
-    memory = _seen.get(engine)
+    memory = _seen.get(group._scope)
     seen = memory.get(merchant_uid, set()) if memory is not None else set()
     floor = int(start) - SKEW_MARGIN
     fresh = [
@@ -176,8 +158,8 @@ async def _started_by_this_call(
     return fresh[0]
 
 
-def _remember(engine: Engine, payment: Payment) -> None:
-    memory = _seen.setdefault(engine, collections.OrderedDict())
+def _remember(scope: object, payment: Payment) -> None:
+    memory = _seen.setdefault(scope, collections.OrderedDict())
     memory.setdefault(payment.merchant_uid, set()).add(payment.imp_uid)
     memory.move_to_end(payment.merchant_uid)
     while len(memory) > _SEEN_LIMIT:

@@ -69,7 +69,7 @@ def schedule_listing(
     group: Endpoints, path: str, params: dict[str, str | int], first: int
 ) -> Paged[Schedule]:
     async def fetch(number: int) -> Page[Schedule]:
-        answer = await group._answer("GET", path, params={**params, "page": number})
+        answer = await group._call("GET", path, Answer, params={**params, "page": number})
         return schedule_page(answer, "GET", path)
 
     return Paged(fetch, first)

@@ -47,10 +47,9 @@ class Benepia(Endpoints):
             "benepia_password": text("benepia_password", benepia_password),
             "channel_key": text("channel_key", channel_key),
         }
-        points: BenepiaPoint = await self._call(
+        return await self._call(
             "POST", "/benepia/point", BenepiaPoint, json=body, idempotency=Idempotency.UNGUARDED
         )
-        return points
 
     @operation("POST", "/benepia/payment")
     @CHARGE
@@ -100,6 +99,4 @@ class Benepia(Endpoints):
                 "custom_data": optional_string("custom_data", custom_data),
             }
         )
-        return await charge_once(
-            self._engine, "/benepia/payment", body, merchant_uid, refusals={500}
-        )
+        return await charge_once(self, "/benepia/payment", body, merchant_uid, refusals={500})

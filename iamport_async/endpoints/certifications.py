@@ -48,8 +48,7 @@ class Certifications(Endpoints):
         """The verification result ``imp_uid``. NotFoundError when there is none (or it was
         deleted)."""
         endpoint = path("/certifications/{}", require_id("imp_uid", imp_uid))
-        result: Certification = await self._call("GET", endpoint, Certification)
-        return result
+        return await self._call("GET", endpoint, Certification)
 
     @operation("DELETE", "/certifications/{imp_uid}")
     @mutation(
@@ -66,10 +65,7 @@ class Certifications(Endpoints):
         ``after_ambiguous_failure`` set usually means the first attempt deleted it.
         """
         endpoint = path("/certifications/{}", require_id("imp_uid", imp_uid))
-        result: Certification = await self._call(
-            "DELETE", endpoint, Certification, idempotency=Idempotency.GUARDED
-        )
-        return result
+        return await self._call("DELETE", endpoint, Certification, idempotency=Idempotency.GUARDED)
 
     @operation("POST", "/certifications/otp/request")
     @mutation(
@@ -125,14 +121,13 @@ class Certifications(Endpoints):
                 "bypass": optional_string("bypass", bypass),
             }
         )
-        answer: CertificationOtp = await self._call(
+        return await self._call(
             "POST",
             "/certifications/otp/request",
             CertificationOtp,
             json=body,
             idempotency=Idempotency.UNGUARDED,
         )
-        return answer
 
     @operation("POST", "/certifications/otp/confirm/{imp_uid}")
     @mutation(
@@ -155,7 +150,6 @@ class Certifications(Endpoints):
         body = drop_none(
             {"otp": None if otp is None else digit_string("otp", otp, 4, 10, "digits")}
         )
-        result: Certification = await self._call(
+        return await self._call(
             "POST", endpoint, Certification, json=body, idempotency=Idempotency.GUARDED
         )
-        return result

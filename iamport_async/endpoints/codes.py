@@ -15,25 +15,21 @@ class Codes(Endpoints):
     @operation("GET", "/cards")
     async def cards(self) -> list[StandardCode]:
         """Every card company."""
-        result: list[StandardCode] = await self._call("GET", "/cards", builtins.list[StandardCode])
-        return result
+        return await self._call("GET", "/cards", builtins.list[StandardCode])
 
     @operation("GET", "/cards/{card_standard_code}")
     async def card(self, card_standard_code: str) -> StandardCode:
         """One card company by code (NotFoundError if there is none)."""
         url = path("/cards/{}", require_id("card_standard_code", card_standard_code))
-        result: StandardCode = await self._call("GET", url, StandardCode)
-        return result
+        return await self._call("GET", url, StandardCode)
 
     @operation("GET", "/banks")
     async def banks(self) -> list[StandardCode]:
         """Every bank."""
-        result: list[StandardCode] = await self._call("GET", "/banks", builtins.list[StandardCode])
-        return result
+        return await self._call("GET", "/banks", builtins.list[StandardCode])
 
     @operation("GET", "/banks/{bank_standard_code}")
     async def bank(self, bank_standard_code: str) -> StandardCode:
         """One bank by code (NotFoundError if there is none)."""
         url = path("/banks/{}", require_id("bank_standard_code", bank_standard_code))
-        result: StandardCode = await self._call("GET", url, StandardCode)
-        return result
+        return await self._call("GET", url, StandardCode)

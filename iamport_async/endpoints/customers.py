@@ -15,7 +15,7 @@ from datetime import datetime
 from iamport_async._batching import DEFAULT_CONCURRENCY, by_ids, ids_of, lookup_all
 from iamport_async._engine import Idempotency
 from iamport_async._engine.query import QueryParams
-from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._base import Cast, Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import SKEW_MARGIN
 from iamport_async.endpoints._checks import (
     card_fields,
@@ -40,6 +40,8 @@ from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.models.schedule import Schedule, ScheduleStatus
 from iamport_async.results import IdResults, Paged
+
+_BILLING_KEY = Cast[Customer | SuperBillingKey](BillingKey)
 
 CUSTOMER_UID = "customer_uid"
 """The kind of id ``get_many`` takes (and its lookups carry)."""
@@ -152,10 +154,10 @@ class Customers(Endpoints):
                 "channel_group_id": optional_text("channel_group_id", channel_group_id, 55),
             }
         )
-        began = self._engine.clock.monotonic()
+        began = self._clock.monotonic()
         try:
             key: Customer | SuperBillingKey = await self._call(
-                "POST", endpoint, BillingKey, json=body, idempotency=Idempotency.UNGUARDED
+                "POST", endpoint, _BILLING_KEY, json=body, idempotency=Idempotency.UNGUARDED
             )
         except IamportError as error:
             if error.outcome_known or isinstance(error, OutcomeUnknownError | ClientClosedError):
@@ -171,7 +173,7 @@ class Customers(Endpoints):
     ) -> Customer | None:
         """The plain key ``customer_uid`` if it was updated at or after ``began`` on the
         server's clock (less the charges' margin), else None with a note on ``error``."""
-        start = self._engine.server_time(began)
+        start = self._server_time(began)
         if start is None:
             error.add_note("the server's time is not known, so the key cannot be told to be new")
             return None
@@ -198,8 +200,7 @@ class Customers(Endpoints):
         with code 1 (BusinessError, as seen from the server).
         """
         endpoint = path("/subscribe/customers/{}", require_id("customer_uid", customer_uid))
-        key: Customer | SuperBillingKey = await self._call("GET", endpoint, BillingKey)
-        return key
+        return await self._call("GET", endpoint, _BILLING_KEY)
 
     @operation("DELETE", "/subscribe/customers/{customer_uid}")
     @mutation(
@@ -233,10 +234,9 @@ class Customers(Endpoints):
 
     async def _delete(self, customer_uid: str, params: QueryParams) -> Customer | SuperBillingKey:
         endpoint = path("/subscribe/customers/{}", customer_uid)
-        key: Customer | SuperBillingKey = await self._call(
-            "DELETE", endpoint, BillingKey, params=params, idempotency=Idempotency.GUARDED
+        return await self._call(
+            "DELETE", endpoint, _BILLING_KEY, params=params, idempotency=Idempotency.GUARDED
         )
-        return key
 
     @operation("GET", "/subscribe/customers")
     async def get_many(
@@ -273,10 +273,7 @@ class Customers(Endpoints):
         )
 
         async def fetch(number: int) -> Page[Payment]:
-            listing: Page[Payment] = await self._call(
-                "GET", endpoint, Page[Payment], params={"page": number}
-            )
-            return listing
+            return await self._call("GET", endpoint, Page[Payment], params={"page": number})
 
         return Paged(fetch, page_number(page))
 

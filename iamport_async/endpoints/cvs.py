@@ -91,10 +91,9 @@ class Cvs(Endpoints):
                 "custom_data": optional_string("custom_data", custom_data),
             }
         )
-        payment: Payment = await self._call(
+        return await self._call(
             "POST", "/cvs", Payment, json=body, idempotency=Idempotency.UNGUARDED
         )
-        return payment
 
     @operation("DELETE", "/cvs/{imp_uid}")
     @mutation(
@@ -112,7 +111,4 @@ class Cvs(Endpoints):
         the payment back before acting on an error.
         """
         endpoint = path("/cvs/{}", require_id("imp_uid", imp_uid))
-        payment: Payment = await self._call(
-            "DELETE", endpoint, Payment, idempotency=Idempotency.GUARDED
-        )
-        return payment
+        return await self._call("DELETE", endpoint, Payment, idempotency=Idempotency.GUARDED)

@@ -199,8 +199,7 @@ class Escrow(Endpoints):
         ConflictError (409, as the spec documents).
         """
         endpoint = path("/escrows/logis/{}", require_id("imp_uid", imp_uid))
-        logis: EscrowLogis = await self._call("GET", endpoint, EscrowLogis)
-        return logis
+        return await self._call("GET", endpoint, EscrowLogis)
 
     @operation("POST", "/escrows/logis/{imp_uid}")
     @mutation(
@@ -231,10 +230,9 @@ class Escrow(Endpoints):
         body = _shipping(sender, receiver, logis, products)
         if send_email is not None:
             body["send_email"] = optional_bool("send_email", send_email)
-        registered: EscrowLogis = await self._call(
+        return await self._call(
             "POST", endpoint, EscrowLogis, json=body, idempotency=Idempotency.GUARDED
         )
-        return registered
 
     @operation("PUT", "/escrows/logis/{imp_uid}")
     @mutation(
@@ -260,10 +258,9 @@ class Escrow(Endpoints):
         """
         endpoint = path("/escrows/logis/{}", require_id("imp_uid", imp_uid))
         body = _shipping(sender, receiver, logis, products)
-        updated: EscrowLogis = await self._call(
+        return await self._call(
             "PUT", endpoint, EscrowLogis, json=body, idempotency=Idempotency.GUARDED
         )
-        return updated
 
 
 def _shipping(

@@ -12,7 +12,7 @@ import ipaddress
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._engine import Idempotency
+from iamport_async._engine import Answer, Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
@@ -72,7 +72,7 @@ class KcpQuick(Endpoints):
             "notice_url": optional_text("notice_url", notice_url),
         }
         return await charge_once(
-            self._engine,
+            self,
             "/kcpquick/payment/money",
             drop_none(body),
             merchant_uid,
@@ -103,9 +103,7 @@ class KcpQuick(Endpoints):
             "amount": whole_amount("amount", amount, positive=True),
             "notice_url": optional_text("notice_url", notice_url),
         }
-        return await charge_once(
-            self._engine, "/kcpquick/payment/autopay", drop_none(body), merchant_uid
-        )
+        return await charge_once(self, "/kcpquick/payment/autopay", drop_none(body), merchant_uid)
 
     @operation("POST", "/kcpquick/prepare/{merchant_uid}")
     @mutation(
@@ -135,7 +133,7 @@ class KcpQuick(Endpoints):
         body = _prepare_body(
             btid, cust_ip, code_verifier, prepaid_auth_yn, prepaid_amount, vender_type, reward_id
         )
-        await self._call("POST", url, None, json=body, idempotency=Idempotency.GUARDED)
+        await self._call("POST", url, Answer, json=body, idempotency=Idempotency.GUARDED)
 
     @operation("PUT", "/kcpquick/prepare/{merchant_uid}")
     @mutation(
@@ -164,7 +162,7 @@ class KcpQuick(Endpoints):
         body = _prepare_body(
             btid, cust_ip, code_verifier, prepaid_auth_yn, prepaid_amount, vender_type, reward_id
         )
-        await self._call("PUT", url, None, json=body, idempotency=Idempotency.GUARDED)
+        await self._call("PUT", url, Answer, json=body, idempotency=Idempotency.GUARDED)
 
     @operation("DELETE", "/kcpquick/members/{member_id}")
     @mutation(
@@ -187,10 +185,9 @@ class KcpQuick(Endpoints):
             "partner_type": text("partner_type", partner_type, max_length=80),
             "partner_subtype": text("partner_subtype", partner_subtype, max_length=80),
         }
-        result: KcpQuickMember = await self._call(
+        return await self._call(
             "DELETE", url, KcpQuickMember, params=params, idempotency=Idempotency.GUARDED
         )
-        return result
 
     @operation("DELETE", "/kcpquick/autopay/{customer_uid}")
     @mutation(
@@ -204,10 +201,7 @@ class KcpQuick(Endpoints):
         GUARDED: a second delete is refused (404), so a resend cannot delete anything else.
         """
         url = path("/kcpquick/autopay/{}", require_id("customer_uid", customer_uid))
-        result: KcpQuickAutopayKey = await self._call(
-            "DELETE", url, KcpQuickAutopayKey, idempotency=Idempotency.GUARDED
-        )
-        return result
+        return await self._call("DELETE", url, KcpQuickAutopayKey, idempotency=Idempotency.GUARDED)
 
     @operation("POST", "/kcpquick/members/{member_id}/fido/release")
     @mutation(
@@ -223,10 +217,9 @@ class KcpQuick(Endpoints):
         """
         url = path("/kcpquick/members/{}/fido/release", require_id("member_id", member_id))
         body = {"channel_key": text("channel_key", channel_key)}
-        result: KcpQuickFidoRelease = await self._call(
+        return await self._call(
             "POST", url, KcpQuickFidoRelease, json=body, idempotency=Idempotency.UNGUARDED
         )
-        return result
 
 
 def _prepare_body(

@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._engine import Idempotency
+from iamport_async._engine import Answer, Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     choice,
@@ -92,7 +92,9 @@ class NaverPay(Endpoints):
         url = path(f"/payments/{{}}/naver/{action}", require_id("imp_uid", imp_uid))
         body = drop_none({"product_order_id": None if ids is None else list(ids), **fields})
         try:
-            answer = await self._answer("POST", url, json=body, idempotency=Idempotency.UNGUARDED)
+            answer = await self._call(
+                "POST", url, Answer, json=body, idempotency=Idempotency.UNGUARDED
+            )
         except ServerError as error:
             if error.status != _ALL_FAILED_STATUS or error.code is None:
                 raise
@@ -348,7 +350,7 @@ class NaverPay(Endpoints):
         comes back as HTTP 500 with the reason in ``ServerError.message``.
         """
         url = path("/payments/{}/naver/point", require_id("imp_uid", imp_uid))
-        await self._call("POST", url, None, idempotency=Idempotency.UNGUARDED)
+        await self._call("POST", url, Answer, idempotency=Idempotency.UNGUARDED)
 
     @operation("POST", "/payments/{imp_uid}/naver/confirm")
     @mutation(
@@ -365,14 +367,13 @@ class NaverPay(Endpoints):
         """
         url = path("/payments/{}/naver/confirm", require_id("imp_uid", imp_uid))
         body = drop_none({"requester": optional_choice("requester", requester, NaverRequester)})
-        await self._call("POST", url, None, json=body, idempotency=Idempotency.UNGUARDED)
+        await self._call("POST", url, Answer, json=body, idempotency=Idempotency.UNGUARDED)
 
     @operation("GET", "/payments/{imp_uid}/naver/cash-amount")
     async def cash_amount(self, imp_uid: str) -> NaverCashAmount:
         """How much of a payment-type payment a cash receipt may cover."""
         url = path("/payments/{}/naver/cash-amount", require_id("imp_uid", imp_uid))
-        result: NaverCashAmount = await self._call("GET", url, NaverCashAmount)
-        return result
+        return await self._call("GET", url, NaverCashAmount)
 
     # -- lookups ----------------------------------------------------------------------------
 
@@ -380,17 +381,13 @@ class NaverPay(Endpoints):
     async def product_orders(self, imp_uid: str) -> list[NaverProductOrder]:
         """Every product order of an order-type payment."""
         url = path("/payments/{}/naver/product-orders", require_id("imp_uid", imp_uid))
-        result: list[NaverProductOrder] = await self._call(
-            "GET", url, builtins.list[NaverProductOrder]
-        )
-        return result
+        return await self._call("GET", url, builtins.list[NaverProductOrder])
 
     @operation("GET", "/naver/product-orders/{product_order_id}")
     async def product_order(self, product_order_id: str) -> NaverProductOrder:
         """One product order by its Naver id."""
         url = path("/naver/product-orders/{}", require_id("product_order_id", product_order_id))
-        result: NaverProductOrder = await self._call("GET", url, NaverProductOrder)
-        return result
+        return await self._call("GET", url, NaverProductOrder)
 
     @operation("GET", "/naver/reviews")
     async def reviews(
@@ -416,10 +413,7 @@ class NaverPay(Endpoints):
             "to": end,
             "review_type": choice("review_type", review_type, NaverReviewType),
         }
-        result: list[NaverReview] = await self._call(
-            "GET", "/naver/reviews", builtins.list[NaverReview], params=params
-        )
-        return result
+        return await self._call("GET", "/naver/reviews", builtins.list[NaverReview], params=params)
 
 
 def _shipping(

@@ -28,7 +28,6 @@ class Payco(Endpoints):
         """
         url = path("/payco/orders/status/{}", require_id("imp_uid", imp_uid))
         body = {"status": choice("status", status, PaycoStatus)}
-        result: PaycoOrderStatus = await self._call(
+        return await self._call(
             "POST", url, PaycoOrderStatus, json=body, idempotency=Idempotency.UNGUARDED
         )
-        return result

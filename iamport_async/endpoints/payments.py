@@ -105,10 +105,7 @@ class Payments(Endpoints):
         """
         require_id("imp_uid", imp_uid)
         params = {"include_sandbox": _flag(include_sandbox)}
-        result: Payment = await self._call(
-            "GET", path("/payments/{}", imp_uid), Payment, params=params
-        )
-        return result
+        return await self._call("GET", path("/payments/{}", imp_uid), Payment, params=params)
 
     @operation("GET", "/payments/find/{merchant_uid}/{payment_status}")
     async def find(
@@ -121,20 +118,16 @@ class Payments(Endpoints):
         default), optionally only with ``status``; NotFoundError if there is none."""
         require_id("merchant_uid", merchant_uid)
         params = {"sorting": _sorting(sorting)}
-        result: Payment = await self._call(
+        return await self._call(
             "GET", _with_status("/payments/find", merchant_uid, status), Payment, params=params
         )
-        return result
 
     @operation("GET", "/payments/{imp_uid}/balance")
     async def balance(self, imp_uid: str) -> PaymentBalance:
         """How the amount of ``imp_uid`` splits into means, points and discounts (PAYCO, KCP).
         For what can still be refunded, read ``Payment.refundable_amount``."""
         require_id("imp_uid", imp_uid)
-        result: PaymentBalance = await self._call(
-            "GET", path("/payments/{}/balance", imp_uid), PaymentBalance
-        )
-        return result
+        return await self._call("GET", path("/payments/{}/balance", imp_uid), PaymentBalance)
 
     # --- many payments by id ---------------------------------------------------------------
 
@@ -313,8 +306,7 @@ class Payments(Endpoints):
         def listing(window: tuple[int | None, int | None]) -> Paged[Payment]:
             async def fetch(page: int) -> Page[Payment]:
                 params = {**base, "page": page, "from": window[0], "to": window[1]}
-                result: Page[Payment] = await self._call("GET", url, Page[Payment], params=params)
-                return result
+                return await self._call("GET", url, Page[Payment], params=params)
 
             return Paged(fetch)
 
@@ -346,14 +338,13 @@ class Payments(Endpoints):
         repeat); read it back with :meth:`get_prepared` before registering again.
         """
         body = self._prepare_body(merchant_uid, amount, currency)
-        result: PaymentPrepare = await self._call(
+        return await self._call(
             "POST",
             "/payments/prepare",
             PaymentPrepare,
             json=body,
             idempotency=Idempotency.UNGUARDED,
         )
-        return result
 
     @operation("PUT", "/payments/prepare")
     @mutation(
@@ -373,23 +364,19 @@ class Payments(Endpoints):
         not guard); read it back with :meth:`get_prepared`.
         """
         body = self._prepare_body(merchant_uid, amount, currency)
-        result: PaymentPrepare = await self._call(
+        return await self._call(
             "PUT",
             "/payments/prepare",
             PaymentPrepare,
             json=body,
             idempotency=Idempotency.UNGUARDED,
         )
-        return result
 
     @operation("GET", "/payments/prepare/{merchant_uid}")
     async def get_prepared(self, merchant_uid: str) -> PaymentPrepare:
         """The amount registered for ``merchant_uid``."""
         require_id("merchant_uid", merchant_uid)
-        result: PaymentPrepare = await self._call(
-            "GET", path("/payments/prepare/{}", merchant_uid), PaymentPrepare
-        )
-        return result
+        return await self._call("GET", path("/payments/prepare/{}", merchant_uid), PaymentPrepare)
 
     async def _prepared_as(self, merchant_uid: str, amount: int | Decimal) -> PaymentPrepare | None:
         """The registered amount for ``merchant_uid`` if it is ``amount``, else None."""
@@ -503,10 +490,9 @@ class Payments(Endpoints):
         )
 
     async def _send_cancel(self, body: dict[str, Any], idempotency: Idempotency) -> Payment:
-        result: Payment = await self._call(
+        return await self._call(
             "POST", "/payments/cancel", Payment, json=drop_none(body), idempotency=idempotency
         )
-        return result
 
     async def _guarded_cancel(
         self,
@@ -610,7 +596,7 @@ class CoalescingPayments(Coalescer[Payment]):
         if not 0 <= window < math.inf:  # NaN fails every comparison
             raise InvalidInputError("window", "must be a finite number of seconds >= 0")
         super().__init__(
-            payments._by_ids(), _PAYMENT_IDS, payments._engine.clock, window=float(window)
+            payments._by_ids(), _PAYMENT_IDS, payments._clock, window=float(window)
         )
 
     async def get(self, imp_uid: str) -> Payment:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from iamport_async._engine import Idempotency
+from iamport_async._engine import Answer, Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation
 from iamport_async.endpoints._checks import choice, optional_text, require_id, text, unix_seconds
 from iamport_async.endpoints._mutation import Resent, mutation
@@ -107,8 +107,8 @@ class Paymentwall(Endpoints):
             for field in ("carrier_tracking_id", "carrier_type", *address_fields):
                 if body[field] is None:
                     raise InvalidInputError(field, "is required for physical goods")
-        answer = await self._answer(
-            "POST", _PATH, json=drop_none(body), idempotency=Idempotency.UNGUARDED
+        answer = await self._call(
+            "POST", _PATH, Answer, json=drop_none(body), idempotency=Idempotency.UNGUARDED
         )
         delivery: PaymentwallDelivery = structure(
             answer.payload or {},

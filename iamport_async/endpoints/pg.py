@@ -14,5 +14,4 @@ class PgSettings(Endpoints):
     @operation("GET", "/users/pg")
     async def settings(self) -> list[PgSetting]:
         """Every PG setting of the account: provider, MID, sandbox flag and channel key."""
-        result: list[PgSetting] = await self._call("GET", "/users/pg", builtins.list[PgSetting])
-        return result
+        return await self._call("GET", "/users/pg", builtins.list[PgSetting])

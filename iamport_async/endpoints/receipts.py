@@ -127,8 +127,7 @@ class Receipts(Endpoints):
         """The cash receipt issued for payment ``imp_uid`` (revoked ones too: see
         ``cancelled_at``). NotFoundError when none was issued."""
         endpoint = path("/receipts/{}", require_id("imp_uid", imp_uid))
-        receipt: Receipt = await self._call("GET", endpoint, Receipt)
-        return receipt
+        return await self._call("GET", endpoint, Receipt)
 
     @operation("POST", "/receipts/{imp_uid}")
     @mutation(
@@ -192,10 +191,9 @@ class Receipts(Endpoints):
                 "vat_amount": optional_part("vat_amount", vat_amount),
             }
         )
-        receipt: Receipt = await self._call(
+        return await self._call(
             "POST", endpoint, Receipt, json=body, idempotency=Idempotency.GUARDED
         )
-        return receipt
 
     @operation("DELETE", "/receipts/{imp_uid}")
     @mutation(
@@ -215,10 +213,7 @@ class Receipts(Endpoints):
         the receipt with :meth:`get` (``is_cancelled``).
         """
         endpoint = path("/receipts/{}", require_id("imp_uid", imp_uid))
-        receipt: Receipt = await self._call(
-            "DELETE", endpoint, Receipt, idempotency=Idempotency.GUARDED
-        )
-        return receipt
+        return await self._call("DELETE", endpoint, Receipt, idempotency=Idempotency.GUARDED)
 
     # --- receipts of sales made outside i'mport -----------------------------------------
 
@@ -227,8 +222,7 @@ class Receipts(Endpoints):
         """The cash receipt issued for the external sale ``merchant_uid``. NotFoundError when
         none was issued."""
         endpoint = path("/receipts/external/{}", require_id("merchant_uid", merchant_uid))
-        receipt: ExternalReceipt = await self._call("GET", endpoint, ExternalReceipt)
-        return receipt
+        return await self._call("GET", endpoint, ExternalReceipt)
 
     @operation("POST", "/receipts/external/{merchant_uid}")
     @mutation(
@@ -290,10 +284,9 @@ class Receipts(Endpoints):
                 "pay_method": optional_choice("pay_method", pay_method, CASH_PAY_METHODS),
             }
         )
-        receipt: ExternalReceipt = await self._call(
+        return await self._call(
             "POST", endpoint, ExternalReceipt, json=body, idempotency=Idempotency.GUARDED
         )
-        return receipt
 
     @operation("DELETE", "/receipts/external/{merchant_uid}")
     @mutation(
@@ -309,10 +302,9 @@ class Receipts(Endpoints):
         Retry: ``GUARDED``, for the reasons of :meth:`revoke`.
         """
         endpoint = path("/receipts/external/{}", require_id("merchant_uid", merchant_uid))
-        receipt: ExternalReceipt = await self._call(
+        return await self._call(
             "DELETE", endpoint, ExternalReceipt, idempotency=Idempotency.GUARDED
         )
-        return receipt
 
     # --- sub-merchant lines ----------------------------------------------------------------
 
@@ -339,7 +331,6 @@ class Receipts(Endpoints):
             if not isinstance(line, PartnerReceiptLine):
                 raise InvalidInputError("data", "every item must be a PartnerReceiptLine")
         body = {"data": [line.to_json() for line in data]}
-        result: PartnerReceiptResult = await self._call(
+        return await self._call(
             "POST", endpoint, PartnerReceiptResult, json=body, idempotency=Idempotency.UNGUARDED
         )
-        return result

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from iamport_async._engine import Engine, Idempotency
+from iamport_async._engine import Answer, Engine, Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
@@ -288,7 +288,7 @@ class Subscribe(Endpoints):
                 "bypass": optional_string("bypass", bypass),
             }
         )
-        return await charge_once(self._engine, "/subscribe/payments/onetime", body, merchant_uid)
+        return await charge_once(self, "/subscribe/payments/onetime", body, merchant_uid)
 
     @operation("POST", "/subscribe/payments/again")
     @CHARGE
@@ -368,7 +368,7 @@ class Subscribe(Endpoints):
                 "channel_key": optional_text("channel_key", channel_key, 55),
             }
         )
-        return await charge_once(self._engine, "/subscribe/payments/again", body, merchant_uid)
+        return await charge_once(self, "/subscribe/payments/again", body, merchant_uid)
 
     # -- scheduling --
 
@@ -445,7 +445,9 @@ class Subscribe(Endpoints):
             }
         )
         endpoint = "/subscribe/payments/schedule"
-        answer = await self._answer("POST", endpoint, json=body, idempotency=Idempotency.UNGUARDED)
+        answer = await self._call(
+            "POST", endpoint, Answer, json=body, idempotency=Idempotency.UNGUARDED
+        )
         return schedule_list(answer, "POST", endpoint)
 
     @operation("POST", "/subscribe/payments/unschedule")
@@ -484,7 +486,9 @@ class Subscribe(Endpoints):
         if not body:
             raise InvalidInputError("customer_uid", "give customer_uid, merchant_uid, or both")
         endpoint = "/subscribe/payments/unschedule"
-        answer = await self._answer("POST", endpoint, json=body, idempotency=Idempotency.GUARDED)
+        answer = await self._call(
+            "POST", endpoint, Answer, json=body, idempotency=Idempotency.GUARDED
+        )
         return schedule_list(answer, "POST", endpoint)
 
     # -- looking schedules up --
@@ -542,8 +546,7 @@ class Subscribe(Endpoints):
     async def get_schedule(self, merchant_uid: str) -> Schedule:
         """The schedule of ``merchant_uid`` (NotFoundError if there is none)."""
         endpoint = path("/subscribe/payments/schedule/{}", require_id("merchant_uid", merchant_uid))
-        schedule: Schedule = await self._call("GET", endpoint, Schedule)
-        return schedule
+        return await self._call("GET", endpoint, Schedule)
 
     # -- changing one schedule --
 
@@ -598,10 +601,9 @@ class Subscribe(Endpoints):
         when = unix_seconds("schedule_at", schedule_at)
         if when <= unix_seconds("now", self._now()):
             raise InvalidInputError("schedule_at", "must be in the future")
-        schedule: Schedule = await self._call(
+        return await self._call(
             method, endpoint, Schedule, json={"schedule_at": when}, idempotency=Idempotency.GUARDED
         )
-        return schedule
 
     @operation("POST", "/subscribe/payments/schedule/{merchant_uid}/retry")
     @mutation(
@@ -621,7 +623,4 @@ class Subscribe(Endpoints):
         endpoint = path(
             "/subscribe/payments/schedule/{}/retry", require_id("merchant_uid", merchant_uid)
         )
-        payment: Payment = await self._call(
-            "POST", endpoint, Payment, idempotency=Idempotency.UNGUARDED
-        )
-        return payment
+        return await self._call("POST", endpoint, Payment, idempotency=Idempotency.UNGUARDED)

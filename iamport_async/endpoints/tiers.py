@@ -19,5 +19,4 @@ class Tiers(Endpoints):
         """The sub-merchant ``tier_code`` (NotFoundError if it is not registered)."""
         if not isinstance(tier_code, str) or not _TIER_CODE.fullmatch(tier_code):
             raise InvalidInputError("tier_code", "must be 3 uppercase letters or digits")
-        result: Tier = await self._call("GET", path("/tiers/{}", tier_code), Tier)
-        return result
+        return await self._call("GET", path("/tiers/{}", tier_code), Tier)

@@ -149,7 +149,7 @@ class Vbanks(Endpoints):
             }
         )
         params = drop_none({"pg_api_key": optional_text("pg_api_key", pg_api_key)})
-        payment: Payment = await self._call(
+        return await self._call(
             "POST",
             "/vbanks",
             Payment,
@@ -157,7 +157,6 @@ class Vbanks(Endpoints):
             json=body,
             idempotency=Idempotency.UNGUARDED,
         )
-        return payment
 
     @operation("PUT", "/vbanks/{imp_uid}")
     @mutation(
@@ -188,10 +187,9 @@ class Vbanks(Endpoints):
                 "vbank_due": optional_unix_seconds("vbank_due", vbank_due),
             }
         )
-        payment: Payment = await self._call(
+        return await self._call(
             "PUT", endpoint, Payment, json=body, idempotency=Idempotency.GUARDED
         )
-        return payment
 
     @operation("DELETE", "/vbanks/{imp_uid}")
     @mutation(
@@ -210,15 +208,13 @@ class Vbanks(Endpoints):
         """
         endpoint = path("/vbanks/{}", require_id("imp_uid", imp_uid))
         params = drop_none({"pg_api_key": optional_text("pg_api_key", pg_api_key)})
-        payment: Payment = await self._call(
+        return await self._call(
             "DELETE", endpoint, Payment, params=params or None, idempotency=Idempotency.GUARDED
         )
-        return payment
 
     async def _payment(self, imp_uid: str) -> Payment:
         """The payment ``imp_uid`` (the read-back of modify and revoke)."""
-        payment: Payment = await self._call("GET", path("/payments/{}", imp_uid), Payment)
-        return payment
+        return await self._call("GET", path("/payments/{}", imp_uid), Payment)
 
     @operation("GET", "/vbanks/holder")
     async def holder(self, *, bank_code: str, bank_num: str) -> VbankHolder:
@@ -235,5 +231,4 @@ class Vbanks(Endpoints):
                 "bank_num", bank_num, 6, 20, "an account number (digits, '-' allowed)"
             ),
         }
-        holder: VbankHolder = await self._call("GET", "/vbanks/holder", VbankHolder, params=params)
-        return holder
+        return await self._call("GET", "/vbanks/holder", VbankHolder, params=params)
