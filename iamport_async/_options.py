@@ -1,4 +1,4 @@
-"""Checks of the client's options (``Iamport(...)`` and ``with_options``).
+"""Checks of the client's options (``Iamport(...)``, ``with_options`` and ``CallOptions``).
 
 Each returns the value as the engine takes it, or raises ``InvalidInputError`` naming the
 option: a wrong type is bad input too, never a ``TypeError`` from deep inside. ``True`` is
@@ -10,14 +10,17 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict, TypeVar
 
+import anyio
+import attrs
 import httpx
 
 from iamport_async._engine import (
     AdaptiveRateLimiter,
     Clock,
+    EngineConfig,
     RateLimiter,
     RetryPolicy,
     TokenBucket,
@@ -141,6 +144,11 @@ def max_concurrency(value: object) -> int | None:
     return None if value is None else integer("max_concurrency", value, least=1)
 
 
+def capacity(limit: int | None) -> anyio.CapacityLimiter | None:
+    """The concurrency cap of a checked ``max_concurrency`` (``None``: no cap)."""
+    return anyio.CapacityLimiter(limit) if limit else None
+
+
 def rate_limiter(rate: object, adaptive: object, clock: Clock) -> RateLimiter:
     limit = None if rate is None else number("rate_limit", rate, above=0)
     if flag("adaptive", adaptive):
@@ -163,3 +171,49 @@ def instrumentation(value: object, clock: Clock) -> Hooks | None:
     if not checked:
         return None
     return Hooks(checked, routes=route_template, monotonic=clock.monotonic)
+
+
+class Overrides(TypedDict, total=False):
+    """What ``Iamport.with_options`` may change; the options not given stay as they are."""
+
+    tier: str | None
+    """The sub-merchant code; ``None``: the agency itself."""
+    timeout: float | httpx.Timeout
+    total_timeout: float
+    max_retries: int
+    max_wait: float | None
+    """Fail-fast bound in seconds; ``None``: wait for a slot."""
+    rate_limit: float
+    """A limiter of the copy's own, of this many starts per second."""
+    max_concurrency: int
+    """A cap of the copy's own on requests in flight."""
+
+
+def overrides(config: EngineConfig, changes: Mapping[str, object], clock: Clock) -> EngineConfig:
+    """``config`` with ``changes`` (see :class:`Overrides`), each checked as ``Iamport(...)``
+    checks it. The policies not changed (retry budget, limiter, token store) stay shared."""
+    for name in changes:
+        if name not in Overrides.__annotations__:
+            raise InvalidInputError(name, "is not an option with_options can change")
+    evolved: dict[str, Any] = {}
+    if "tier" in changes:
+        evolved["tier"] = tier(changes["tier"])
+    if "timeout" in changes:
+        evolved["timeout"] = timeout(changes["timeout"])
+    if "max_retries" in changes or "total_timeout" in changes:
+        retry = config.retry
+        evolved["retry"] = retry_policy(
+            changes.get("max_retries", retry.max_retries),
+            changes.get("total_timeout", retry.total_timeout),
+        )
+    if "max_wait" in changes:
+        evolved["max_wait"] = max_wait(changes["max_wait"])
+    if "rate_limit" in changes:
+        evolved["rate_limiter"] = TokenBucket(
+            number("rate_limit", changes["rate_limit"], above=0), clock
+        )
+    if "max_concurrency" in changes:
+        evolved["concurrency"] = capacity(
+            integer("max_concurrency", changes["max_concurrency"], least=1)
+        )
+    return attrs.evolve(config, **evolved)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy as _copy
 import random
 from collections.abc import Awaitable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, Unpack
 
-import anyio
 import attrs
 import httpx
 
-from iamport_async import _options
+from iamport_async import _defaults, _options
+from iamport_async._defaults import API_URL as API_URL
+from iamport_async._defaults import STATIC_API_URL as STATIC_API_URL
 from iamport_async._engine import (
     CallOptions,
     Clock,
@@ -28,6 +30,7 @@ from iamport_async._engine.query import QueryParams
 from iamport_async._engine.raw import RawResponse
 from iamport_async._engine.raw import capture as capture_raw
 from iamport_async._environment import credential
+from iamport_async._options import Overrides
 from iamport_async.endpoints.benepia import Benepia
 from iamport_async.endpoints.certifications import Certifications
 from iamport_async.endpoints.codes import Codes
@@ -48,15 +51,9 @@ from iamport_async.errors import InvalidInputError
 from iamport_async.fleet import Shared
 from iamport_async.instrumentation import Instrumentation
 
-API_URL = "https://api.iamport.kr"
-"""The API's host, the default ``base_url``."""
-STATIC_API_URL = "https://static-api.iamport.kr"
-"""The host with fixed outbound addresses, for networks that allow-list by IP."""
+DEFAULT_TIMEOUT = httpx.Timeout(_defaults.TIMEOUT, connect=_defaults.CONNECT_TIMEOUT)
+DEFAULT_MAX_CONCURRENCY = _defaults.MAX_CONCURRENCY
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-DEFAULT_MAX_CONCURRENCY = 64
-
-_UNSET: Any = object()
 T = TypeVar("T")
 
 
@@ -107,8 +104,8 @@ class Iamport:
         base_url: str = API_URL,
         tier: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        total_timeout: float = 60.0,
-        max_retries: int = 3,
+        total_timeout: float = _defaults.TOTAL_TIMEOUT,
+        max_retries: int = _defaults.MAX_RETRIES,
         max_concurrency: int | None = DEFAULT_MAX_CONCURRENCY,
         rate_limit: float | None = None,
         adaptive: bool = False,
@@ -136,40 +133,35 @@ class Iamport:
             tier=_options.tier(tier),
             max_wait=_options.max_wait(max_wait),
             hooks=hooks,
+            rate_limiter=rate_limiter or local_limiter,
+            concurrency=_options.capacity(max_concurrency),
+            retry_budget=retry_budget or RetryBudget(),
         )
-        binding = None
         if shared is not None:
             if rate_limiter is not None:
                 raise InvalidInputError("shared", "give rate_limiter or shared, not both")
             binding = shared.bind(imp_key=imp_key, clock=clock)
-            rate_limiter = binding.rate_limiter
-        self._owns_http = http_client is None
-        if http_client is None:
-            connections = max(max_concurrency or 100, 10)
-            http_client = httpx.AsyncClient(
-                transport=transport,
-                limits=httpx.Limits(
-                    max_connections=connections, max_keepalive_connections=connections
-                ),
-                headers={"Accept": "application/json"},
+            config = attrs.evolve(
+                config,
+                rate_limiter=binding.rate_limiter or local_limiter,
+                token_store=binding.token_store,
             )
-        self._engine = Engine(
+        owns_http = http_client is None
+        if http_client is None:
+            http_client = _pool(transport, max_concurrency)
+        engine = Engine(
             credentials=Credentials(imp_key, imp_secret),
             config=config,
             http=http_client,
             clock=clock,
-            rate_limiter=rate_limiter or local_limiter,
-            concurrency=anyio.CapacityLimiter(max_concurrency) if max_concurrency else None,
-            retry_budget=retry_budget or RetryBudget(),
             rng=random.Random(seed),
         )
-        if binding is not None and binding.token_store is not None:
-            self._engine.tokens.store = binding.token_store
-        self._attach_groups()
+        self._use(engine, owns_http=owns_http)
 
-    def _attach_groups(self) -> None:
-        """One attribute per API group, each sharing this client's engine."""
-        engine = self._engine
+    def _use(self, engine: Engine, *, owns_http: bool) -> None:
+        """Send through ``engine``: one attribute per API group, each sharing it."""
+        self._engine = engine
+        self._owns_http = owns_http
         self.payments = Payments(engine)
         self.customers = Customers(engine)
         self.receipts = Receipts(engine)
@@ -186,14 +178,6 @@ class Iamport:
         self.pg = PgSettings(engine)
         self.tiers = Tiers(engine)
         self.paymentwall = Paymentwall(engine)
-
-    @classmethod
-    def _derived(cls, engine: Engine) -> Self:
-        client = cls.__new__(cls)
-        client._engine = engine
-        client._owns_http = False
-        client._attach_groups()
-        return client
 
     def __repr__(self) -> str:
         tier = f" tier={self._engine.config.tier}" if self._engine.config.tier else ""
@@ -225,48 +209,23 @@ class Iamport:
             self._engine.lifecycle.close()
             await self._engine.http.aclose()
 
-    def with_options(
-        self,
-        *,
-        tier: str | None = _UNSET,
-        timeout: float | httpx.Timeout | None = None,
-        total_timeout: float | None = None,
-        max_retries: int | None = None,
-        max_wait: float | None = _UNSET,
-        rate_limit: float | None = None,
-        max_concurrency: int | None = None,
-    ) -> Iamport:
+    def with_options(self, **changes: Unpack[Overrides]) -> Iamport:
         """A copy with other settings that shares this client's pool, token and retry budget.
 
         For a sub-merchant (``tier="A01"``), a short-deadline call in a request handler
         (``timeout=2, max_retries=0, max_wait=0.1``), or a slower lane for a batch job
-        (``rate_limit=5``, its own limiter). Closing the copy closes nothing.
+        (``rate_limit=5``, its own limiter). Only the options given change (``tier=None``
+        and ``max_wait=None`` clear them); each is checked as ``Iamport(...)`` checks it.
+        Closing the copy closes nothing.
         """
-        config = self._engine.config
-        retry = config.retry
-        if max_retries is not None or total_timeout is not None:
-            retry = _options.retry_policy(
-                retry.max_retries if max_retries is None else max_retries,
-                retry.total_timeout if total_timeout is None else total_timeout,
-            )
-        config = attrs.evolve(
-            config,
-            tier=config.tier if tier is _UNSET else _options.tier(tier),
-            timeout=config.timeout if timeout is None else _options.timeout(timeout),
-            retry=retry,
-            max_wait=config.max_wait if max_wait is _UNSET else _options.max_wait(max_wait),
-        )
-        concurrency = _options.max_concurrency(max_concurrency)
-        engine = self._engine.derive(
-            config,
-            rate_limiter=(
-                None
-                if rate_limit is None
-                else _options.rate_limiter(rate_limit, False, self._engine.clock)
-            ),
-            concurrency=anyio.CapacityLimiter(concurrency) if concurrency else None,
-        )
-        return self._derived(engine)
+        copy = _copy.copy(self)
+        copy._use(self._derived(changes), owns_http=False)
+        return copy
+
+    def _derived(self, changes: Mapping[str, object]) -> Engine:
+        """This client's engine with ``changes``: its config, ``attrs.evolve``-d."""
+        engine = self._engine
+        return engine.derive(_options.overrides(engine.config, changes, engine.clock))
 
     async def raw_response(self, call: Awaitable[T]) -> RawResponse[T]:
         """Await ``call`` and return its HTTP answer beside its result, without a second
@@ -297,9 +256,10 @@ class Iamport:
         The escape hatch under every endpoint method: the token, retries, rate control and
         error mapping apply as usual. ``path`` must be URL-encoded already. ``idempotency``
         says whether the call may be sent twice (a mutation without a guard: ``UNGUARDED``).
+        ``options`` changes settings for this call alone, as :meth:`with_options` would.
         """
-        request = Request(method.upper(), path, params, json, idempotency)
-        answer = await self._engine.send(request, options)
+        engine = self._engine if options is None else self._derived(options.changes())
+        answer = await engine.send(Request(method.upper(), path, params, json, idempotency))
         return answer.payload
 
 
@@ -323,3 +283,18 @@ def _check_injected(
     _options.instance("retry_budget", retry_budget, RetryBudget)
     if seed is not None:
         _options.integer("seed", seed)
+
+
+def _pool(
+    transport: httpx.AsyncBaseTransport | None, max_concurrency: int | None
+) -> httpx.AsyncClient:
+    """The client's own connection pool: as many connections as requests may be in flight."""
+    if max_concurrency is None:
+        size = _defaults.POOL_SIZE_UNCAPPED
+    else:
+        size = max(max_concurrency, _defaults.POOL_SIZE_MIN)
+    return httpx.AsyncClient(
+        transport=transport,
+        limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+        headers={"Accept": "application/json"},
+    )

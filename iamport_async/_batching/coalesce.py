@@ -9,6 +9,7 @@ from typing import Generic, Self, TypeVar
 import anyio
 import anyio.abc
 
+import iamport_async._defaults as _defaults
 from iamport_async._batching.chunks import MAX_IDS, MAX_QUERY_LENGTH, ChunkBuilder, Key
 from iamport_async._batching.fetch import ChunkAnswer, Fetch, Match, fetch_chunk
 from iamport_async._engine.clock import Clock
@@ -46,7 +47,7 @@ class Coalescer(TaskGroupBlock, Generic[T]):
         match: Match[T],
         clock: Clock,
         *,
-        window: float = 0.005,
+        window: float = _defaults.COALESCING_WINDOW,
         max_ids: int = MAX_IDS,
         max_query_length: int = MAX_QUERY_LENGTH,
     ) -> None:

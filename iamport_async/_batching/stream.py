@@ -29,6 +29,7 @@ import anyio.abc
 import attrs
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+import iamport_async._defaults as _defaults
 from iamport_async._batching.chunks import MAX_IDS, MAX_QUERY_LENGTH, ChunkBuilder, Key
 from iamport_async._batching.fetch import (
     FATAL,
@@ -45,7 +46,7 @@ from iamport_async.errors import IamportError
 T = TypeVar("T")
 R = TypeVar("R", bound="ChunkReceiver[Any]")
 
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = _defaults.BATCH_CONCURRENCY
 """Chunks in flight at once, by default. The client's ``max_concurrency`` and rate limit still
 apply underneath, so this only bounds what one lookup may take of them."""
 

@@ -25,10 +25,16 @@ from iamport_async._engine.clock import Clock, sleep_for
 from iamport_async._engine.envelope import decode
 from iamport_async._engine.lifecycle import Lifecycle
 from iamport_async._engine.query import QueryParams, encode_query
-from iamport_async._engine.ratelimit import RateLimiter
+from iamport_async._engine.ratelimit import RateLimiter, Unlimited
 from iamport_async._engine.raw import record as record_raw
 from iamport_async._engine.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
-from iamport_async._engine.token import IssuedToken, Token, TokenAnswerError, TokenManager
+from iamport_async._engine.token import (
+    IssuedToken,
+    Token,
+    TokenAnswerError,
+    TokenManager,
+    TokenStore,
+)
 from iamport_async._engine.wire import check_path, check_query, encode_json
 from iamport_async._redact import install_log_redaction
 from iamport_async.errors import (
@@ -95,10 +101,18 @@ class CallOptions:
     tier: str | None = None
     """The sub-merchant code (``Tier`` header) this call acts for."""
 
+    def changes(self) -> dict[str, object]:
+        """The options given (not None), as ``with_options`` takes them: a call with options
+        is sent by a copy of the client's engine, built and checked the same way."""
+        return {name: value for name, value in attrs.asdict(self).items() if value is not None}
+
 
 @attrs.frozen
 class EngineConfig:
-    """Settings that a ``with_options`` copy may change without a new pool or token."""
+    """Everything an engine is told: its settings and its policies, handed in at construction
+    and never patched. A ``with_options`` copy is an ``attrs.evolve`` of it (same pool, same
+    token); the policy objects keep their state, so a copy that does not replace one shares
+    it (one retry budget, one rate, one token store)."""
 
     base_url: str
     timeout: httpx.Timeout
@@ -108,21 +122,14 @@ class EngineConfig:
     """Fail fast: raise BackpressureError rather than wait longer than this for a slot."""
     hooks: Hooks | None = None
     """``Iamport(instrumentation=...)``, or ``None``: then no event is ever built."""
-
-    def merged(self, options: CallOptions | None) -> EngineConfig:
-        if options is None:
-            return self
-        retry = self.retry
-        if options.max_retries is not None:
-            retry = attrs.evolve(retry, max_retries=options.max_retries)
-        if options.total_timeout is not None:
-            retry = attrs.evolve(retry, total_timeout=options.total_timeout)
-        return attrs.evolve(
-            self,
-            timeout=self.timeout if options.timeout is None else httpx.Timeout(options.timeout),
-            retry=retry,
-            tier=self.tier if options.tier is None else options.tier,
-        )
+    rate_limiter: RateLimiter = attrs.field(factory=Unlimited)
+    """How many requests start per second (a token bucket, adaptive, or a fleet's)."""
+    concurrency: anyio.CapacityLimiter | None = None
+    """How many requests are in flight at once; ``None``: no cap beyond the pool."""
+    retry_budget: RetryBudget = attrs.field(factory=RetryBudget)
+    """The retries the client may still spend (shared by every copy)."""
+    token_store: TokenStore | None = None
+    """A fleet's shared token store, or ``None``: this process fetches its own token."""
 
 
 @attrs.frozen
@@ -176,9 +183,6 @@ class Engine:
         config: EngineConfig,
         http: httpx.AsyncClient,
         clock: Clock,
-        rate_limiter: RateLimiter,
-        concurrency: anyio.CapacityLimiter | None,
-        retry_budget: RetryBudget,
         rng: random.Random,
         tokens: TokenManager | None = None,
         lifecycle: Lifecycle | None = None,
@@ -186,12 +190,11 @@ class Engine:
         self.config = config
         self.http = http
         self.clock = clock
-        self.rate_limiter = rate_limiter
-        self.concurrency = concurrency
-        self.retry_budget = retry_budget
         self._credentials = credentials
         self._rng = rng
-        self.tokens = tokens or TokenManager(self._fetch_token, clock, hooks=config.hooks)
+        self.tokens = tokens or TokenManager(
+            self._fetch_token, clock, store=config.token_store, hooks=config.hooks
+        )
         install_log_redaction()  # httpx logs full URLs, and some values travel only there
         self.lifecycle = lifecycle or Lifecycle()
         self.server_offset: float | None = None
@@ -209,28 +212,20 @@ class Engine:
     def __repr__(self) -> str:
         return f"<Engine {self.config.base_url}>"
 
-    def derive(
-        self,
-        config: EngineConfig,
-        *,
-        rate_limiter: RateLimiter | None = None,
-        concurrency: anyio.CapacityLimiter | None = None,
-    ) -> Engine:
-        """An engine with other settings, sharing this one's pool, token and budget."""
+    def derive(self, config: EngineConfig) -> Engine:
+        """An engine with ``config`` (an ``attrs.evolve`` of this one's), sharing this one's
+        pool, token and lifecycle."""
         return Engine(
             credentials=self._credentials,
             config=config,
             http=self.http,
             clock=self.clock,
-            rate_limiter=rate_limiter or self.rate_limiter,
-            concurrency=concurrency or self.concurrency,
-            retry_budget=self.retry_budget,
             rng=self._rng,
             tokens=self.tokens,
             lifecycle=self.lifecycle,
         )
 
-    async def send(self, request: Request, options: CallOptions | None = None) -> Answer:
+    async def send(self, request: Request) -> Answer:
         """Send one API call with retries: its HTTP status and the envelope's ``response``.
 
         The one door into the engine. Raises the ``iamport_async.errors`` tree; after retries
@@ -238,7 +233,7 @@ class Engine:
         during the call ends it in ClientClosedError (for a mutation: outcome unknown).
         """
         idempotency = request.idempotency
-        call = _Call.of(request, self.config.merged(options))
+        call = _Call.of(request, self.config)
         self.lifecycle.check(str(call))
         scope = self.lifecycle.enter()
         try:
@@ -286,7 +281,8 @@ class Engine:
         first attempt, so that every retry decision is taken exactly as if tenacity had made
         that attempt itself.
         """
-        rules = CallRetry(call.config.retry, idempotency, self.retry_budget, self.clock, self._rng)
+        config = call.config
+        rules = CallRetry(config.retry, idempotency, config.retry_budget, self.clock, self._rng)
         try:
             result = await attempt(call, rules.deadline)
         except Exception as error:  # tenacity decides what becomes of it
@@ -321,7 +317,7 @@ class Engine:
         return result
 
     async def _authorized_attempt(self, call: _Call, deadline: float) -> Any:
-        async with _Slot(self.concurrency, call.config.max_wait, call.trace):
+        async with _Slot(call.config.concurrency, call.config.max_wait, call.trace):
             for replay in (False, True):
                 try:
                     token = await self.tokens.get()
@@ -343,12 +339,12 @@ class Engine:
         """One HTTP exchange. httpx's timeouts bound each read, not the whole answer (a body
         trickling in just under the read timeout would go on for ever), so the exchange is
         also bounded by what is left of the call's ``total_timeout``."""
-        trace = call.trace
+        trace, config = call.trace, call.config
         if trace is None:
-            await self.rate_limiter.acquire(call.config.max_wait)
+            await config.rate_limiter.acquire(config.max_wait)
             return await self._exchange(call, token, deadline)
         since = trace.hooks.monotonic()
-        await self.rate_limiter.acquire(call.config.max_wait)
+        await config.rate_limiter.acquire(config.max_wait)
         trace.waited("rate", since)
         return await self._traced_exchange(call, token, deadline, trace)
 
@@ -357,23 +353,19 @@ class Engine:
     ) -> Answer:
         """:meth:`_exchange`, reported: its start and end, a throttle, a change of rate."""
         trace.request_started()
-        old_rate = getattr(self.rate_limiter, "rate", None)
+        limiter = call.config.rate_limiter
+        old_rate = getattr(limiter, "rate", None)
         try:
             result = await self._exchange(call, token, deadline)
         except BaseException as error:
             trace.request_ended(error)
             if trace.status in (429, 503):
                 trace.throttled(trace.status, getattr(error, "retry_after", None))
-            self._report_rate(trace, old_rate)
+            _report_rate(trace, limiter, old_rate)
             raise
         trace.request_ended(None)
-        self._report_rate(trace, old_rate)
+        _report_rate(trace, limiter, old_rate)
         return result
-
-    def _report_rate(self, trace: CallTrace, old: float | None) -> None:
-        new = getattr(self.rate_limiter, "rate", None)
-        if new != old:
-            trace.rate_changed(old, new)
 
     async def _exchange(self, call: _Call, token: Token | None, deadline: float) -> Answer:
         method, path, config = call.method, call.path, call.config
@@ -404,7 +396,7 @@ class Engine:
             call.trace.status = status
         if token is not None:  # a call's own answer (the token request's body is the token)
             record_raw(method, path, response)
-        self.rate_limiter.feedback(throttled=status in (429, 503))
+        config.rate_limiter.feedback(throttled=status in (429, 503))
         if debug:
             elapsed = (self.clock.monotonic() - started) * 1000
             logger.debug("%s %s -> HTTP %d in %.1f ms", method, path, status, elapsed)
@@ -493,6 +485,12 @@ def _transport_error(exc: httpx.TransportError, method: str, path: str) -> Trans
     if isinstance(exc, httpx.TimeoutException):
         return RequestTimeout(detail, method=method, path=path)
     return ConnectionLost(detail, method=method, path=path)
+
+
+def _report_rate(trace: CallTrace, limiter: RateLimiter, old: float | None) -> None:
+    new = getattr(limiter, "rate", None)
+    if new != old:
+        trace.rate_changed(old, new)
 
 
 def _before_retry(call: _Call, state: tenacity.RetryCallState) -> None:

@@ -13,6 +13,7 @@ from email.utils import parsedate_to_datetime
 import attrs
 import tenacity
 
+from iamport_async import _defaults
 from iamport_async._engine.clock import Clock
 from iamport_async.errors import (
     ApiError,
@@ -81,7 +82,12 @@ class RetryBudget:
     error; successes refill it.
     """
 
-    def __init__(self, capacity: int = 500, retry_cost: int = 5, timeout_cost: int = 10) -> None:
+    def __init__(
+        self,
+        capacity: int = _defaults.RETRY_BUDGET_CAPACITY,
+        retry_cost: int = _defaults.RETRY_COST,
+        timeout_cost: int = _defaults.TIMEOUT_RETRY_COST,
+    ) -> None:
         self.capacity = capacity
         """The most the budget holds (and what it starts with)."""
         self.retry_cost = retry_cost
@@ -111,11 +117,11 @@ class RetryBudget:
 class RetryPolicy:
     """Backoff and limits for one call."""
 
-    max_retries: int = 3
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    max_retry_after: float = 60.0
-    total_timeout: float = 60.0
+    max_retries: int = _defaults.MAX_RETRIES
+    base_delay: float = _defaults.RETRY_BASE_DELAY
+    max_delay: float = _defaults.RETRY_MAX_DELAY
+    max_retry_after: float = _defaults.MAX_RETRY_AFTER
+    total_timeout: float = _defaults.TOTAL_TIMEOUT
     """Time budget of the whole call, retries and waits included."""
 
 

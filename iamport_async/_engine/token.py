@@ -21,14 +21,14 @@ from typing import Any, Protocol
 import anyio
 import attrs
 
+from iamport_async import _defaults
 from iamport_async._engine.clock import Clock
 from iamport_async.instrumentation import Hooks
 
 logger = logging.getLogger("iamport_async")
 
-DEFAULT_REFRESH_MARGIN = 30.0
-"""Seconds before expiry at which a token stops being used. Below 60 s on purpose: earlier,
-the server would return the same token with the same expiry."""
+DEFAULT_REFRESH_MARGIN = _defaults.TOKEN_REFRESH_MARGIN
+"""Seconds before expiry at which a token stops being used (see ``_defaults``)."""
 
 UNKNOWN_LIFETIME_USE = 60.0
 """Seconds a token is used when its answer gives it no lifetime (``expired_at <= now``).

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal, overload
 
+import iamport_async._defaults as _defaults
 from iamport_async._batching import (
     DEFAULT_CONCURRENCY,
     Coalescer,
@@ -227,7 +228,7 @@ class Payments(Endpoints):
             keys, self._by_ids(), _PAYMENT_IDS, concurrency=concurrency, ready=self._log_in
         )
 
-    def coalescing(self, window: float = 0.005) -> CoalescingPayments:
+    def coalescing(self, window: float = _defaults.COALESCING_WINDOW) -> CoalescingPayments:
         """A view whose :meth:`~CoalescingPayments.get` gathers concurrent calls made within
         ``window`` seconds into one multi-lookup (for web apps under load)::
 
@@ -595,9 +596,7 @@ class CoalescingPayments(Coalescer[Payment]):
             raise InvalidInputError("window", "must be a number of seconds >= 0")
         if not 0 <= window < math.inf:  # NaN fails every comparison
             raise InvalidInputError("window", "must be a finite number of seconds >= 0")
-        super().__init__(
-            payments._by_ids(), _PAYMENT_IDS, payments._clock, window=float(window)
-        )
+        super().__init__(payments._by_ids(), _PAYMENT_IDS, payments._clock, window=float(window))
 
     async def get(self, imp_uid: str) -> Payment:
         """The payment ``imp_uid``, fetched together with the other ids asked for in the same

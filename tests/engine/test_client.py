@@ -8,8 +8,8 @@ import httpx
 import pytest
 import respx
 
-from iamport_async import STATIC_API_URL, Iamport
-from iamport_async.errors import InvalidInputError
+from iamport_async import STATIC_API_URL, CallOptions, Iamport
+from iamport_async.errors import InvalidInputError, ServerError
 from tests.conftest import envelope, token_payload
 
 pytestmark = pytest.mark.anyio
@@ -89,3 +89,67 @@ def test_bad_options_are_refused_by_name(options: dict[str, Any], field: str) ->
         Iamport(**{"imp_key": "k", "imp_secret": "s", **options})
     assert caught.value.field == field
     assert isinstance(caught.value, ValueError)
+
+
+async def test_call_options_change_one_call_alone(api: respx.MockRouter, client: Iamport) -> None:
+    """``request(..., options=CallOptions(...))`` acts for one call, as a ``with_options``
+    copy would: its tier and retries; the calls beside it keep the client's."""
+    route = api.get("/payments/imp_1").mock(
+        side_effect=[
+            httpx.Response(503),
+            httpx.Response(503),
+            httpx.Response(200, json=envelope({})),
+        ]
+    )
+    with pytest.raises(ServerError):
+        await client.request(
+            "GET", "/payments/imp_1", options=CallOptions(tier="A01", max_retries=0)
+        )
+    await client.request("GET", "/payments/imp_1")  # retried: the client's max_retries
+
+    tiers = [call.request.headers.get("Tier") for call in route.calls]
+    assert tiers == ["A01", None, None]
+    assert api.routes["token"].call_count == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        (CallOptions(timeout=-1), "timeout"),
+        (CallOptions(max_retries=-1), "max_retries"),
+        (CallOptions(total_timeout=0), "total_timeout"),
+        (CallOptions(tier="a01"), "tier"),
+    ],
+)
+async def test_call_options_are_checked_like_the_clients(
+    api: respx.MockRouter, client: Iamport, options: CallOptions, field: str
+) -> None:
+    route = api.get("/payments/imp_1").respond(json=envelope({}))
+    with pytest.raises(InvalidInputError) as caught:
+        await client.request("GET", "/payments/imp_1", options=options)
+    assert caught.value.field == field
+    assert route.call_count == 0
+
+
+async def test_with_options_changes_only_the_options_given(client: Iamport) -> None:
+    config = client._engine.config
+    copy = client.with_options(max_retries=0).with_options(tier="A01")
+    changed = copy._engine.config
+    assert (changed.retry.max_retries, changed.tier) == (0, "A01")
+    assert changed.retry.total_timeout == config.retry.total_timeout
+    assert changed.retry_budget is config.retry_budget  # one budget for the client's copies
+    assert changed.rate_limiter is config.rate_limiter
+    assert changed.concurrency is config.concurrency
+    assert copy.with_options(tier=None)._engine.config.tier is None
+
+
+@pytest.mark.parametrize("option", ["rate_limit", "max_concurrency", "timeout", "max_retries"])
+async def test_with_options_refuses_none_where_none_means_nothing(
+    client: Iamport, option: str
+) -> None:
+    """None is not "keep" (leaving the option out keeps it), and a copy cannot drop the
+    client's limits by accident."""
+    none: dict[str, Any] = {option: None}
+    with pytest.raises(InvalidInputError) as caught:
+        client.with_options(**none)
+    assert caught.value.field == option
