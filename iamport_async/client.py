@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy as _copy
 import random
 from collections.abc import Awaitable, Mapping, Sequence
-from types import TracebackType
 from typing import Any, Self, TypeVar, Unpack
 
 import attrs
@@ -186,12 +185,7 @@ class Iamport:
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
     async def log_in(self) -> None:

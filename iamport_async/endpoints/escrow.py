@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -43,20 +43,20 @@ def _address(field: str, value: object) -> dict[str, Any] | None:
 
 
 @attrs.frozen(kw_only=True)
-class EscrowSender:
-    """Who sends the parcel (SPEC ``EscrowLogisSenderAnnotation``). Personal data: out of
-    ``repr``."""
+class _Party:
+    """A sender or a receiver: the fields both have. Personal data: out of ``repr``."""
+
+    _ROLE: ClassVar[str]
+    """How the fields are named in an error (``sender.tel``)."""
 
     name: str | None = attrs.field(default=None, repr=False)
-    """The sender's name (required by KG INICIS and Smartro's new module)."""
+    """The person's name (required by KG INICIS and Smartro's new module)."""
     tel: str | None = attrs.field(default=None, repr=False)
-    """The sender's phone number (required by KG INICIS and Smartro's new module)."""
+    """The person's phone number (required by KG INICIS and Smartro's new module)."""
     addr: str | None = attrs.field(default=None, repr=False)
-    """The sender's address (required by KG INICIS)."""
+    """The person's address (required by KG INICIS)."""
     postcode: str | None = attrs.field(default=None, repr=False)
-    """The sender's postcode (required by KG INICIS and Smartro's new module)."""
-    relationship: str | None = None
-    """The sender's relation to the buyer (Kiwoom Pay), e.g. ``본인``."""
+    """The person's postcode (required by KG INICIS and Smartro's new module)."""
     formed_address: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
     """The structured address Smartro's new module needs instead of ``addr``."""
 
@@ -64,49 +64,40 @@ class EscrowSender:
         self.to_json()
 
     def to_json(self) -> dict[str, Any]:
-        """The sender as the API spells it; fields left at None are not sent."""
+        """The person as the API spells it; fields left at None are not sent."""
+        role = self._ROLE
         return drop_none(
             {
-                "name": optional_text("sender.name", self.name),
-                "tel": optional_text("sender.tel", self.tel),
-                "addr": optional_text("sender.addr", self.addr),
-                "postcode": optional_text("sender.postcode", self.postcode),
-                "relationship": optional_text("sender.relationship", self.relationship),
-                "formed_address": _address("sender.formed_address", self.formed_address),
+                "name": optional_text(f"{role}.name", self.name),
+                "tel": optional_text(f"{role}.tel", self.tel),
+                "addr": optional_text(f"{role}.addr", self.addr),
+                "postcode": optional_text(f"{role}.postcode", self.postcode),
+                "formed_address": _address(f"{role}.formed_address", self.formed_address),
             }
         )
 
 
 @attrs.frozen(kw_only=True)
-class EscrowReceiver:
+class EscrowSender(_Party):
+    """Who sends the parcel (SPEC ``EscrowLogisSenderAnnotation``). Personal data: out of
+    ``repr``."""
+
+    _ROLE = "sender"
+    relationship: str | None = None
+    """The sender's relation to the buyer (Kiwoom Pay), e.g. ``본인``."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The sender as the API spells it; fields left at None are not sent."""
+        relationship = optional_text("sender.relationship", self.relationship)
+        return {**super().to_json(), **drop_none({"relationship": relationship})}
+
+
+@attrs.frozen(kw_only=True)
+class EscrowReceiver(_Party):
     """Who receives the parcel (SPEC ``EscrowLogisReceiverAnnotation``). Personal data: out of
     ``repr``."""
 
-    name: str | None = attrs.field(default=None, repr=False)
-    """The recipient's name (required by KG INICIS and Smartro's new module)."""
-    tel: str | None = attrs.field(default=None, repr=False)
-    """The recipient's phone number (required by KG INICIS and Smartro's new module)."""
-    addr: str | None = attrs.field(default=None, repr=False)
-    """The recipient's address (required by KG INICIS)."""
-    postcode: str | None = attrs.field(default=None, repr=False)
-    """The recipient's postcode (required by KG INICIS and Smartro's new module)."""
-    formed_address: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
-    """The structured address Smartro's new module needs instead of ``addr``."""
-
-    def __attrs_post_init__(self) -> None:
-        self.to_json()
-
-    def to_json(self) -> dict[str, Any]:
-        """The recipient as the API spells it; fields left at None are not sent."""
-        return drop_none(
-            {
-                "name": optional_text("receiver.name", self.name),
-                "tel": optional_text("receiver.tel", self.tel),
-                "addr": optional_text("receiver.addr", self.addr),
-                "postcode": optional_text("receiver.postcode", self.postcode),
-                "formed_address": _address("receiver.formed_address", self.formed_address),
-            }
-        )
+    _ROLE = "receiver"
 
 
 @attrs.frozen(kw_only=True)
