@@ -48,30 +48,23 @@ def decode(response: httpx.Response, method: str, path: str) -> Any:
                 method=method,
                 path=path,
             )
-        code, message, payload = envelope
-        if code != 0:
-            raise BusinessError(
-                status=status,
-                code=code,
-                message=message,
-                body=excerpt(response.content),
-                method=method,
-                path=path,
-            )
-        return payload
-    error_code = envelope[0] if envelope else None
-    error_message = envelope[1] if envelope else None
-    error = error_for_status(status)(
+        if envelope[0] == 0:
+            return envelope[2]
+        kind: type[ApiError] = BusinessError  # HTTP 2xx, the API's code says it failed
+    else:
+        kind = error_for_status(status)
+    error = kind(
         status=status,
-        code=error_code,
-        message=error_message,
+        code=envelope[0] if envelope else None,
+        message=envelope[1] if envelope else None,
         body=excerpt(response.content),
         method=method,
         path=path,
     )
-    error.retry_after = parse_retry_after(
-        response.headers.get("retry-after"), response.headers.get("date"), time.time()
-    )
+    if kind is not BusinessError:
+        error.retry_after = parse_retry_after(
+            response.headers.get("retry-after"), response.headers.get("date"), time.time()
+        )
     raise error
 
 

@@ -13,7 +13,7 @@ from email.utils import parsedate_to_datetime
 import attrs
 import tenacity
 
-from iamport_async import _defaults
+import iamport_async._defaults as _defaults
 from iamport_async._engine.clock import Clock
 from iamport_async.errors import (
     ApiError,

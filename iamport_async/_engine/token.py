@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import anyio
 import attrs
 
-from iamport_async import _defaults
+import iamport_async._defaults as _defaults
 from iamport_async._engine.clock import Clock
 from iamport_async.instrumentation import Hooks
 
