@@ -193,7 +193,7 @@ class Iamport:
         credentials the API refuses raise UnauthorizedError here rather than at the first
         call: a worker checks its configuration at start, and bulk work logs in once before
         it sends its requests side by side."""
-        await self._engine.tokens.get()
+        await self._engine.log_in()
 
     async def aclose(self) -> None:
         """Close the connection pool (unless it was passed in, or this is a ``with_options``

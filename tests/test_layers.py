@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "base",
         (
             "errors",
+            "_defaults",
             "_redact",
             "_version",
             "_environment",
