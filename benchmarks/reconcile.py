@@ -27,7 +27,7 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bulk_lookup import LATENCY, SEED, Server, current_rss_kib, new_client
-from iamport_async.reconcile import Order, Outcome, reconcile
+from iamport_async.reconcile import Order, ReconcileOutcome, reconcile
 from iamport_async.testing import seed_payments
 
 PAYMENTS = 100_000
@@ -85,7 +85,7 @@ def child(url: str, n: int, concurrency: int) -> None:
             "live_start_kib": start,
             "live_max_kib": highest,
             "counts": counts,
-            "matched": job.summary.counts[Outcome.MATCHED],
+            "matched": job.summary.counts[ReconcileOutcome.MATCHED],
         }
 
     print(json.dumps(asyncio.run(main())))

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from iamport_async._engine.engine import TOKEN_PATH
 from iamport_async.endpoints._base import OPERATIONS_ATTRIBUTE, Endpoints
 
 Operation = tuple[str, str]
 """``(METHOD, path template)`` as the spec writes them: ``("GET", "/payments/{imp_uid}")``."""
 
-TOKEN_OPERATION: Operation = ("POST", "/users/getToken")
+TOKEN_OPERATION: Operation = ("POST", TOKEN_PATH)
 TOKEN_METHOD = "_engine.tokens.get"  # noqa: S105 (a method's name, not a secret)
 """getToken has no endpoint method: every client fetches and refreshes its token itself."""
 

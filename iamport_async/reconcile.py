@@ -4,7 +4,7 @@
 
     async with reconcile(client, orders, on_progress=print) as results:
         async for result in results:
-            if result.outcome is not Outcome.MATCHED:
+            if result.outcome is not ReconcileOutcome.MATCHED:
                 print(result.order.ref, result.outcome, result.reason)
     print(results.summary)
 
@@ -38,7 +38,15 @@ from iamport_async.results import Lookup
 if TYPE_CHECKING:
     from iamport_async.client import Iamport
 
-__all__ = ["Order", "Outcome", "Progress", "Reconciliation", "Result", "Summary", "reconcile"]
+__all__ = [
+    "Order",
+    "Progress",
+    "ReconcileOutcome",
+    "Reconciliation",
+    "Result",
+    "Summary",
+    "reconcile",
+]
 
 T = TypeVar("T")
 KeyKind = Literal["imp_uid", "merchant_uid"]
@@ -106,7 +114,7 @@ class Order:
         return ("merchant_uid", self.merchant_uid)
 
 
-class Outcome(enum.StrEnum):
+class ReconcileOutcome(enum.StrEnum):
     """What reconciling one order found; the first that applies, in this order."""
 
     UNKNOWN = "unknown"
@@ -134,14 +142,14 @@ class Result:
     ``reason`` a person can read (every difference found, not only the first)."""
 
     order: Order
-    outcome: Outcome
+    outcome: ReconcileOutcome
     payment: Payment | None = None
     reason: str = ""
     error: IamportError | None = None
 
     @property
     def matched(self) -> bool:
-        return self.outcome is Outcome.MATCHED
+        return self.outcome is ReconcileOutcome.MATCHED
 
 
 @attrs.define
@@ -152,7 +160,9 @@ class Summary:
     ``cancel_amount`` of the payments found (duplicates counted once).
     """
 
-    counts: dict[Outcome, int] = attrs.field(factory=lambda: dict.fromkeys(Outcome, 0))
+    counts: dict[ReconcileOutcome, int] = attrs.field(
+        factory=lambda: dict.fromkeys(ReconcileOutcome, 0)
+    )
     expected: Decimal = Decimal(0)
     actual: Decimal = Decimal(0)
     refunded: Decimal = Decimal(0)
@@ -164,7 +174,7 @@ class Summary:
     @property
     def differing(self) -> int:
         """Orders that need a look: every outcome but ``matched``."""
-        return self.total - self.counts[Outcome.MATCHED]
+        return self.total - self.counts[ReconcileOutcome.MATCHED]
 
     @property
     def all_matched(self) -> bool:
@@ -173,7 +183,7 @@ class Summary:
     def add(self, result: Result) -> None:
         self.counts[result.outcome] += 1
         self.expected += result.order.amount
-        if result.payment is not None and result.outcome is not Outcome.DUPLICATE:
+        if result.payment is not None and result.outcome is not ReconcileOutcome.DUPLICATE:
             self.actual += result.payment.amount
             self.refunded += result.payment.cancel_amount
 
@@ -204,39 +214,46 @@ ProgressHook = Callable[[Progress], None]
 
 def compare(order: Order, payment: Payment) -> Result:
     """The outcome for ``order`` given the ``payment`` i'mport has for it."""
-    differences: list[tuple[Outcome, str]] = []
+    differences: list[tuple[ReconcileOutcome, str]] = []
     if order.imp_uid is not None and order.merchant_uid not in (None, payment.merchant_uid):
         other = f"payment is for merchant_uid {payment.merchant_uid!r}"
-        differences.append((Outcome.OTHER_ORDER, other))
+        differences.append((ReconcileOutcome.OTHER_ORDER, other))
     theirs, ours = payment.currency, order.currency
     if ours is not None and theirs is not None and theirs.upper() != ours.upper():
-        differences.append((Outcome.CURRENCY_DIFFERS, f"currency {theirs}, expected {ours}"))
+        differences.append(
+            (ReconcileOutcome.CURRENCY_DIFFERS, f"currency {theirs}, expected {ours}")
+        )
     if payment.amount != order.amount:
         differences.append(
-            (Outcome.AMOUNT_DIFFERS, f"amount {payment.amount}, expected {order.amount}")
+            (ReconcileOutcome.AMOUNT_DIFFERS, f"amount {payment.amount}, expected {order.amount}")
         )
     refunded = payment.cancel_amount
     partly = 0 < refunded < payment.amount
     if order.cancel_amount is not None:
         if refunded != order.cancel_amount:
             differences.append(
-                (Outcome.REFUND_DIFFERS, f"refunded {refunded}, expected {order.cancel_amount}")
+                (
+                    ReconcileOutcome.REFUND_DIFFERS,
+                    f"refunded {refunded}, expected {order.cancel_amount}",
+                )
             )
     elif partly:
-        differences.append((Outcome.REFUNDED_PARTLY, f"{refunded} of {payment.amount} refunded"))
+        differences.append(
+            (ReconcileOutcome.REFUNDED_PARTLY, f"{refunded} of {payment.amount} refunded")
+        )
     if partly and order.status in ("paid", "cancelled"):
         pass  # a partly refunded payment reads "cancelled": the refund was judged above
     elif payment.status != order.status:
         differences.append(
-            (Outcome.STATUS_DIFFERS, f"status {payment.status}, expected {order.status}")
+            (ReconcileOutcome.STATUS_DIFFERS, f"status {payment.status}, expected {order.status}")
         )
     if not differences:
-        return Result(order, Outcome.MATCHED, payment, "")
+        return Result(order, ReconcileOutcome.MATCHED, payment, "")
     first = min(differences, key=lambda item: _RANK[item[0]])[0]
     return Result(order, first, payment, "; ".join(reason for _, reason in differences))
 
 
-_RANK = {outcome: rank for rank, outcome in enumerate(Outcome)}
+_RANK = {outcome: rank for rank, outcome in enumerate(ReconcileOutcome)}
 
 
 def _settle(orders: list[Order], lookup: Lookup[Payment]) -> Iterable[Result]:
@@ -247,9 +264,11 @@ def _settle(orders: list[Order], lookup: Lookup[Payment]) -> Iterable[Result]:
     if lookup.item is not None:
         yield compare(first, lookup.item)
     elif lookup.error is not None:
-        yield Result(first, Outcome.LOOKUP_FAILED, None, str(lookup.error), lookup.error)
+        yield Result(first, ReconcileOutcome.LOOKUP_FAILED, None, str(lookup.error), lookup.error)
     else:
-        yield Result(first, Outcome.UNKNOWN, None, f"no payment with {lookup.kind} {lookup.id}")
+        yield Result(
+            first, ReconcileOutcome.UNKNOWN, None, f"no payment with {lookup.kind} {lookup.id}"
+        )
     for order in rest:
         yield _duplicate(order, lookup.item)
 
@@ -258,7 +277,7 @@ def _duplicate(order: Order, payment: Payment | None) -> Result:
     kind = order.key_kind
     return Result(
         order,
-        Outcome.DUPLICATE,
+        ReconcileOutcome.DUPLICATE,
         payment,
         f"{kind} {order.key[1]} appears earlier in the input; compared there",
     )
@@ -504,7 +523,7 @@ def reconcile(
     attempt, not one per request).
 
     Duplicates: an order whose id is still being looked up for an earlier order becomes
-    :attr:`Outcome.DUPLICATE` (and costs no request). With ``check_duplicates=True`` every
+    :attr:`ReconcileOutcome.DUPLICATE` (and costs no request). With ``check_duplicates=True`` every
     repeat in the whole input is caught, at the price of remembering every id (about 100
     bytes each); without it, memory stays flat and a repeat far from the first is looked up
     and compared again as an order of its own.

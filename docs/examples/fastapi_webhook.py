@@ -28,8 +28,8 @@ from iamport_async.webhooks import (
     IAMPORT_SOURCES,
     Expected,
     InvalidWebhookError,
-    Outcome,
     SourcePolicy,
+    WebhookOutcome,
     WebhookVerifier,
 )
 
@@ -117,14 +117,14 @@ async def iamport_webhook(
 
     merchant_uid = verdict.merchant_uid
     match verdict.outcome:
-        case Outcome.SOURCE_NOT_ALLOWED:  # only with a sender check (SOURCES)
+        case WebhookOutcome.SOURCE_NOT_ALLOWED:  # only with a sender check (SOURCES)
             logger.warning("webhook refused: %s", verdict.reason)
             return JSONResponse({"error": "forbidden"}, status_code=403)
-        case Outcome.PAID if verdict.payment is not None and merchant_uid is not None:
+        case WebhookOutcome.PAID if verdict.payment is not None and merchant_uid is not None:
             await store.fulfil(merchant_uid, verdict.payment.imp_uid)
-        case Outcome.CANCELLED if merchant_uid is not None:
+        case WebhookOutcome.CANCELLED if merchant_uid is not None:
             await store.refund(merchant_uid)
-        case Outcome.MISMATCH | Outcome.NOT_FOUND | Outcome.UNKNOWN_ORDER:
+        case WebhookOutcome.MISMATCH | WebhookOutcome.NOT_FOUND | WebhookOutcome.UNKNOWN_ORDER:
             logger.warning("webhook not honoured (%s): %s", verdict.outcome, verdict.reason)
         case _:  # READY (wait for the deposit), FAILED, UNKNOWN_STATUS
             logger.info("webhook: %s", verdict.reason)

@@ -24,7 +24,7 @@ import attrs
 from iamport_async.cli._common import EXIT_DIFFERS, EXIT_OK, UsageError
 from iamport_async.cli._display import MEANINGS, Display, make_display
 from iamport_async.client import Iamport
-from iamport_async.reconcile import Order, Outcome, Progress, Summary, reconcile
+from iamport_async.reconcile import Order, Progress, ReconcileOutcome, Summary, reconcile
 from iamport_async.testing import Answer, FakeIamport, VirtualClock
 
 SEED = 2024
@@ -35,13 +35,13 @@ FAULTS = RETRIES * 2 * CONCURRENCY + 1
 """503 answers scripted for ``GET /payments``. While they last every request meets one, so
 the 8 requests in flight cannot all get through on their retries: at least one exhausts
 them (pigeonhole) and its orders are reported ``lookup_failed``. The rest are retried."""
-PLANTED: tuple[Outcome, ...] = (
-    Outcome.AMOUNT_DIFFERS,
-    Outcome.STATUS_DIFFERS,
-    Outcome.REFUNDED_PARTLY,
-    Outcome.CURRENCY_DIFFERS,
-    Outcome.UNKNOWN,
-    Outcome.DUPLICATE,
+PLANTED: tuple[ReconcileOutcome, ...] = (
+    ReconcileOutcome.AMOUNT_DIFFERS,
+    ReconcileOutcome.STATUS_DIFFERS,
+    ReconcileOutcome.REFUNDED_PARTLY,
+    ReconcileOutcome.CURRENCY_DIFFERS,
+    ReconcileOutcome.UNKNOWN,
+    ReconcileOutcome.DUPLICATE,
 )
 
 
@@ -62,7 +62,7 @@ class Plan:
     """The merchant's orders, and the outcome planted for some of them (by ``ref``)."""
 
     orders: list[Order]
-    planted: dict[int, Outcome]
+    planted: dict[int, ReconcileOutcome]
 
 
 def plan(records: list[dict[str, Any]], seed: int = SEED) -> Plan:
@@ -89,7 +89,7 @@ def plan(records: list[dict[str, Any]], seed: int = SEED) -> Plan:
     per_kind = max(1, len(records) // 1000)
     free = list(range(len(records)))
     rng.shuffle(free)
-    planted: dict[int, Outcome] = {}
+    planted: dict[int, ReconcileOutcome] = {}
 
     def pick(wanted: Callable[[dict[str, Any]], bool]) -> Iterable[int]:
         chosen = [i for i in free if wanted(records[i])][:per_kind]
@@ -102,21 +102,21 @@ def plan(records: list[dict[str, Any]], seed: int = SEED) -> Plan:
 
     for index in pick(lambda r: not is_partial(r)):
         orders[index] = attrs.evolve(orders[index], amount=orders[index].amount + 1000)
-        planted[index] = Outcome.AMOUNT_DIFFERS
+        planted[index] = ReconcileOutcome.AMOUNT_DIFFERS
     for index in pick(lambda r: r["status"] != "paid" and not is_partial(r)):
         orders[index] = attrs.evolve(orders[index], status="paid")
-        planted[index] = Outcome.STATUS_DIFFERS
+        planted[index] = ReconcileOutcome.STATUS_DIFFERS
     for index in pick(is_partial):
         orders[index] = attrs.evolve(orders[index], status="paid", cancel_amount=None)
-        planted[index] = Outcome.REFUNDED_PARTLY
+        planted[index] = ReconcileOutcome.REFUNDED_PARTLY
     for index in pick(lambda r: not is_partial(r)):
         orders[index] = attrs.evolve(orders[index], currency="USD")
-        planted[index] = Outcome.CURRENCY_DIFFERS
+        planted[index] = ReconcileOutcome.CURRENCY_DIFFERS
     for number in range(per_kind):
         ref = len(orders)
         key = "imp_uid" if number % 2 else "merchant_uid"
         orders.append(Order(amount=1000, ref=ref, **{key: f"demo-unknown-{number}"}))
-        planted[ref] = Outcome.UNKNOWN
+        planted[ref] = ReconcileOutcome.UNKNOWN
     copies = [
         attrs.evolve(orders[i], ref=len(orders) + n)
         for n, i in enumerate(pick(lambda record: True))
@@ -124,7 +124,7 @@ def plan(records: list[dict[str, Any]], seed: int = SEED) -> Plan:
     rng.shuffle(orders)
     for copy in copies:  # after the originals: the later of two orders is the duplicate
         orders.append(copy)
-        planted[int(str(copy.ref))] = Outcome.DUPLICATE
+        planted[int(str(copy.ref))] = ReconcileOutcome.DUPLICATE
     return Plan(orders, planted)
 
 
@@ -133,7 +133,7 @@ class Run:
     """What the demo saw: the first pass's summary, the final outcome per order."""
 
     summary: Summary = attrs.field(factory=Summary)
-    outcomes: dict[int, Outcome] = attrs.field(factory=dict)
+    outcomes: dict[int, ReconcileOutcome] = attrs.field(factory=dict)
     repeated: int = 0
     failed_first: int = 0
     requests_first: int = 0
@@ -160,7 +160,11 @@ async def execute(
             seen.summary = await _pass(client, layout.orders, seen, on_progress)
         finally:
             display.stop()
-        failed = [ref for ref, outcome in seen.outcomes.items() if outcome is Outcome.LOOKUP_FAILED]
+        failed = [
+            ref
+            for ref, outcome in seen.outcomes.items()
+            if outcome is ReconcileOutcome.LOOKUP_FAILED
+        ]
         seen.failed_first = len(failed)
         seen.requests_first = fake.stats.total_requests
         if failed:
@@ -174,7 +178,7 @@ async def _pass(
     orders: list[Order],
     seen: Run,
     on_progress: Callable[[Progress], None] | None,
-    final: dict[int, Outcome] | None = None,
+    final: dict[int, ReconcileOutcome] | None = None,
 ) -> Summary:
     outcomes = seen.outcomes if final is None else final
     counted: set[int] = set()
@@ -219,12 +223,12 @@ def outcome_rows(layout: Plan, seen: Run) -> list[tuple[str, ...]]:
     planted (every order not planted should match, and no lookup stay failed)."""
     final = Counter(seen.outcomes.values())
     planted = Counter(layout.planted.values())
-    planted[Outcome.MATCHED] = len(layout.orders) - len(layout.planted)
+    planted[ReconcileOutcome.MATCHED] = len(layout.orders) - len(layout.planted)
     notes = {
-        Outcome.LOOKUP_FAILED: f"HTTP 503 past {RETRIES} retries: rerun",
+        ReconcileOutcome.LOOKUP_FAILED: f"HTTP 503 past {RETRIES} retries: rerun",
     }
     rows: list[tuple[str, ...]] = []
-    for outcome in (Outcome.MATCHED, *PLANTED, Outcome.LOOKUP_FAILED):
+    for outcome in (ReconcileOutcome.MATCHED, *PLANTED, ReconcileOutcome.LOOKUP_FAILED):
         rows.append(
             (
                 outcome.value,
@@ -247,7 +251,7 @@ def verdict(layout: Plan, seen: Run) -> list[str]:
         problems.append(f"{seen.repeated} orders were reported more than once")
     for order in layout.orders:
         ref = int(str(order.ref))
-        expected = layout.planted.get(ref, Outcome.MATCHED)
+        expected = layout.planted.get(ref, ReconcileOutcome.MATCHED)
         got = seen.outcomes.get(ref)
         if got is not expected:
             problems.append(f"order {ref}: expected {expected.value}, got {got and got.value}")

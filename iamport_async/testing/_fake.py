@@ -20,18 +20,18 @@ import iamport_async.testing._ops_receipts as _ops_receipts
 import iamport_async.testing._ops_vbanks as _ops_vbanks
 from iamport_async._engine.clock import Clock, sleep_for
 from iamport_async.testing._asgi import FakeApp
-from iamport_async.testing._faults import TOKEN_OPERATION, Faults
+from iamport_async.testing._faults import Faults
 from iamport_async.testing._http import (
     Drop,
     FakeRequest,
+    Handling,
     Hang,
-    Outcome,
     Reply,
     encode,
     fail,
 )
 from iamport_async.testing._ops_subscribe import run_due_schedules
-from iamport_async.testing._router import ROUTER, Route
+from iamport_async.testing._router import ROUTER, TOKEN_OPERATION, Route
 from iamport_async.testing._state import FakeState
 from iamport_async.testing._stats import LoggedRequest, new_request_log
 from iamport_async.testing._transport import FakeTransport
@@ -155,7 +155,7 @@ class FakeIamport(FakeState):
 
     # -- the pipeline ------------------------------------------------------------------------
 
-    async def handle(self, request: FakeRequest) -> Outcome:
+    async def handle(self, request: FakeRequest) -> Handling:
         """Answer one request: a :class:`Reply`, or a :class:`Drop` / :class:`Hang` that the
         front end turns into what a socket would show."""
         matched = ROUTER.match(request.method, request.path)
@@ -165,7 +165,7 @@ class FakeIamport(FakeState):
         stats.in_flight += 1
         stats.max_in_flight = max(stats.max_in_flight, stats.in_flight)
         fault: str | None = None
-        outcome: Outcome | None = None
+        outcome: Handling | None = None
         try:
             delay = self.faults.delay()
             if delay:
@@ -209,7 +209,7 @@ class FakeIamport(FakeState):
         request: FakeRequest,
         matched: tuple[Route, dict[str, str]] | None,
         fault: str | None,
-    ) -> Outcome:
+    ) -> Handling:
         if fault in _HTML_PAGES:
             status, page = _HTML_PAGES[fault]
             return Reply(status, page, _HTML)

@@ -14,11 +14,12 @@ import random
 from collections.abc import Collection, Iterable
 from typing import Literal, get_args
 
+from iamport_async.testing._router import TOKEN_OPERATION
+
 Answer = Literal[
     "500_html", "502", "503", "drop_before", "drop_after", "truncated_json", "401", "timeout"
 ]
 ANSWERS: frozenset[str] = frozenset(get_args(Answer))
-TOKEN_OPERATION = "POST /users/getToken"  # noqa: S105 (an operation name)
 
 
 class Faults:

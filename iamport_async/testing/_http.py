@@ -110,10 +110,10 @@ class Hang:
     __slots__ = ()
 
 
-Outcome = Reply | Drop | Hang
+Handling = Reply | Drop | Hang
 """What the fake does with one request: answer it, drop the connection, or never answer."""
 
-Handler = Callable[[FakeRequest], Awaitable[Outcome]]
+Handler = Callable[[FakeRequest], Awaitable[Handling]]
 """The one core every front end serves (``FakeIamport.handle``): front ends depend on this
 signature, never on the fake, as httpx's ``MockTransport(handler)`` does."""
 

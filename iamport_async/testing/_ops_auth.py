@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from iamport_async.testing._http import FakeRequest, Reply, fail, ok
-from iamport_async.testing._router import route
+from iamport_async.testing._router import TOKEN_PATH, route
 from iamport_async.testing._state import FakeState
 
 
-@route("POST", "/users/getToken")
+@route("POST", TOKEN_PATH)
 def get_token(state: FakeState, request: FakeRequest) -> Reply:
     """The same token while it is valid (the access-token docs); 401 for wrong keys."""
     data = request.data()

@@ -16,13 +16,18 @@ from iamport_async.testing._http import FakeRequest, Reply, path_segment
 if TYPE_CHECKING:
     from iamport_async.testing._state import FakeState
 
-Handler: TypeAlias = "Callable[[FakeState, FakeRequest], Reply]"
+OperationHandler: TypeAlias = "Callable[[FakeState, FakeRequest], Reply]"
+"""One operation's handler: the fake's state and the request in, the answer out."""
+
+TOKEN_PATH = "/users/getToken"  # noqa: S105 (a path, not a secret)
+"""The one operation served without a token; the fake's only spelling of its path."""
+TOKEN_OPERATION = f"POST {TOKEN_PATH}"
 
 
 class Route:
     __slots__ = ("handler", "method", "operation", "segments", "template")
 
-    def __init__(self, method: str, template: str, handler: Handler) -> None:
+    def __init__(self, method: str, template: str, handler: OperationHandler) -> None:
         self.method = method
         self.template = template
         self.operation = f"{method} {template}"
@@ -51,8 +56,8 @@ class Router:
         self._routes: dict[str, list[Route]] = {}
         self.operations: dict[str, Route] = {}
 
-    def route(self, method: str, template: str) -> Callable[[Handler], Handler]:
-        def register(handler: Handler) -> Handler:
+    def route(self, method: str, template: str) -> Callable[[OperationHandler], OperationHandler]:
+        def register(handler: OperationHandler) -> OperationHandler:
             added = Route(method.upper(), template, handler)
             if added.operation in self.operations:
                 raise ValueError(f"{added.operation} is registered twice")

@@ -29,7 +29,9 @@ DEFAULT_START_TIME = 1_700_000_000
 
 
 @attrs.define
-class IssuedToken:
+class ServerToken:
+    """The token the fake server holds for its account, and when it expires (UNIX seconds)."""
+
     access_token: str = attrs.field(repr=False)
     expired_at: int
 
@@ -54,7 +56,7 @@ class FakeState:
         self.rng = random.Random(seed)
         self.imp_key = imp_key
         self._imp_secret = imp_secret
-        self.token: IssuedToken | None = None
+        self.token: ServerToken | None = None
         self.stats = Stats()
         self.payments: dict[str, dict[str, Any]] = {}
         self._by_merchant: dict[str, list[str]] = {}
@@ -86,7 +88,7 @@ class FakeState:
         secret_ok = secrets.compare_digest(str(imp_secret).encode(), self._imp_secret.encode())
         return key_ok and secret_ok
 
-    def issue_token(self) -> IssuedToken:
+    def issue_token(self) -> ServerToken:
         """The reuse rule of the access-token docs: the same token while it is valid, extended
         by 5 minutes when asked for in its last minute; a new one after expiry."""
         now = self.now()
@@ -95,7 +97,7 @@ class FakeState:
             if token.expired_at - now <= TOKEN_EXTENSION_WINDOW:
                 token.expired_at += TOKEN_EXTENSION
             return token
-        self.token = IssuedToken(secrets.token_hex(20), now + TOKEN_LIFETIME)
+        self.token = ServerToken(secrets.token_hex(20), now + TOKEN_LIFETIME)
         self.stats.tokens_issued += 1
         return self.token
 

@@ -16,9 +16,9 @@ from iamport_async.webhooks._source import IAMPORT_SOURCES, SourcePolicy
 from iamport_async.webhooks._verdict import (
     Expected,
     ExpectedLookup,
-    Outcome,
     PaymentSource,
     Verdict,
+    WebhookOutcome,
     verify,
 )
 
@@ -28,11 +28,11 @@ __all__ = [
     "Expected",
     "ExpectedLookup",
     "InvalidWebhookError",
-    "Outcome",
     "PaymentSource",
     "SourcePolicy",
     "Verdict",
     "WebhookEvent",
+    "WebhookOutcome",
     "WebhookVerifier",
     "parse_event",
     "verify",

@@ -13,9 +13,9 @@ from iamport_async.webhooks._source import IPAddress, SourcePolicy
 from iamport_async.webhooks._verdict import (
     Expected,
     ExpectedLookup,
-    Outcome,
     PaymentSource,
     Verdict,
+    WebhookOutcome,
     verify,
 )
 
@@ -68,14 +68,16 @@ class WebhookVerifier:
     ) -> Verdict:
         """The verdict on one delivery.
 
-        With ``sources``, a sender outside them gets :attr:`Outcome.SOURCE_NOT_ALLOWED`
+        With ``sources``, a sender outside them gets :attr:`WebhookOutcome.SOURCE_NOT_ALLOWED`
         before the body is read. A body that cannot be read raises
         :class:`~iamport_async.webhooks.InvalidWebhookError` (answer 400). Otherwise as
         :func:`~iamport_async.webhooks.verify`.
         """
         if self.sources is not None and not self.sources.allows(peer, headers):
             sender = self.sources.sender(peer, headers)
-            return Verdict(Outcome.SOURCE_NOT_ALLOWED, f"sender {sender} is not an allowed source")
+            return Verdict(
+                WebhookOutcome.SOURCE_NOT_ALLOWED, f"sender {sender} is not an allowed source"
+            )
         event = parse_event(body, content_type)
         return await verify(
             self.payments, event, self.expected, include_sandbox=self.include_sandbox

@@ -47,7 +47,7 @@ ExpectedLookup: TypeAlias = Callable[[str], Expected | Awaitable[Expected | None
 a plain function or a coroutine function."""
 
 
-class Outcome(enum.StrEnum):
+class WebhookOutcome(enum.StrEnum):
     """What the handler should do. Only :attr:`PAID` means "fulfil the order"."""
 
     PAID = "paid"
@@ -77,7 +77,7 @@ class Verdict:
     """The result of verifying one webhook: what to do (``outcome``), why (``reason``, for
     logs: ids, amounts and statuses, never personal data), and what it was based on."""
 
-    outcome: Outcome
+    outcome: WebhookOutcome
     """What to do with the order; :attr:`fulfil` says whether to ship it."""
     reason: str
     """Why, for logs: ids, amounts and statuses, never personal data."""
@@ -90,8 +90,8 @@ class Verdict:
 
     @property
     def fulfil(self) -> bool:
-        """True only for :attr:`Outcome.PAID`."""
-        return self.outcome is Outcome.PAID
+        """True only for :attr:`WebhookOutcome.PAID`."""
+        return self.outcome is WebhookOutcome.PAID
 
     @property
     def merchant_uid(self) -> str | None:
@@ -123,27 +123,27 @@ async def verify(
     try:
         payment = await payments.get(event.imp_uid, include_sandbox=include_sandbox)
     except NotFoundError:
-        return Verdict(Outcome.NOT_FOUND, f"i'mport has no payment {event.imp_uid!r}", event)
+        return Verdict(WebhookOutcome.NOT_FOUND, f"i'mport has no payment {event.imp_uid!r}", event)
 
-    def verdict(outcome: Outcome, reason: str, wanted: Expected | None = None) -> Verdict:
+    def verdict(outcome: WebhookOutcome, reason: str, wanted: Expected | None = None) -> Verdict:
         return Verdict(outcome, reason, event, payment, wanted)
 
     if event.merchant_uid is not None and event.merchant_uid != payment.merchant_uid:
         return verdict(
-            Outcome.MISMATCH,
+            WebhookOutcome.MISMATCH,
             f"webhook names order {event.merchant_uid!r} but payment {payment.imp_uid!r} "
             f"belongs to {payment.merchant_uid!r}",
         )
     wanted = fixed if isinstance(fixed, Expected) else await _lookup(fixed, payment.merchant_uid)
     if wanted is None:
-        return verdict(Outcome.UNKNOWN_ORDER, f"no order {payment.merchant_uid!r}")
+        return verdict(WebhookOutcome.UNKNOWN_ORDER, f"no order {payment.merchant_uid!r}")
     return _judge(payment, wanted, verdict)
 
 
 def _judge(
     payment: Payment,
     wanted: Expected,
-    verdict: Callable[[Outcome, str, Expected | None], Verdict],
+    verdict: Callable[[WebhookOutcome, str, Expected | None], Verdict],
 ) -> Verdict:
     """The verdict from the re-fetched status; amounts count for ``paid`` and ``ready``."""
     status = payment.status
@@ -151,31 +151,33 @@ def _judge(
     if status == PaymentStatus.CANCELLED:
         part = "fully" if payment.cancel_amount >= payment.amount else "partially"
         return verdict(
-            Outcome.CANCELLED,
+            WebhookOutcome.CANCELLED,
             f"{order} {part} cancelled: {payment.cancel_amount} of {payment.amount}",
             wanted,
         )
     if status == PaymentStatus.FAILED:
-        return verdict(Outcome.FAILED, f"{order}: payment failed", wanted)
+        return verdict(WebhookOutcome.FAILED, f"{order}: payment failed", wanted)
     if status not in (PaymentStatus.PAID, PaymentStatus.READY):
-        return verdict(Outcome.UNKNOWN_STATUS, f"{order}: unknown status {status!r}", wanted)
+        return verdict(WebhookOutcome.UNKNOWN_STATUS, f"{order}: unknown status {status!r}", wanted)
     if payment.amount != wanted.amount:
         return verdict(
-            Outcome.MISMATCH,
+            WebhookOutcome.MISMATCH,
             f"{order}: payment amount {payment.amount} but the order expects {wanted.amount}",
             wanted,
         )
     currency = (payment.currency or "").upper()
     if wanted.currency is not None and currency != wanted.currency:
         return verdict(
-            Outcome.MISMATCH,
+            WebhookOutcome.MISMATCH,
             f"{order}: payment currency {payment.currency!r} but the order expects "
             f"{wanted.currency!r}",
             wanted,
         )
     if status == PaymentStatus.READY:
-        return verdict(Outcome.READY, f"{order}: virtual account issued, awaiting deposit", wanted)
-    return verdict(Outcome.PAID, f"{order}: paid {payment.amount}, as expected", wanted)
+        return verdict(
+            WebhookOutcome.READY, f"{order}: virtual account issued, awaiting deposit", wanted
+        )
+    return verdict(WebhookOutcome.PAID, f"{order}: paid {payment.amount}, as expected", wanted)
 
 
 def _fixed(expected: Expected | int | Decimal | ExpectedLookup) -> Expected | ExpectedLookup:

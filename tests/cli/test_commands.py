@@ -247,14 +247,14 @@ def test_the_demo_fails_when_a_discrepancy_is_missed(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from iamport_async.cli import _demo
-    from iamport_async.reconcile import Outcome
+    from iamport_async.reconcile import ReconcileOutcome
 
     real_plan = _demo.plan
 
     def lying_plan(records: list[dict[str, Any]], seed: int = _demo.SEED) -> _demo.Plan:
         layout = real_plan(records, seed)
-        ref = next(r for r, o in layout.planted.items() if o is Outcome.AMOUNT_DIFFERS)
-        layout.planted[ref] = Outcome.STATUS_DIFFERS  # a claim the run will not confirm
+        ref = next(r for r, o in layout.planted.items() if o is ReconcileOutcome.AMOUNT_DIFFERS)
+        layout.planted[ref] = ReconcileOutcome.STATUS_DIFFERS  # a claim the run will not confirm
         return layout
 
     monkeypatch.setattr(_demo, "plan", lying_plan)

@@ -10,7 +10,7 @@ import pytest
 from iamport_async.errors import InvalidInputError
 from iamport_async.models._converter import structure
 from iamport_async.models.payment import Payment
-from iamport_async.reconcile import Order, Outcome, Result, Summary, compare
+from iamport_async.reconcile import Order, ReconcileOutcome, Result, Summary, compare
 
 
 def payment(**fields: Any) -> Payment:
@@ -29,14 +29,14 @@ def payment(**fields: Any) -> Payment:
 
 def test_the_same_payment_matches() -> None:
     result = compare(Order(amount=10_000, imp_uid="imp_1"), payment())
-    assert result.outcome is Outcome.MATCHED
+    assert result.outcome is ReconcileOutcome.MATCHED
     assert result.matched
     assert result.reason == ""
 
 
 def test_amount_differs_names_both_amounts() -> None:
     result = compare(Order(amount=12_000, imp_uid="imp_1"), payment())
-    assert result.outcome is Outcome.AMOUNT_DIFFERS
+    assert result.outcome is ReconcileOutcome.AMOUNT_DIFFERS
     assert "10000" in result.reason
     assert "12000" in result.reason
 
@@ -49,14 +49,14 @@ def test_decimal_amounts_compare_exactly() -> None:
 
 def test_status_differs_for_a_failed_payment() -> None:
     result = compare(Order(amount=10_000, imp_uid="imp_1"), payment(status="failed"))
-    assert result.outcome is Outcome.STATUS_DIFFERS
+    assert result.outcome is ReconcileOutcome.STATUS_DIFFERS
     assert "failed" in result.reason
 
 
 def test_a_full_refund_of_a_paid_order_is_a_status_difference() -> None:
     refunded = payment(status="cancelled", cancel_amount=10_000)
     assert compare(Order(amount=10_000, imp_uid="imp_1"), refunded).outcome is (
-        Outcome.STATUS_DIFFERS
+        ReconcileOutcome.STATUS_DIFFERS
     )
     expected = Order(amount=10_000, imp_uid="imp_1", status="cancelled")
     assert compare(expected, refunded).matched
@@ -66,7 +66,7 @@ def test_a_partial_refund_reads_cancelled_and_is_reported_as_such() -> None:
     partly = payment(status="cancelled", cancel_amount=3_000)
     for status in ("paid", "cancelled"):
         result = compare(Order(amount=10_000, imp_uid="imp_1", status=status), partly)
-        assert result.outcome is Outcome.REFUNDED_PARTLY
+        assert result.outcome is ReconcileOutcome.REFUNDED_PARTLY
         assert "3000 of 10000" in result.reason
 
 
@@ -74,25 +74,25 @@ def test_a_partial_refund_the_order_knows_about_matches() -> None:
     partly = payment(status="cancelled", cancel_amount=3_000)
     assert compare(Order(amount=10_000, imp_uid="imp_1", cancel_amount=3_000), partly).matched
     other = compare(Order(amount=10_000, imp_uid="imp_1", cancel_amount=2_000), partly)
-    assert other.outcome is Outcome.REFUND_DIFFERS
+    assert other.outcome is ReconcileOutcome.REFUND_DIFFERS
 
 
 def test_currency_is_checked_only_when_the_order_gives_one() -> None:
     assert compare(Order(amount=10_000, imp_uid="imp_1"), payment(currency="USD")).matched
     assert compare(Order(amount=10_000, imp_uid="imp_1", currency="krw"), payment()).matched
     usd = compare(Order(amount=10_000, imp_uid="imp_1", currency="USD"), payment())
-    assert usd.outcome is Outcome.CURRENCY_DIFFERS
+    assert usd.outcome is ReconcileOutcome.CURRENCY_DIFFERS
 
 
 def test_a_payment_of_another_order_is_reported() -> None:
     order = Order(amount=10_000, imp_uid="imp_1", merchant_uid="order-2")
-    assert compare(order, payment()).outcome is Outcome.OTHER_ORDER
+    assert compare(order, payment()).outcome is ReconcileOutcome.OTHER_ORDER
 
 
 def test_the_first_outcome_wins_and_the_reason_lists_them_all() -> None:
     order = Order(amount=12_000, imp_uid="imp_1", currency="USD")
     result = compare(order, payment(status="failed"))
-    assert result.outcome is Outcome.CURRENCY_DIFFERS
+    assert result.outcome is ReconcileOutcome.CURRENCY_DIFFERS
     assert "currency" in result.reason
     assert "amount" in result.reason
     assert "status" in result.reason
@@ -100,7 +100,7 @@ def test_the_first_outcome_wins_and_the_reason_lists_them_all() -> None:
 
 def test_an_unknown_status_value_is_compared_as_text() -> None:
     result = compare(Order(amount=10_000, imp_uid="imp_1"), payment(status="settling"))
-    assert result.outcome is Outcome.STATUS_DIFFERS
+    assert result.outcome is ReconcileOutcome.STATUS_DIFFERS
     assert compare(
         Order(amount=10_000, imp_uid="imp_1", status="settling"), payment(status="settling")
     ).matched
@@ -136,9 +136,9 @@ def test_the_summary_adds_money_as_decimal_and_counts_a_duplicate_payment_once()
     order = Order(amount=1_000, imp_uid="imp_1")
     summary.add(compare(order, paid))
     summary.add(compare(Order(amount=Decimal("0.5"), imp_uid="imp_2"), payment(amount=1)))
-    summary.add(Result(order, Outcome.DUPLICATE, paid))
+    summary.add(Result(order, ReconcileOutcome.DUPLICATE, paid))
     assert summary.total == 3
-    assert summary.counts[Outcome.DUPLICATE] == 1
+    assert summary.counts[ReconcileOutcome.DUPLICATE] == 1
     assert summary.expected == Decimal("1000.5") + 1000
     assert summary.actual == 1_001
     assert summary.refunded == 300

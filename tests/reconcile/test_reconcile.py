@@ -11,7 +11,7 @@ import pytest
 
 from iamport_async import Iamport
 from iamport_async.errors import ApiError, InvalidInputError, UnauthorizedError
-from iamport_async.reconcile import Order, Outcome, Progress, Result, _put, reconcile
+from iamport_async.reconcile import Order, Progress, ReconcileOutcome, Result, _put, reconcile
 from iamport_async.testing import FakeIamport, VirtualClock
 
 pytestmark = pytest.mark.anyio
@@ -58,12 +58,12 @@ async def test_mixed_keys_each_order_once_with_its_outcome(fake: FakeIamport) ->
     results, summary = await run_all(fake, orders)
     by_ref = {r.order.ref: r for r in results}
     assert len(results) == len(by_ref) == 252
-    assert by_ref[7].outcome is Outcome.AMOUNT_DIFFERS
+    assert by_ref[7].outcome is ReconcileOutcome.AMOUNT_DIFFERS
     assert by_ref[7].payment is not None
     assert by_ref[7].payment.imp_uid == payments[7]["imp_uid"]
-    assert by_ref[250].outcome is by_ref[251].outcome is Outcome.UNKNOWN
+    assert by_ref[250].outcome is by_ref[251].outcome is ReconcileOutcome.UNKNOWN
     assert by_ref[251].payment is None
-    assert summary.counts[Outcome.MATCHED] == 249
+    assert summary.counts[ReconcileOutcome.MATCHED] == 249
     assert summary.expected == sum(o.amount for o in orders)
     assert summary.actual == sum(p["amount"] for p in payments)
     # 125 imp_uids + 1 unknown, 125 merchant_uids + 1 unknown: 2 requests per kind, 1 token
@@ -97,10 +97,10 @@ async def test_a_failed_lookup_fails_only_its_own_orders(fake: FakeIamport) -> N
     fake.faults.script("503", operations=["GET /payments"])
     orders = [Order(amount=p["amount"], imp_uid=p["imp_uid"]) for p in payments]
     results, summary = await run_all(fake, orders, client={"max_retries": 0})
-    failed = [r for r in results if r.outcome is Outcome.LOOKUP_FAILED]
+    failed = [r for r in results if r.outcome is ReconcileOutcome.LOOKUP_FAILED]
     assert len(failed) == 100  # one request of 100 ids
     assert all(r.error is not None and r.payment is None for r in failed)
-    assert summary.counts[Outcome.MATCHED] == 200
+    assert summary.counts[ReconcileOutcome.MATCHED] == 200
     again, summary = await run_all(fake, [r.order for r in failed])
     assert summary.all_matched
     assert len(again) == 100
@@ -111,9 +111,9 @@ async def test_a_repeat_while_the_first_is_in_flight_is_a_duplicate(fake: FakeIa
     orders = [Order(amount=payment["amount"], imp_uid=payment["imp_uid"], ref=i) for i in range(3)]
     results, summary = await run_all(fake, orders)
     assert [r.outcome for r in sorted(results, key=lambda r: int(str(r.order.ref)))] == [
-        Outcome.MATCHED,
-        Outcome.DUPLICATE,
-        Outcome.DUPLICATE,
+        ReconcileOutcome.MATCHED,
+        ReconcileOutcome.DUPLICATE,
+        ReconcileOutcome.DUPLICATE,
     ]
     assert fake.stats.max_multi_ids == 1  # the id was asked for once
     assert summary.actual == payment["amount"]  # the payment is counted once
@@ -127,8 +127,8 @@ async def test_check_duplicates_catches_a_repeat_anywhere(fake: FakeIamport) -> 
     orders.append(Order(amount=payments[0]["amount"], imp_uid=payments[0]["imp_uid"], ref=500))
     results, summary = await run_all(fake, orders, check_duplicates=True, concurrency=1)
     last = next(r for r in results if r.order.ref == 500)
-    assert last.outcome is Outcome.DUPLICATE
-    assert summary.counts[Outcome.DUPLICATE] == 1
+    assert last.outcome is ReconcileOutcome.DUPLICATE
+    assert summary.counts[ReconcileOutcome.DUPLICATE] == 1
     assert fake.stats.requests["GET /payments"] == 5  # the repeat cost no lookup
 
 
@@ -272,7 +272,7 @@ async def test_a_404_that_is_not_the_apis_makes_orders_lookup_failed_not_unknown
     )
     async with client, reconcile(client, orders) as results:
         collected = [result async for result in results]
-    assert {r.outcome for r in collected} == {Outcome.LOOKUP_FAILED}
+    assert {r.outcome for r in collected} == {ReconcileOutcome.LOOKUP_FAILED}
     assert all(type(r.error) is ApiError for r in collected)
     assert "not an answer of the i'mport API" in collected[0].reason
 

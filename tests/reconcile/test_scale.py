@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from iamport_async.reconcile import Order, Outcome, reconcile
+from iamport_async.reconcile import Order, ReconcileOutcome, reconcile
 from iamport_async.testing import Answer, FakeIamport, VirtualClock
 
 N = 100_000
@@ -43,21 +43,21 @@ def record(i: int) -> dict[str, Any]:
     }
 
 
-def orders(expected: dict[int, set[Outcome]]) -> Iterator[Order]:
+def orders(expected: dict[int, set[ReconcileOutcome]]) -> Iterator[Order]:
     """One order per payment (a quarter by merchant_uid), one in 1,000 with a wrong amount,
     one in 200 repeated at once, and 500 unknown ids; ``expected`` gets each ref's outcome."""
     ref = 0
     for i in range(N):
         amount = 1000 + i % 97 * 100 + (1 if i % 1000 == 7 else 0)
         ids = {"merchant_uid": f"ord_{i:09d}"} if i % 4 == 0 else {"imp_uid": f"imp_{i:09d}"}
-        outcome = Outcome.AMOUNT_DIFFERS if i % 1000 == 7 else Outcome.MATCHED
+        outcome = ReconcileOutcome.AMOUNT_DIFFERS if i % 1000 == 7 else ReconcileOutcome.MATCHED
         for copy in range(2 if i % 200 == 3 else 1):
             # a repeat is a duplicate while the first is in flight, else compared again
-            expected[ref] = {outcome, Outcome.DUPLICATE} if copy else {outcome}
+            expected[ref] = {outcome, ReconcileOutcome.DUPLICATE} if copy else {outcome}
             yield Order(amount=amount, ref=ref, **ids)
             ref += 1
         if i % 200 == 0:
-            expected[ref] = {Outcome.UNKNOWN}
+            expected[ref] = {ReconcileOutcome.UNKNOWN}
             yield Order(amount=1, imp_uid=f"imp_unknown_{i}", ref=ref)
             ref += 1
 
@@ -67,7 +67,7 @@ async def test_every_order_is_accounted_for_exactly_once() -> None:
     fake.add_payments(record(i) for i in range(N))
     fake.faults.latency(0.02, jitter=0.03)  # completions out of order
     fake.faults.script(*FAULTS, operations=["GET /payments"])
-    expected: dict[int, set[Outcome]] = {}
+    expected: dict[int, set[ReconcileOutcome]] = {}
     seen: collections.Counter[int] = collections.Counter()
     failed = 0
     client = fake.client(max_retries=0)  # each fault fails one request
@@ -75,7 +75,7 @@ async def test_every_order_is_accounted_for_exactly_once() -> None:
         async for result in results:
             ref = int(str(result.order.ref))
             seen[ref] += 1
-            if result.outcome is Outcome.LOOKUP_FAILED:
+            if result.outcome is ReconcileOutcome.LOOKUP_FAILED:
                 failed += 1
                 assert result.error is not None
             else:
@@ -86,4 +86,4 @@ async def test_every_order_is_accounted_for_exactly_once() -> None:
     assert results.summary.total == len(expected)
     assert fake.stats.faults_injected == len(FAULTS)
     assert len(FAULTS) <= failed <= 100 * len(FAULTS)
-    assert results.summary.counts[Outcome.LOOKUP_FAILED] == failed
+    assert results.summary.counts[ReconcileOutcome.LOOKUP_FAILED] == failed

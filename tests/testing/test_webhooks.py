@@ -20,8 +20,8 @@ from iamport_async.testing import FakeIamport
 from iamport_async.webhooks import (
     IAMPORT_SOURCES,
     Expected,
-    Outcome,
     SourcePolicy,
+    WebhookOutcome,
     WebhookVerifier,
 )
 
@@ -52,7 +52,7 @@ def shop(client: Iamport, sources: SourcePolicy | None = None) -> FastAPI:
             peer=request.client.host if request.client else None,
             headers=request.headers,
         )
-        if verdict.outcome is Outcome.SOURCE_NOT_ALLOWED:
+        if verdict.outcome is WebhookOutcome.SOURCE_NOT_ALLOWED:
             return JSONResponse({"error": "forbidden"}, status_code=403)
         form = content_type != "application/json"
         sent = dict(parse_qsl(body.decode())) if form else json.loads(body)

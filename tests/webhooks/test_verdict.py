@@ -14,10 +14,10 @@ from iamport_async.webhooks import (
     IAMPORT_SOURCES,
     Expected,
     InvalidWebhookError,
-    Outcome,
     SourcePolicy,
     Verdict,
     WebhookEvent,
+    WebhookOutcome,
     WebhookVerifier,
     verify,
 )
@@ -45,26 +45,26 @@ def serve(api: respx.MockRouter, **fields: object) -> respx.Route:
 @pytest.mark.parametrize(
     ("fields", "outcome"),
     [
-        ({"status": "paid"}, Outcome.PAID),
-        ({"status": "paid", "amount": 1500}, Outcome.MISMATCH),
-        ({"status": "paid", "currency": "USD"}, Outcome.MISMATCH),
-        ({"status": "ready", "pay_method": "vbank"}, Outcome.READY),
-        ({"status": "ready", "amount": 100}, Outcome.MISMATCH),
-        ({"status": "cancelled", "cancel_amount": 15000}, Outcome.CANCELLED),
-        ({"status": "cancelled", "amount": 99, "cancel_amount": 99}, Outcome.CANCELLED),
-        ({"status": "failed"}, Outcome.FAILED),
-        ({"status": "refund_pending"}, Outcome.UNKNOWN_STATUS),
+        ({"status": "paid"}, WebhookOutcome.PAID),
+        ({"status": "paid", "amount": 1500}, WebhookOutcome.MISMATCH),
+        ({"status": "paid", "currency": "USD"}, WebhookOutcome.MISMATCH),
+        ({"status": "ready", "pay_method": "vbank"}, WebhookOutcome.READY),
+        ({"status": "ready", "amount": 100}, WebhookOutcome.MISMATCH),
+        ({"status": "cancelled", "cancel_amount": 15000}, WebhookOutcome.CANCELLED),
+        ({"status": "cancelled", "amount": 99, "cancel_amount": 99}, WebhookOutcome.CANCELLED),
+        ({"status": "failed"}, WebhookOutcome.FAILED),
+        ({"status": "refund_pending"}, WebhookOutcome.UNKNOWN_STATUS),
     ],
 )
 async def test_the_refetched_payment_decides_the_outcome(
-    api: respx.MockRouter, payments: Payments, fields: dict[str, object], outcome: Outcome
+    api: respx.MockRouter, payments: Payments, fields: dict[str, object], outcome: WebhookOutcome
 ) -> None:
     serve(api, **fields)
 
     verdict = await verify(payments, EVENT, Expected(15000, currency="krw"))
 
     assert verdict.outcome is outcome
-    assert verdict.fulfil is (outcome is Outcome.PAID)
+    assert verdict.fulfil is (outcome is WebhookOutcome.PAID)
     assert verdict.payment is not None
     assert verdict.payment.imp_uid == IMP_UID
     assert verdict.merchant_uid == ORDER
@@ -79,14 +79,14 @@ async def test_the_webhook_status_is_never_trusted(
 
     verdict = await verify(payments, claims_paid, 15000)
 
-    assert verdict.outcome is Outcome.FAILED
+    assert verdict.outcome is WebhookOutcome.FAILED
 
 
 @pytest.mark.parametrize(
     ("webhook_status", "current", "outcome"),
     [
-        ("ready", "paid", Outcome.PAID),  # the deposit webhook overtook the issue webhook
-        ("paid", "cancelled", Outcome.CANCELLED),  # a late "paid" after a cancel
+        ("ready", "paid", WebhookOutcome.PAID),  # the deposit webhook overtook the issue webhook
+        ("paid", "cancelled", WebhookOutcome.CANCELLED),  # a late "paid" after a cancel
     ],
 )
 async def test_a_late_webhook_is_judged_by_the_payment_as_it_is_now(
@@ -94,7 +94,7 @@ async def test_a_late_webhook_is_judged_by_the_payment_as_it_is_now(
     payments: Payments,
     webhook_status: str,
     current: str,
-    outcome: Outcome,
+    outcome: WebhookOutcome,
 ) -> None:
     serve(api, status=current, cancel_amount=15000 if current == "cancelled" else 0)
     late = WebhookEvent(imp_uid=IMP_UID, merchant_uid=ORDER, status=webhook_status)
@@ -111,7 +111,7 @@ async def test_verifying_twice_gives_the_same_verdict_and_only_reads(
     second = await verify(payments, EVENT, 15000)
 
     assert first == second
-    assert first.outcome is Outcome.PAID
+    assert first.outcome is WebhookOutcome.PAID
     assert route.call_count == 2
     others = [c.request for c in api.calls if c.request.url.path != "/users/getToken"]
     assert [(r.method, r.url.path) for r in others] == [("GET", GET_PATH)] * 2
@@ -124,7 +124,7 @@ async def test_a_payment_unknown_to_iamport_is_a_forgery(
 
     verdict = await verify(payments, EVENT, 15000)
 
-    assert verdict.outcome is Outcome.NOT_FOUND
+    assert verdict.outcome is WebhookOutcome.NOT_FOUND
     assert verdict.payment is None
     assert IMP_UID in verdict.reason
 
@@ -145,9 +145,9 @@ async def test_the_lookup_gets_the_payments_merchant_uid_sync_or_async(
 
     no_order_in_body = WebhookEvent(imp_uid=IMP_UID)
 
-    assert (await verify(payments, no_order_in_body, sync_lookup)).outcome is Outcome.PAID
+    assert (await verify(payments, no_order_in_body, sync_lookup)).outcome is WebhookOutcome.PAID
     unknown = await verify(payments, no_order_in_body, async_lookup)
-    assert unknown.outcome is Outcome.UNKNOWN_ORDER
+    assert unknown.outcome is WebhookOutcome.UNKNOWN_ORDER
     assert asked == [ORDER, ORDER]
 
 
@@ -165,7 +165,7 @@ async def test_a_body_naming_another_order_than_the_payment_is_a_mismatch(
 
     verdict = await verify(payments, pointed_elsewhere, lookup)
 
-    assert verdict.outcome is Outcome.MISMATCH
+    assert verdict.outcome is WebhookOutcome.MISMATCH
     assert not verdict.fulfil
     assert asked == []
 
@@ -243,7 +243,7 @@ async def test_the_reason_carries_no_personal_data(
 
     verdict = await verify(payments, EVENT, 15000)
 
-    assert verdict.outcome is Outcome.MISMATCH
+    assert verdict.outcome is WebhookOutcome.MISMATCH
     assert "15000" in verdict.reason
     assert "홍길동" not in verdict.reason + repr(verdict)
     assert "5361" not in verdict.reason + repr(verdict)
@@ -262,7 +262,7 @@ async def test_verify_request_refuses_strangers_without_reading_or_fetching(
         b"not even a body", "text/plain", peer="203.0.113.9", headers={}
     )
 
-    assert verdict == Verdict(Outcome.SOURCE_NOT_ALLOWED, verdict.reason)
+    assert verdict == Verdict(WebhookOutcome.SOURCE_NOT_ALLOWED, verdict.reason)
     assert "203.0.113.9" in verdict.reason
     assert route.call_count == 0
 
@@ -294,7 +294,7 @@ async def test_by_default_any_sender_is_heard_and_the_refetch_decides(
         b'{"imp_uid": "imp_forged"}', "application/json", peer=peer, headers={}
     )
 
-    assert [real.outcome, forged.outcome] == [Outcome.PAID, Outcome.NOT_FOUND]
+    assert [real.outcome, forged.outcome] == [WebhookOutcome.PAID, WebhookOutcome.NOT_FOUND]
 
 
 async def test_verify_request_parses_checks_and_verifies(
@@ -314,7 +314,7 @@ async def test_verify_request_parses_checks_and_verifies(
         headers={"X-Forwarded-For": "52.78.100.19"},
     )
 
-    assert verdict.outcome is Outcome.PAID
+    assert verdict.outcome is WebhookOutcome.PAID
 
 
 async def test_verify_request_raises_for_a_bad_body_from_an_allowed_source(
