@@ -140,3 +140,8 @@ def ok(response: Any, status: int = 200) -> Reply:
 def fail(status: int, code: int, message: str) -> Reply:
     """A refusal in the envelope, ``response: null`` (as real answers show)."""
     return Reply(status, encode({"code": code, "message": message, "response": None}))
+
+
+def found(record: Any, missing: str) -> Reply:
+    """``record`` as a success, or, when there is none, the API's 404 saying ``missing``."""
+    return fail(404, -1, missing) if record is None else ok(record)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
 from iamport_async.testing._params import amount_of, text
 from iamport_async.testing._router import route
 from iamport_async.testing._state import FakeState
@@ -31,10 +31,10 @@ def _receipt(state: FakeState, key: str, value: str, amount: int, data: dict[str
 
 @route("GET", "/receipts/{imp_uid}")
 def get_receipt(state: FakeState, request: FakeRequest) -> Reply:
-    receipt = state.receipts.get(request.path_params["imp_uid"])
-    if receipt is None:
-        return fail(404, -1, "현금영수증 발행된 내역이 확인되지 않습니다.")
-    return ok(receipt)
+    return found(
+        state.receipts.get(request.path_params["imp_uid"]),
+        "현금영수증 발행된 내역이 확인되지 않습니다.",
+    )
 
 
 @route("POST", "/receipts/{imp_uid}")
@@ -76,10 +76,10 @@ def revoke_receipt(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("GET", "/receipts/external/{merchant_uid}")
 def get_external_receipt(state: FakeState, request: FakeRequest) -> Reply:
-    receipt = state.external_receipts.get(request.path_params["merchant_uid"])
-    if receipt is None:
-        return fail(404, -1, "현금영수증 발행된 내역이 확인되지 않습니다.")
-    return ok(receipt)
+    return found(
+        state.external_receipts.get(request.path_params["merchant_uid"]),
+        "현금영수증 발행된 내역이 확인되지 않습니다.",
+    )
 
 
 @route("POST", "/receipts/external/{merchant_uid}")

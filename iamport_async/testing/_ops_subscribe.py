@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
 from iamport_async.testing._params import amount_of, exact, text
 from iamport_async.testing._records import CARDS, PGS, make_payment, mask, masked_card
 from iamport_async.testing._router import route
@@ -321,10 +321,10 @@ def unschedule(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("GET", "/subscribe/payments/schedule/{merchant_uid}")
 def get_schedule(state: FakeState, request: FakeRequest) -> Reply:
-    record = state.schedules.get(request.path_params["merchant_uid"])
-    if record is None:
-        return fail(404, -1, "merchant_uid로 조회되는 예약결제건이 존재하지 않습니다.")
-    return ok(record)
+    return found(
+        state.schedules.get(request.path_params["merchant_uid"]),
+        "merchant_uid로 조회되는 예약결제건이 존재하지 않습니다.",
+    )
 
 
 def run_due_schedules(state: FakeState) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
 from iamport_async.testing._params import amount_of, exact, text
 from iamport_async.testing._records import BANK_NAMES, make_payment
 from iamport_async.testing._router import route
@@ -64,15 +64,14 @@ def revoke_vbank(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("GET", "/certifications/{imp_uid}")
 def get_certification(state: FakeState, request: FakeRequest) -> Reply:
-    record = state.certifications.get(request.path_params["imp_uid"])
-    if record is None:
-        return fail(404, -1, "본인인증결과를 찾을 수 없습니다.")
-    return ok(record)
+    return found(
+        state.certifications.get(request.path_params["imp_uid"]), "본인인증결과를 찾을 수 없습니다."
+    )
 
 
 @route("DELETE", "/certifications/{imp_uid}")
 def delete_certification(state: FakeState, request: FakeRequest) -> Reply:
-    record = state.certifications.pop(request.path_params["imp_uid"], None)
-    if record is None:
-        return fail(404, -1, "본인인증결과를 찾을 수 없습니다.")
-    return ok(record)
+    return found(
+        state.certifications.pop(request.path_params["imp_uid"], None),
+        "본인인증결과를 찾을 수 없습니다.",
+    )
