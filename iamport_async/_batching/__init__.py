@@ -1,6 +1,6 @@
 """Batching: many ids in few requests, between the endpoints and the engine.
 
-A multi-lookup (``GET /payments?imp_uid[]=...``, ``GET /subscribe/customers?customer_uid[]=...``)
+A multi-lookup (``GET /payments`` by imp_uid or merchant_uid, ``GET /subscribe/customers``)
 takes at most 100 ids. This layer splits any number of ids into such chunks
 (:mod:`.chunks`), sends each through the one door every endpoint uses and matches the items
 back to the ids asked, by id (:mod:`.fetch`), with bounded concurrency and a stream's flat

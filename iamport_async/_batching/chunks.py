@@ -10,7 +10,7 @@ from iamport_async._engine.query import id_param_length
 
 Key = tuple[str, str]
 """``(kind, id)`` in the caller's terms, e.g. ``("imp_uid", "imp_1")``. Only
-``_engine/query.py`` knows how a query spells it (``imp_uid[]=imp_1``)."""
+``_engine/query.py`` knows how a query spells it (the API's bracketed key)."""
 
 MAX_IDS = 100
 """The API's documented maximum of ids per multi-lookup."""

@@ -41,7 +41,7 @@ def by_ids(send: Callable[[QueryParams], Awaitable[Sequence[T]]]) -> Fetch[T]:
     """A :data:`Fetch` from ``send``, one multi-lookup through the endpoint's door (its path
     and model bound), given the query.
 
-    The query spells the keys as the API does (``imp_uid[]=imp_1``, :func:`id_params`). A 404
+    The query spells the keys as the API does (:func:`id_params`). A 404
     is "none of these": 200 and 207 carry what was found, and a 404 is a NotFoundError only
     when it carries the API's envelope (a missing route or a proxy's page is not).
     """
