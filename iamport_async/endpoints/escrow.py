@@ -43,7 +43,20 @@ def _address(field: str, value: object) -> dict[str, Any] | None:
 
 
 @attrs.frozen(kw_only=True)
-class _Party:
+class _Body:
+    """A part of the request body: checked when it is made (its ``to_json`` raises
+    InvalidInputError naming the field), so a bad value fails where it was written."""
+
+    def __attrs_post_init__(self) -> None:
+        self.to_json()
+
+    def to_json(self) -> dict[str, Any]:
+        """The part as the API spells it; fields left at None are not sent."""
+        raise NotImplementedError
+
+
+@attrs.frozen(kw_only=True)
+class _Party(_Body):
     """A sender or a receiver: the fields both have. Personal data: out of ``repr``."""
 
     _ROLE: ClassVar[str]
@@ -59,9 +72,6 @@ class _Party:
     """The person's postcode (required by KG INICIS and Smartro's new module)."""
     formed_address: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
     """The structured address Smartro's new module needs instead of ``addr``."""
-
-    def __attrs_post_init__(self) -> None:
-        self.to_json()
 
     def to_json(self) -> dict[str, Any]:
         """The person as the API spells it; fields left at None are not sent."""
@@ -101,7 +111,7 @@ class EscrowReceiver(_Party):
 
 
 @attrs.frozen(kw_only=True)
-class EscrowLogisInfo:
+class EscrowLogisInfo(_Body):
     """The parcel (SPEC ``EscrowLogisInfoAnnotation``): courier code (``company``, from the
     courier code table), ``invoice`` number and when it was sent (aware datetime or UNIX
     seconds). ``receiving_at`` (a date, sent as YYYYMMDD) and ``address`` are for Kiwoom Pay."""
@@ -117,9 +127,6 @@ class EscrowLogisInfo:
     address: str | None = attrs.field(default=None, repr=False)
     """The shipping address (required by Kiwoom Pay); left out of ``repr``."""
 
-    def __attrs_post_init__(self) -> None:
-        self.to_json()
-
     def to_json(self) -> dict[str, Any]:
         """The parcel as the API spells it; fields left at None are not sent."""
         return drop_none(
@@ -134,7 +141,7 @@ class EscrowLogisInfo:
 
 
 @attrs.frozen(kw_only=True)
-class EscrowProduct:
+class EscrowProduct(_Body):
     """A product in the parcel (SPEC ``EscrowLogisProductsAnnotation``; Welcome Payments
     requires the list). ``amount`` is the unit price."""
 
@@ -152,9 +159,6 @@ class EscrowProduct:
     """The API's default: 1."""
     tag: str | None = None
     """A category, e.g. books or appliances."""
-
-    def __attrs_post_init__(self) -> None:
-        self.to_json()
 
     def to_json(self) -> dict[str, Any]:
         """The product as the API spells it; fields left at None are not sent."""
@@ -179,6 +183,15 @@ async def _registered(
     return registered if same else None
 
 
+_SHIPPING = mutation(
+    Resent.GUARDED,
+    "`escrow.get(imp_uid)`: the courier and invoice sent",
+    "read escrow.get(imp_uid): the courier and invoice registered",
+    read_back=_registered,
+)
+"""What registering and replacing the shipping details declare (see ``_mutation``)."""
+
+
 class Escrow(Endpoints):
     """Escrow shipping details (``client.escrow``)."""
 
@@ -193,12 +206,7 @@ class Escrow(Endpoints):
         return await self._call("GET", endpoint, EscrowLogis)
 
     @operation("POST", "/escrows/logis/{imp_uid}")
-    @mutation(
-        Resent.GUARDED,
-        "`escrow.get(imp_uid)`: the courier and invoice sent",
-        "read escrow.get(imp_uid): the courier and invoice registered",
-        read_back=_registered,
-    )
+    @_SHIPPING
     async def register(
         self,
         imp_uid: str,
@@ -221,17 +229,10 @@ class Escrow(Endpoints):
         body = _shipping(sender, receiver, logis, products)
         if send_email is not None:
             body["send_email"] = optional_bool("send_email", send_email)
-        return await self._call(
-            "POST", endpoint, EscrowLogis, json=body, idempotency=Idempotency.GUARDED
-        )
+        return await self._send_shipping("POST", endpoint, body)
 
     @operation("PUT", "/escrows/logis/{imp_uid}")
-    @mutation(
-        Resent.GUARDED,
-        "`escrow.get(imp_uid)`: the courier and invoice sent",
-        "read escrow.get(imp_uid): the courier and invoice registered",
-        read_back=_registered,
-    )
+    @_SHIPPING
     async def update(
         self,
         imp_uid: str,
@@ -248,9 +249,13 @@ class Escrow(Endpoints):
         them as the first attempt did, and no money moves.
         """
         endpoint = path("/escrows/logis/{}", require_id("imp_uid", imp_uid))
-        body = _shipping(sender, receiver, logis, products)
+        return await self._send_shipping(
+            "PUT", endpoint, _shipping(sender, receiver, logis, products)
+        )
+
+    async def _send_shipping(self, method: str, endpoint: str, body: dict[str, Any]) -> EscrowLogis:
         return await self._call(
-            "PUT", endpoint, EscrowLogis, json=body, idempotency=Idempotency.GUARDED
+            method, endpoint, EscrowLogis, json=body, idempotency=Idempotency.GUARDED
         )
 
 
