@@ -67,7 +67,7 @@ def local_server() -> Iterator[str]:
     process = multiprocessing.get_context("spawn").Process(target=_serve, args=(port,), daemon=True)
     process.start()
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # a loaded machine starts uvicorn slowly
         while True:
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
                 break

@@ -1,13 +1,15 @@
 """What one call costs in CPU instructions, counted by valgrind's callgrind: a figure that a
 busy machine does not change, where wall and CPU time swing by more than the cost measured.
 
-Each setting runs as its own process under ``valgrind --tool=callgrind``: a warm-up call (the
-token, a connection), then two segments of N sequential ``GET /payments/{imp_uid}``. Before
-each segment, and after the last, the process calls ``os.sched_yield()``, which nothing else
-calls: callgrind dumps its counts on entering it (``--dump-before``), so each segment's count
-holds N calls and nothing else (no start-up, no import, no warm-up). Two segments show that
-the count repeats. The local server runs in another process, not under valgrind: only the
-caller's instructions are counted (the server's work is the same for every setting anyway).
+Each setting runs as its own process under ``valgrind --tool=callgrind``, uncounted and
+uninstrumented (fast) through start-up, imports and a warm-up call (the token, a connection).
+Then it tells this script it is ready, and waits while ``callgrind_control -i on`` switches
+counting on; then it makes two segments of N sequential ``GET /payments/{imp_uid}``. Before
+each segment, and after the last, it calls ``os.sched_yield()``, which nothing else calls:
+callgrind dumps its counts on entering it (``--dump-before``), so each segment's count holds
+N calls and nothing else. Two segments show that the count repeats. The local server runs
+in another process, not under valgrind: only the caller's instructions are counted (the
+server's work is the same for every setting anyway).
 
 Settings: bare ``httpx.AsyncClient`` (the same GET, header and ``json.loads`` as the client),
 the client with no hook, with a hook that does nothing, and with the OpenTelemetry SDK
@@ -32,6 +34,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from subprocess import DEVNULL, PIPE
 from typing import Any
 
 import httpx
@@ -74,7 +77,9 @@ MARKER = "os_sched_yield"
 
 
 async def segments(call: Callable[[], Awaitable[object]], calls: int) -> None:
-    """Mark the start of each segment of ``calls`` calls, and the end of the last."""
+    """Wait to be counted; mark the start of each segment of ``calls`` calls, and its end."""
+    print("ready", flush=True)
+    sys.stdin.readline()  # while the parent switches counting on
     for _ in range(SEGMENTS):
         os.sched_yield()
         for _ in range(calls):
@@ -135,6 +140,7 @@ def count(setting: str, calls: int, base_url: str, out_dir: Path) -> list[int]:
     command = [
         "valgrind",
         "--tool=callgrind",
+        "--instr-atstart=no",
         f"--dump-before={MARKER}",
         f"--callgrind-out-file={out}",
         sys.executable,
@@ -148,8 +154,18 @@ def count(setting: str, calls: int, base_url: str, out_dir: Path) -> list[int]:
         base_url,
     ]
     env = {**os.environ, "PYTHONHASHSEED": "0"}  # same dict layouts, same work, every run
-    subprocess.run(command, check=True, env=env, capture_output=True)
-    # Dump 1 is the start-up, up to the first mark; dumps 2 .. SEGMENTS + 1 are the segments.
+    child = subprocess.Popen(command, env=env, stdin=PIPE, stdout=PIPE, stderr=DEVNULL, text=True)
+    assert child.stdin is not None
+    assert child.stdout is not None
+    if child.stdout.readline() != "ready\n":
+        raise RuntimeError(f"{setting}: the child did not get ready ({child.wait()})")
+    switch = ["callgrind_control", "-i", "on", str(child.pid)]
+    subprocess.run(switch, check=True, stdout=DEVNULL, stderr=DEVNULL)
+    child.stdin.write("go\n")
+    child.stdin.close()
+    if child.wait() != 0:
+        raise RuntimeError(f"{setting}: the child failed ({child.returncode})")
+    # Dump 1: from counting on to the first mark; dumps 2 .. SEGMENTS + 1: the segments.
     totals = []
     for dump in range(2, SEGMENTS + 2):
         path = out.with_name(f"{out.name}.{dump}")
