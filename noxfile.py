@@ -36,6 +36,12 @@ def groups(*names: str) -> tuple[str, ...]:
 NEWER_PYTHON_ARGS = ["-m", "not slow", "--ignore=tests/fleet"]
 NEWER_PYTHON_ENV = {"IAMPORT_TEST_BACKENDS": "asyncio"}
 
+# One pytest worker per core (pytest-xdist), each test file whole on one worker: a file's
+# module fixtures (the Redis fleet) start once, and its tests run in the order written. Every
+# server a test starts listens on an ephemeral port, every file it writes is in its tmp_path.
+# `nox -s tests -- -n 0` runs in one process; arguments after `--` replace the selection.
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
@@ -43,9 +49,10 @@ def tests(session: nox.Session) -> None:
     all but the fleet and the soaks, on asyncio."""
     session.install(*PACKAGE, *groups("test"))
     if session.python == PYTHONS[0]:
-        session.run("pytest", *session.posargs)
+        session.run("pytest", *PARALLEL, *session.posargs)
     else:
-        session.run("pytest", *(session.posargs or NEWER_PYTHON_ARGS), env=NEWER_PYTHON_ENV)
+        args = session.posargs or NEWER_PYTHON_ARGS
+        session.run("pytest", *PARALLEL, *args, env=NEWER_PYTHON_ENV)
 
 
 @nox.session(python=PYTHONS[0])
