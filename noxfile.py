@@ -86,7 +86,8 @@ PEERS = ["iamport-rest-client==0.9.0", "async-iamport==0.2.0"]
 
 @nox.session(python=PYTHONS[0])
 def bench(session: nox.Session) -> None:
-    """Every benchmark; each prints its figures as ratios against a baseline of the same run."""
+    """Every benchmark; each prints its figures as ratios against a baseline of the same run.
+    ``benchmarks/instructions.py`` needs valgrind (``apt-get install valgrind``)."""
     session.install(*PACKAGE, *groups("test"), *PEERS)
     for script in sorted(Path("benchmarks").glob("[!_]*.py")):
         session.run("python", "-m", f"benchmarks.{script.stem}", *session.posargs)
