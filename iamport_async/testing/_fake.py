@@ -90,9 +90,11 @@ class FakeIamport(FakeState):
             clock=clock, seed=seed, imp_key=imp_key, imp_secret=imp_secret, start_time=start_time
         )
         self.faults = Faults(self.rng, ROUTER.operations.keys())
+        """What goes wrong and how often: latency, rate limits, scripted answers."""
         self.requests = new_request_log()
         """The last requests (bounded), oldest first: method, path, operation, status, fault."""
         self.app = FakeApp(self.handle)
+        """The ASGI app serving this fake, for ``fake.serve()`` or your own server."""
 
     @staticmethod
     def operations() -> list[str]:

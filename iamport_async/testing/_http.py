@@ -28,12 +28,19 @@ class FakeRequest:
     ) -> None:
         path, _, raw_query = raw_path.partition("?")
         self.method = method.upper()
+        """The HTTP method, upper-case."""
         self.path = path
+        """The path, without the query string."""
         self.raw_query = raw_query
+        """The query string as sent."""
         self.query = parse_qs(raw_query, keep_blank_values=True)
+        """The query parsed: each name with all its values (``imp_uid[]`` repeats)."""
         self.headers = {key.lower(): value for key, value in headers.items()}
+        """The headers, names lower-cased."""
         self.body = body
+        """The raw body; :meth:`data` decodes it."""
         self.path_params: dict[str, str] = {}
+        """The values of the route template's ``{names}`` (``{"imp_uid": ...}``)."""
         self._data: dict[str, Any] | None = None
 
     def arg(self, name: str) -> str | None:
@@ -87,8 +94,11 @@ class Reply:
         headers: tuple[tuple[bytes, bytes], ...] = JSON_HEADERS,
     ) -> None:
         self.status = status
+        """The HTTP status."""
         self.body = body
+        """The encoded body (usually the API's JSON envelope)."""
         self.headers = headers
+        """The headers, as ASGI pairs of bytes."""
 
     def envelope(self) -> Any:
         """The decoded body (for tests and the request log)."""

@@ -80,3 +80,5 @@ class Router:
 
 ROUTER = Router()
 route = ROUTER.route
+"""``@route("GET", "/tiers/{tier_code}")``: register a handler taking ``(state, request)`` and
+returning ``ok(payload)`` or ``fail(...)``, for an operation the fake does not serve yet."""

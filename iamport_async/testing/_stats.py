@@ -19,15 +19,23 @@ class Stats:
     """
 
     requests: collections.Counter[str] = attrs.field(factory=collections.Counter)
+    """Requests seen, by operation (``"GET /payments/{imp_uid}"``); unknown routes too."""
     statuses: collections.Counter[int] = attrs.field(factory=collections.Counter)
+    """Answers sent, by HTTP status; dropped or hung connections are not counted."""
     tokens_issued: int = 0
+    """Tokens handed out by ``POST /users/getToken``."""
     cancels: int = 0
+    """Cancels that refunded money."""
     cancelled_amount: int | Decimal = 0
+    """The total those cancels refunded."""
     max_multi_ids: int = 0
     """The most ids asked for in one ``GET /payments`` or ``GET /subscribe/customers``."""
     in_flight: int = 0
+    """Requests being handled right now."""
     max_in_flight: int = 0
+    """The most requests handled at once: what a concurrency limit is checked with."""
     faults_injected: int = 0
+    """Requests answered with a fault (a scripted answer, a 429) instead of normally."""
 
     def reset(self) -> None:
         """Zero every counter (between the phases of one test)."""
@@ -37,6 +45,7 @@ class Stats:
 
     @property
     def total_requests(self) -> int:
+        """Every request seen, over all operations."""
         return sum(self.requests.values())
 
 
@@ -45,8 +54,11 @@ class LoggedRequest:
     """One request as logged: never its body or headers (they carry card data and tokens)."""
 
     method: str
+    """The HTTP method, upper-case."""
     path: str
+    """The path, without the query string."""
     query: str
+    """The query string as sent, empty if none."""
     operation: str | None
     """The matched operation, ``None`` for an unknown route."""
     status: int | None

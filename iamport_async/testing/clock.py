@@ -23,13 +23,17 @@ class VirtualClock:
 
     def __init__(self, start: float = 1_000.0) -> None:
         self.now = start
+        """The current time, in seconds; only sleeping and :meth:`advance` move it."""
         self._sleepers: list[tuple[float, int]] = []
         self._tickets = itertools.count()
 
     def monotonic(self) -> float:
+        """The current time (the clock interface's reading)."""
         return self.now
 
     async def sleep_until(self, deadline: float) -> None:
+        """Wait until ``deadline``: the clock jumps there, with no real waiting, once every sleeper
+        due earlier has woken."""
         if deadline <= self.now:
             await anyio.lowlevel.checkpoint()
             return
