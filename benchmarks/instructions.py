@@ -111,7 +111,7 @@ def with_client(make_hook: Callable[[], Any], *, model: bool = False) -> Runner:
                     return await client.payments.get("imp_1")
                 return await client.request("GET", PATH)
 
-            await client.request("GET", PATH)  # the token, and a warm connection
+            await call()  # the token, a warm connection, and any first-use set-up of the call
             await segments(call, calls)
 
     return run
