@@ -56,6 +56,22 @@ def optional_bool(field: str, value: object) -> bool | None:
     return value
 
 
+def optional_flag(field: str, value: object) -> str | None:
+    """A bool as a query parameter takes it: ``"true"`` or ``"false"``."""
+    flag = optional_bool(field, value)
+    return None if flag is None else "true" if flag else "false"
+
+
+def id_iterable(field: str, values: object) -> Iterable[object]:
+    """``values`` if it can be iterated for ids (each is checked as it is read): not one
+    string, which would be iterated character by character."""
+    if isinstance(values, str):
+        raise InvalidInputError(field, "must be an iterable of ids, not one string")
+    if not isinstance(values, Iterable):
+        raise InvalidInputError(field, f"must be an iterable of ids, got {type(values).__name__}")
+    return values
+
+
 def choice(field: str, value: object, choices: Iterable[str] | type[enum.StrEnum]) -> str:
     """One of ``choices`` (strings, or a StrEnum class), as a plain string; a StrEnum member
     counts as its value."""
@@ -127,8 +143,10 @@ def count(field: str, value: object, minimum: int, maximum: int | None = None) -
     return value
 
 
-def optional_count(field: str, value: object, minimum: int) -> int | None:
-    return None if value is None else count(field, value, minimum)
+def optional_count(
+    field: str, value: object, minimum: int, maximum: int | None = None
+) -> int | None:
+    return None if value is None else count(field, value, minimum, maximum)
 
 
 def page_number(value: object) -> int:
@@ -139,9 +157,10 @@ LATEST_UNIX_SECONDS = 4_102_444_800
 """2100-01-01: a later request time is milliseconds passed as seconds, by mistake."""
 
 
-def unix_seconds(field: str, value: object) -> int:
-    """A request timestamp as UNIX seconds: an aware ``datetime`` or a positive int, before
-    2100 (a later one is milliseconds by mistake).
+def unix_seconds(field: str, value: object, *, minimum: int = 1) -> int:
+    """A request timestamp as UNIX seconds: an aware ``datetime`` or an int of at least
+    ``minimum`` (0 where the epoch means "from the start"), before 2100 (a later one is
+    milliseconds by mistake).
 
     Naive datetimes are refused: their time zone would be a guess, and a guess about when to
     charge a card is not one to make silently.
@@ -154,8 +173,8 @@ def unix_seconds(field: str, value: object) -> int:
         raise InvalidInputError(
             field, f"must be an aware datetime or UNIX seconds, got {type(value).__name__}"
         )
-    if value <= 0:
-        raise InvalidInputError(field, "must be a positive UNIX time")
+    if value < minimum:
+        raise InvalidInputError(field, f"must be a UNIX time of at least {minimum}")
     return before_2100(field, value)
 
 
@@ -168,8 +187,8 @@ def before_2100(field: str, seconds: int) -> int:
     return seconds
 
 
-def optional_unix_seconds(field: str, value: object) -> int | None:
-    return None if value is None else unix_seconds(field, value)
+def optional_unix_seconds(field: str, value: object, *, minimum: int = 1) -> int | None:
+    return None if value is None else unix_seconds(field, value, minimum=minimum)
 
 
 # --- money -------------------------------------------------------------------------------
@@ -181,6 +200,11 @@ def whole_amount(field: str, value: object, *, positive: bool = False) -> int:
     if not isinstance(amount, int):
         raise InvalidInputError(field, "must be a whole amount (the API takes an integer)")
     return amount
+
+
+def optional_amount(field: str, value: object, *, positive: bool = False) -> int | Decimal | None:
+    """An optional amount (``cancel``'s ``amount``, ``checksum``): see :func:`require_amount`."""
+    return None if value is None else require_amount(field, value, positive=positive)
 
 
 def optional_whole_amount(

@@ -20,6 +20,7 @@ from iamport_async.endpoints._charge import SKEW_MARGIN
 from iamport_async.endpoints._checks import (
     card_fields,
     count,
+    id_iterable,
     optional_text,
     page_number,
     require_id,
@@ -31,7 +32,6 @@ from iamport_async.errors import (
     BusinessError,
     ClientClosedError,
     IamportError,
-    InvalidInputError,
     NotFoundError,
     OutcomeUnknownError,
 )
@@ -250,10 +250,9 @@ class Customers(Endpoints):
         ``result.failed`` maps the ids whose request failed after its retries to the error;
         all in the order asked. Credentials the API refuses raise UnauthorizedError at once.
         """
-        if isinstance(customer_uids, str) or not isinstance(customer_uids, Iterable):
-            raise InvalidInputError("customer_uids", "must be a list of ids (not one string)")
+        uids = id_iterable("customer_uids", customer_uids)
         count("concurrency", concurrency, 1)
-        keys = [(CUSTOMER_UID, require_id("customer_uids", uid)) for uid in customer_uids]
+        keys = [(CUSTOMER_UID, require_id("customer_uids", uid)) for uid in uids]
         fetch = by_ids(
             lambda query: self._call("GET", "/subscribe/customers", list[BillingKey], params=query)
         )

@@ -31,10 +31,23 @@ from iamport_async._batching import (
     lookup_all,
 )
 from iamport_async._engine import Idempotency
-from iamport_async._engine.wire import sendable
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._cancel import Verdict, verdict
-from iamport_async.endpoints._checks import before_2100, money_json, require_amount, require_id
+from iamport_async.endpoints._checks import (
+    choice,
+    count,
+    id_iterable,
+    optional_amount,
+    optional_bool,
+    optional_choice,
+    optional_count,
+    optional_flag,
+    optional_string,
+    optional_unix_seconds,
+    require_amount,
+    require_id,
+    string_map,
+)
 from iamport_async.endpoints._mutation import Resent, mutation, unknown
 from iamport_async.errors import (
     BusinessError,
@@ -78,7 +91,7 @@ class Sorting(enum.StrEnum):
     UPDATED = "updated"
 
 
-_FIND_STATUSES = frozenset({"ready", "paid", "cancelled", "failed"})
+_FIND_STATUSES = ("ready", "paid", "cancelled", "failed")
 
 
 class _NotGiven:
@@ -105,7 +118,7 @@ class Payments(Endpoints):
         them out by default).
         """
         require_id("imp_uid", imp_uid)
-        params = {"include_sandbox": _flag(include_sandbox)}
+        params = {"include_sandbox": optional_flag("include_sandbox", include_sandbox)}
         return await self._call("GET", path("/payments/{}", imp_uid), Payment, params=params)
 
     @operation("GET", "/payments/find/{merchant_uid}/{payment_status}")
@@ -118,7 +131,7 @@ class Payments(Endpoints):
         """The first payment for ``merchant_uid`` (by ``sorting``, newest started first by
         default), optionally only with ``status``; NotFoundError if there is none."""
         require_id("merchant_uid", merchant_uid)
-        params = {"sorting": _sorting(sorting)}
+        params = {"sorting": optional_choice("sorting", sorting, Sorting)}
         return await self._call(
             "GET", _with_status("/payments/find", merchant_uid, status), Payment, params=params
         )
@@ -184,9 +197,9 @@ class Payments(Endpoints):
         keys = [
             (kind, require_id(field, uid))
             for kind, field, ids in given
-            for uid in _strings(field, ids)
+            for uid in id_iterable(field, ids)
         ]
-        _require_concurrency(concurrency)
+        count("concurrency", concurrency, 1)
         answers = await lookup_all(
             keys, self._by_ids(), _PAYMENT_IDS, concurrency=concurrency, ready=self._log_in
         )
@@ -218,12 +231,12 @@ class Payments(Endpoints):
         """
         if by not in (IMP_UID, MERCHANT_UID):
             raise InvalidInputError("by", "must be 'imp_uid' or 'merchant_uid'")
-        _require_concurrency(concurrency)
+        count("concurrency", concurrency, 1)
         keys: Iterable[Key] | AsyncIterable[Key]
         if isinstance(ids, AsyncIterable):
             keys = _validated_async(ids, by)
         else:
-            keys = ((by, require_id(by, i)) for i in _strings("ids", ids))
+            keys = ((by, require_id(by, i)) for i in id_iterable("ids", ids))
         return BatchStream(
             keys, self._by_ids(), _PAYMENT_IDS, concurrency=concurrency, ready=self._log_in
         )
@@ -262,7 +275,10 @@ class Payments(Endpoints):
         """
         require_id("merchant_uid", merchant_uid)
         url = _with_status("/payments/findAll", merchant_uid, status)
-        base = {"limit": _limit(limit), "sorting": _sorting(sorting)}
+        base = {
+            "limit": optional_count("limit", limit, 1, MAX_LIMIT),
+            "sorting": optional_choice("sorting", sorting, Sorting),
+        }
 
         async def fetch(page: int) -> Page[Payment]:
             try:
@@ -295,13 +311,13 @@ class Payments(Endpoints):
         at the latest. ``await`` gives the first page of the first window. Times after 2100
         are refused: they are milliseconds passed as seconds.
         """
-        status = _list_status(status)
-        order = _sorting(sorting)
-        start = _seconds("since", since)
-        end = _seconds("until", until)
+        status = choice("status", status, ListStatus)
+        order = optional_choice("sorting", sorting, Sorting)
+        start = optional_unix_seconds("since", since, minimum=0)
+        end = optional_unix_seconds("until", until, minimum=0)
         if start is not None and end is not None and start > end:
             raise InvalidInputError("since", "must not be after until")
-        base = {"limit": _limit(limit), "sorting": order}
+        base = {"limit": optional_count("limit", limit, 1, MAX_LIMIT), "sorting": order}
         url = path("/payments/status/{}", status)
 
         def listing(window: tuple[int | None, int | None]) -> Paged[Payment]:
@@ -394,7 +410,7 @@ class Payments(Endpoints):
         return drop_none(
             {
                 "merchant_uid": merchant_uid,
-                "amount": money_json(require_amount("amount", amount, currency=currency)),
+                "amount": require_amount("amount", amount, currency=currency),
                 "currency": currency,
             }
         )
@@ -458,18 +474,18 @@ class Payments(Endpoints):
         body: dict[str, Any] = {
             "imp_uid": imp_uid,
             "merchant_uid": merchant_uid,
-            "amount": _money("amount", amount, positive=True),
-            "tax_free": _money("tax_free", tax_free),
-            "vat_amount": _money("vat_amount", vat_amount),
-            "checksum": _money("checksum", checksum),
-            "reason": _text("reason", reason),
-            "refund_holder": _text("refund_holder", refund_holder),
-            "refund_bank": _text("refund_bank", refund_bank),
-            "refund_account": _text("refund_account", refund_account),
-            "refund_tel": _text("refund_tel", refund_tel),
-            "retain_promotion": _bool("retain_promotion", retain_promotion),
-            "enable_webhook": _bool("enable_webhook", enable_webhook),
-            "extra": _extra(extra),
+            "amount": optional_amount("amount", amount, positive=True),
+            "tax_free": optional_amount("tax_free", tax_free),
+            "vat_amount": optional_amount("vat_amount", vat_amount),
+            "checksum": optional_amount("checksum", checksum),
+            "reason": optional_string("reason", reason),
+            "refund_holder": optional_string("refund_holder", refund_holder),
+            "refund_bank": optional_string("refund_bank", refund_bank),
+            "refund_account": optional_string("refund_account", refund_account),
+            "refund_tel": optional_string("refund_tel", refund_tel),
+            "retain_promotion": optional_bool("retain_promotion", retain_promotion),
+            "enable_webhook": optional_bool("enable_webhook", enable_webhook),
+            "extra": string_map("extra", extra),
         }
         if checksum is None:
             try:
@@ -573,9 +589,9 @@ class Payments(Endpoints):
         """
         if "merchant_uid" in fields:
             raise InvalidInputError("fields", "cancel_safely names the payment by imp_uid")
-        _money("amount", amount, positive=True)  # refused before the read, not after it
-        _text("reason", reason)
-        _money("checksum", checksum)
+        optional_amount("amount", amount, positive=True)  # refused before the read, not after it
+        optional_string("reason", reason)
+        optional_amount("checksum", checksum)
         if checksum is None:
             checksum = (await self.get(imp_uid, include_sandbox=True)).refundable_amount
         try:
@@ -657,74 +673,10 @@ async def _validated_async(ids: AsyncIterable[str], kind: str) -> AsyncIterator[
         yield kind, require_id(kind, value)
 
 
-def _strings(field: str, values: Iterable[str]) -> Iterable[str]:
-    """``values`` if it can be iterated for ids; refused by name before anything is sent."""
-    if isinstance(values, str):
-        raise InvalidInputError(field, "must be an iterable of ids, not one string")
-    if not isinstance(values, Iterable):
-        raise InvalidInputError(field, f"must be an iterable of ids, got {type(values).__name__}")
-    return values
-
-
-def _require_concurrency(value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInputError("concurrency", "must be an int >= 1")
-
-
-def _flag(value: bool | None) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        raise InvalidInputError("include_sandbox", "must be a bool")
-    return "true" if value else "false"
-
-
 def _with_status(prefix: str, merchant_uid: str, status: str | None) -> str:
     if status is None:
         return path(prefix + "/{}", merchant_uid)
-    if not isinstance(status, str) or status not in _FIND_STATUSES:
-        raise InvalidInputError("status", f"must be one of {sorted(_FIND_STATUSES)} or None")
-    return path(prefix + "/{}/{}", merchant_uid, str(status))
-
-
-def _list_status(status: ListStatus | str) -> str:
-    try:
-        return ListStatus(status).value
-    except ValueError:
-        raise InvalidInputError(
-            "status", f"must be one of {[s.value for s in ListStatus]}"
-        ) from None
-
-
-def _sorting(sorting: Sorting | str | None) -> str | None:
-    if sorting is None:
-        return None
-    try:
-        return Sorting(sorting).value
-    except ValueError:
-        raise InvalidInputError("sorting", f"must be one of {[s.value for s in Sorting]}") from None
-
-
-def _limit(limit: int | None) -> int | None:
-    if limit is None:
-        return None
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInputError("limit", f"must be an int from 1 to {MAX_LIMIT}")
-    return limit
-
-
-def _seconds(field: str, value: datetime | int | None) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise InvalidInputError(field, "must be timezone-aware")
-        seconds = int(value.timestamp())
-    elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInputError(field, "must be an aware datetime or UNIX seconds")
-    else:
-        seconds = value
-    return before_2100(field, seconds)  # milliseconds by mistake made 230,000 windows
+    return path(prefix + "/{}/{}", merchant_uid, choice("status", status, _FIND_STATUSES))
 
 
 def _windows(start: int, end: int, *, newest_first: bool) -> Iterator[tuple[int, int]]:
@@ -745,31 +697,3 @@ def _windows(start: int, end: int, *, newest_first: bool) -> Iterator[tuple[int,
         if last >= end:
             return
         start = last + 1
-
-
-def _money(field: str, value: int | Decimal | None, *, positive: bool = False) -> Any:
-    if value is None:
-        return None
-    return money_json(require_amount(field, value, positive=positive))
-
-
-def _text(field: str, value: str | None) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise InvalidInputError(field, f"must be a string, got {type(value).__name__}")
-    return value if value is None else sendable(field, value)
-
-
-def _bool(field: str, value: bool | None) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise InvalidInputError(field, "must be a bool")
-    return value
-
-
-def _extra(extra: Mapping[str, str] | None) -> dict[str, str] | None:
-    if extra is None:
-        return None
-    if not isinstance(extra, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in extra.items()
-    ):
-        raise InvalidInputError("extra", "must map strings to strings, e.g. {'requester': ...}")
-    return dict(extra)
