@@ -22,7 +22,7 @@ from collections.abc import (
     Mapping,
 )
 from contextlib import aclosing
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar, Unpack
 
 import anyio
 import anyio.abc
@@ -196,31 +196,24 @@ class Answers(Generic[T]):
     errors: Mapping[Key, IamportError]
 
 
+class StreamOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`ChunkStream`, for :func:`lookup_all` to pass on."""
+
+    concurrency: int
+    max_ids: int
+    max_query_length: int
+    ready: Ready | None
+
+
 async def lookup_all(
-    keys: Iterable[Key],
-    fetch: Fetch[T],
-    match: Match[T],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    max_ids: int = MAX_IDS,
-    max_query_length: int = MAX_QUERY_LENGTH,
-    ready: Ready | None = None,
+    keys: Iterable[Key], fetch: Fetch[T], match: Match[T], **options: Unpack[StreamOptions]
 ) -> Answers[T]:
     """Look up a finite collection of keys: deduplicated, chunked, ``concurrency`` chunks in
     flight, every key answered exactly once; a :data:`FATAL` error is raised."""
     asked = dict.fromkeys(keys)  # in the order asked
     items: dict[Key, T] = {}
     errors: dict[Key, IamportError] = {}
-    stream = ChunkStream(
-        asked,
-        fetch,
-        match,
-        concurrency=concurrency,
-        max_ids=max_ids,
-        max_query_length=max_query_length,
-        ready=ready,
-    )
-    async with stream as results:
+    async with ChunkStream(asked, fetch, match, **options) as results:
         async for answer in results.chunks():
             items.update(answer.found)
             if answer.error is not None:
