@@ -12,21 +12,10 @@ Every model is in :mod:`iamport_async.models`, the error tree is drawn in
 webhook verification is :mod:`iamport_async.webhooks`.
 """
 
-from iamport_async._engine import (
-    AdaptiveRateLimiter,
-    CallOptions,
-    Clock,
-    Idempotency,
-    RateLimiter,
-    RetryBudget,
-    SystemClock,
-    TokenBucket,
-    Unlimited,
-)
-from iamport_async._engine.raw import RawResponse
 from iamport_async._environment import switch_logging_on as _switch_logging_on
 from iamport_async._version import __version__
-from iamport_async.client import API_URL, STATIC_API_URL, Iamport
+from iamport_async.client import API_URL, STATIC_API_URL, CallOptions, Iamport
+from iamport_async.clock import Clock, SystemClock
 from iamport_async.errors import (
     ApiError,
     BackpressureError,
@@ -49,7 +38,10 @@ from iamport_async.errors import (
     UnsupportedPgError,
 )
 from iamport_async.models import Page, Payment, PaymentCancel, PaymentStatus
+from iamport_async.ratelimit import AdaptiveRateLimiter, RateLimiter, TokenBucket, Unlimited
+from iamport_async.raw import RawResponse
 from iamport_async.results import BatchResult, BatchStream, IdResults, Lookup, Paged, PaymentLookups
+from iamport_async.retry import Idempotency, RetryBudget
 
 __all__ = [
     "API_URL",

@@ -17,18 +17,12 @@ import anyio
 import attrs
 import httpx
 
-from iamport_async._engine import (
-    AdaptiveRateLimiter,
-    Clock,
-    EngineConfig,
-    RateLimiter,
-    RetryPolicy,
-    TokenBucket,
-    Unlimited,
-)
+from iamport_async._engine import EngineConfig, RetryPolicy
 from iamport_async._routes import route_template
+from iamport_async.clock import Clock
 from iamport_async.errors import InvalidInputError
 from iamport_async.instrumentation import Hooks, Instrumentation
+from iamport_async.ratelimit import AdaptiveRateLimiter, RateLimiter, TokenBucket, Unlimited
 
 T = TypeVar("T")
 _TIER = re.compile(r"[A-Z0-9]{3}")

@@ -13,23 +13,12 @@ import httpx
 from iamport_async import _defaults, _options
 from iamport_async._defaults import API_URL as API_URL
 from iamport_async._defaults import STATIC_API_URL as STATIC_API_URL
-from iamport_async._engine import (
-    CallOptions,
-    Clock,
-    Credentials,
-    Engine,
-    EngineConfig,
-    Idempotency,
-    RateLimiter,
-    Request,
-    RetryBudget,
-    SystemClock,
-)
+from iamport_async._engine import Credentials, Engine, EngineConfig, Request
 from iamport_async._engine.query import QueryParams
-from iamport_async._engine.raw import RawResponse
 from iamport_async._engine.raw import capture as capture_raw
 from iamport_async._environment import credential
 from iamport_async._options import Overrides
+from iamport_async.clock import Clock, SystemClock
 from iamport_async.endpoints.benepia import Benepia
 from iamport_async.endpoints.certifications import Certifications
 from iamport_async.endpoints.codes import Codes
@@ -49,11 +38,33 @@ from iamport_async.endpoints.vbanks import Vbanks
 from iamport_async.errors import InvalidInputError
 from iamport_async.fleet import Shared
 from iamport_async.instrumentation import Instrumentation
+from iamport_async.ratelimit import RateLimiter
+from iamport_async.raw import RawResponse
+from iamport_async.retry import Idempotency, RetryBudget
 
 DEFAULT_TIMEOUT = httpx.Timeout(_defaults.TIMEOUT, connect=_defaults.CONNECT_TIMEOUT)
 DEFAULT_MAX_CONCURRENCY = _defaults.MAX_CONCURRENCY
 
 T = TypeVar("T")
+
+
+@attrs.frozen
+class CallOptions:
+    """Per-call overrides of the client's settings; ``None`` keeps the client's value."""
+
+    timeout: float | None = None
+    """Seconds per attempt, for this call."""
+    max_retries: int | None = None
+    """Retries after the first attempt, for this call (0: one attempt only)."""
+    total_timeout: float | None = None
+    """Seconds for the whole call, its retries and their waits included."""
+    tier: str | None = None
+    """The sub-merchant code (``Tier`` header) this call acts for."""
+
+    def changes(self) -> dict[str, object]:
+        """The options given (not None), as ``with_options`` takes them: a call with options
+        is sent by a copy of the client's engine, built and checked the same way."""
+        return {name: value for name, value in attrs.asdict(self).items() if value is not None}
 
 
 class Iamport:
@@ -82,7 +93,7 @@ class Iamport:
     - ``max_concurrency``: requests in flight at once (``None``: no cap beyond the pool).
     - ``rate_limit``: requests started per second (``None``: no limit); ``adaptive=True`` lowers
       it when the server throttles (429/503) and climbs back; ``rate_limiter`` replaces both
-      with any :class:`~iamport_async._engine.RateLimiter`.
+      with any :class:`~iamport_async.ratelimit.RateLimiter`.
     - ``shared``: a backend shared by a fleet of processes on one account (e.g.
       ``iamport_async.fleet.RedisShared.from_url(...)``): one rate budget and one token.
     - ``max_wait``: fail fast. A call that would queue longer than this for a slot raises

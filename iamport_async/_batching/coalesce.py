@@ -12,8 +12,8 @@ import anyio.abc
 import iamport_async._defaults as _defaults
 from iamport_async._batching.chunks import MAX_IDS, MAX_QUERY_LENGTH, ChunkBuilder, Key
 from iamport_async._batching.fetch import ChunkAnswer, Fetch, Match, fetch_chunk
-from iamport_async._engine.clock import Clock
 from iamport_async._tasks import TaskGroupBlock
+from iamport_async.clock import Clock
 from iamport_async.errors import IamportError
 
 T = TypeVar("T")

@@ -1,37 +1,23 @@
-"""The engine under every endpoint: token, retries, rate control, envelope. Only this
-package imports httpx."""
+"""The engine under every endpoint: token, retries, rate control, envelope; the one place
+that sends HTTP.
 
-from iamport_async._engine.clock import Clock, SystemClock
+The policies it is handed are public: :mod:`iamport_async.clock`,
+:mod:`iamport_async.ratelimit`, :mod:`iamport_async.retry` and :mod:`iamport_async.raw`."""
+
 from iamport_async._engine.engine import (
     Answer,
-    CallOptions,
     Credentials,
     Engine,
     EngineConfig,
     Request,
 )
-from iamport_async._engine.ratelimit import (
-    AdaptiveRateLimiter,
-    RateLimiter,
-    TokenBucket,
-    Unlimited,
-)
-from iamport_async._engine.retry import Idempotency, RetryBudget, RetryPolicy
+from iamport_async._engine.retry import RetryPolicy
 
 __all__ = [
-    "AdaptiveRateLimiter",
     "Answer",
-    "CallOptions",
-    "Clock",
     "Credentials",
     "Engine",
     "EngineConfig",
-    "Idempotency",
-    "RateLimiter",
     "Request",
-    "RetryBudget",
     "RetryPolicy",
-    "SystemClock",
-    "TokenBucket",
-    "Unlimited",
 ]

@@ -21,13 +21,12 @@ import attrs
 import httpx
 import tenacity
 
-from iamport_async._engine.clock import Clock, sleep_for
+from iamport_async._engine.clock import sleep_for
 from iamport_async._engine.envelope import decode
 from iamport_async._engine.lifecycle import Lifecycle
 from iamport_async._engine.query import QueryParams, encode_query
-from iamport_async._engine.ratelimit import RateLimiter, Unlimited
 from iamport_async._engine.raw import record as record_raw
-from iamport_async._engine.retry import CallRetry, Idempotency, RetryBudget, RetryPolicy
+from iamport_async._engine.retry import CallRetry, RetryPolicy
 from iamport_async._engine.token import (
     IssuedToken,
     Token,
@@ -37,6 +36,7 @@ from iamport_async._engine.token import (
 )
 from iamport_async._engine.wire import check_path, check_query, encode_json
 from iamport_async._redact import install_log_redaction
+from iamport_async.clock import Clock
 from iamport_async.errors import (
     BackpressureError,
     ClientClosedError,
@@ -49,6 +49,8 @@ from iamport_async.errors import (
     UnauthorizedError,
 )
 from iamport_async.instrumentation import CallTrace, Hooks
+from iamport_async.ratelimit import RateLimiter, Unlimited
+from iamport_async.retry import Idempotency, RetryBudget
 
 logger = logging.getLogger("iamport_async")
 
@@ -86,25 +88,6 @@ class Credentials:
 
     imp_key: str = attrs.field(repr=False)
     imp_secret: str = attrs.field(repr=False)
-
-
-@attrs.frozen
-class CallOptions:
-    """Per-call overrides of the client's settings; ``None`` keeps the client's value."""
-
-    timeout: float | None = None
-    """Seconds per attempt, for this call."""
-    max_retries: int | None = None
-    """Retries after the first attempt, for this call (0: one attempt only)."""
-    total_timeout: float | None = None
-    """Seconds for the whole call, its retries and their waits included."""
-    tier: str | None = None
-    """The sub-merchant code (``Tier`` header) this call acts for."""
-
-    def changes(self) -> dict[str, object]:
-        """The options given (not None), as ``with_options`` takes them: a call with options
-        is sent by a copy of the client's engine, built and checked the same way."""
-        return {name: value for name, value in attrs.asdict(self).items() if value is not None}
 
 
 @attrs.frozen

@@ -22,7 +22,7 @@ import anyio
 import attrs
 
 import iamport_async._defaults as _defaults
-from iamport_async._engine.clock import Clock
+from iamport_async.clock import Clock
 from iamport_async.instrumentation import Hooks
 
 logger = logging.getLogger("iamport_async")

@@ -12,11 +12,13 @@ from urllib.parse import quote
 
 import attrs
 
-from iamport_async._engine import Answer, Clock, Engine, Idempotency, Request
+from iamport_async._engine import Answer, Engine, Request
 from iamport_async._engine.query import QueryParams
 from iamport_async._engine.wire import check_path, sendable
+from iamport_async.clock import Clock
 from iamport_async.errors import IamportError
 from iamport_async.models._converter import structure
+from iamport_async.retry import Idempotency
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])

@@ -28,7 +28,6 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, path
 from iamport_async.endpoints._mutation import Resent, is_refusal, mutation, unknown
 from iamport_async.errors import (
@@ -38,6 +37,7 @@ from iamport_async.errors import (
 )
 from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment, PaymentStatus
+from iamport_async.retry import Idempotency
 
 SKEW_MARGIN = 2.0
 """Seconds a payment may appear to have started before the call did, on the server's clock:

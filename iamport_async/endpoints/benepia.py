@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
@@ -24,6 +23,7 @@ from iamport_async.endpoints._checks import (
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.benepia import BenepiaPoint
 from iamport_async.models.payment import Payment
+from iamport_async.retry import Idempotency
 
 
 class Benepia(Endpoints):

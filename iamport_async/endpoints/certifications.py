@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     choice,
@@ -25,6 +24,7 @@ from iamport_async.endpoints._checks import (
 )
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.certification import Certification, CertificationOtp
+from iamport_async.retry import Idempotency
 
 CARRIERS = ("SKT", "KT", "LGT")
 """Carriers an OTP request names; MVNO subscribers give their host's and ``is_mvno=True``."""

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from iamport_async._batching import DEFAULT_CONCURRENCY, by_ids, ids_of, lookup_all
-from iamport_async._engine import Idempotency
 from iamport_async._engine.query import QueryParams
 from iamport_async.endpoints._base import Cast, Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import SKEW_MARGIN
@@ -40,6 +39,7 @@ from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.models.schedule import Schedule, ScheduleStatus
 from iamport_async.results import IdResults, Paged
+from iamport_async.retry import Idempotency
 
 _BILLING_KEY = Cast[Customer | SuperBillingKey](BillingKey)
 

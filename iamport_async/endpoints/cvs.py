@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     buyer_fields,
@@ -26,6 +25,7 @@ from iamport_async.endpoints._checks import (
 )
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.payment import Payment, PaymentStatus
+from iamport_async.retry import Idempotency
 
 
 async def _cvs_revoked(self: Cvs, error: Exception, imp_uid: str) -> Payment | None:

@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 
 import attrs
 
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     money_json,
@@ -32,6 +31,7 @@ from iamport_async.endpoints._checks import (
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.escrow import EscrowLogis
+from iamport_async.retry import Idempotency
 
 
 def _address(field: str, value: object) -> dict[str, Any] | None:

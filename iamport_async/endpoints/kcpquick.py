@@ -12,7 +12,7 @@ import ipaddress
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._engine import Answer, Idempotency
+from iamport_async._engine import Answer
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
@@ -27,6 +27,7 @@ from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import InvalidInputError
 from iamport_async.models.kcpquick import KcpQuickAutopayKey, KcpQuickFidoRelease, KcpQuickMember
 from iamport_async.models.payment import Payment
+from iamport_async.retry import Idempotency
 
 _PREPAID_AMOUNT_DIGITS = 9
 

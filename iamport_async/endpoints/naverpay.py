@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._engine import Answer, Idempotency
+from iamport_async._engine import Answer
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     choice,
@@ -44,6 +44,7 @@ from iamport_async.models.naverpay import (
     NaverReviewType,
     NaverWithholdReason,
 )
+from iamport_async.retry import Idempotency
 
 _ALL_FAILED_STATUS = 500
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, operation, path
 from iamport_async.endpoints._checks import choice, require_id
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.payco import PaycoOrderStatus, PaycoStatus
+from iamport_async.retry import Idempotency
 
 
 class Payco(Endpoints):

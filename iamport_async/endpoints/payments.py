@@ -30,7 +30,6 @@ from iamport_async._batching import (
     ids_of,
     lookup_all,
 )
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._cancel import Verdict, verdict
 from iamport_async.endpoints._checks import (
@@ -60,6 +59,7 @@ from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.models.prepare import PaymentBalance, PaymentPrepare
 from iamport_async.results import BatchStream, IdResults, Paged, PaymentLookups
+from iamport_async.retry import Idempotency
 
 IMP_UID = "imp_uid"
 MERCHANT_UID = "merchant_uid"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from iamport_async._engine import Answer, Idempotency
+from iamport_async._engine import Answer
 from iamport_async.endpoints._base import Endpoints, drop_none, operation
 from iamport_async.endpoints._checks import choice, optional_text, require_id, text, unix_seconds
 from iamport_async.endpoints._mutation import Resent, mutation
@@ -16,6 +16,7 @@ from iamport_async.models.paymentwall import (
     PaymentwallProductType,
     PaymentwallRefundable,
 )
+from iamport_async.retry import Idempotency
 
 _PATH = "/paymentwall/delivery"
 _ADDRESS_FIELDS = ("country", "city", "zip", "state", "street", "phone", "firstname", "lastname")

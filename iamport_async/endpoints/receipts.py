@@ -19,7 +19,6 @@ from typing import Any
 
 import attrs
 
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
@@ -43,6 +42,7 @@ from iamport_async.models.receipt import (
     Receipt,
     ReceiptType,
 )
+from iamport_async.retry import Idempotency
 
 RECEIPT_TYPES = tuple(str(kind) for kind in ReceiptType)
 IDENTIFIER_TYPES = ("person", "business", "phone", "taxcard")

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from iamport_async._engine import Answer, Engine, Idempotency
+from iamport_async._engine import Answer, Engine
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
@@ -52,6 +52,7 @@ from iamport_async.errors import InvalidInputError
 from iamport_async.models.payment import Payment
 from iamport_async.models.schedule import Schedule, ScheduleStatus
 from iamport_async.results import Paged
+from iamport_async.retry import Idempotency
 
 Now = Callable[[], datetime]
 """Wall-clock time as an aware datetime (``schedule_at`` is wall-clock, not monotonic)."""

@@ -14,7 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from iamport_async._engine import Idempotency
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
@@ -39,6 +38,7 @@ from iamport_async.endpoints._checks import (
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.payment import Payment, PaymentStatus
 from iamport_async.models.vbank import VbankHolder
+from iamport_async.retry import Idempotency
 
 # --- The group ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import socket
 from types import TracebackType
 from typing import Any, Self
 
-from iamport_async._engine.clock import Clock
+from iamport_async.clock import Clock
 from iamport_async.errors import InvalidInputError
 from iamport_async.fleet._connection import RedisConnection, redacted
 from iamport_async.fleet._health import Health

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from iamport_async._engine.clock import Clock
-from iamport_async._engine.ratelimit import AdaptiveRateLimiter, RateLimiter, TokenBucket
+from iamport_async.clock import Clock
 from iamport_async.errors import BackpressureError
 from iamport_async.fleet import _scripts
 from iamport_async.fleet._connection import RedisConnection, RedisUnavailable
 from iamport_async.fleet._health import Health
+from iamport_async.ratelimit import AdaptiveRateLimiter, RateLimiter, TokenBucket
 
 MEMBER_TTL = 10.0
 """Seconds after its last request that a process stops counting as a member of the fleet."""

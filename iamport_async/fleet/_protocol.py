@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Protocol
 import attrs
 
 if TYPE_CHECKING:
-    from iamport_async._engine.clock import Clock
-    from iamport_async._engine.ratelimit import RateLimiter
     from iamport_async._engine.token import TokenStore
+    from iamport_async.clock import Clock
+    from iamport_async.ratelimit import RateLimiter
 
 
 @attrs.frozen

@@ -6,8 +6,9 @@ import contextlib
 import logging
 import secrets
 
-from iamport_async._engine.clock import Clock, sleep_for
+from iamport_async._engine.clock import sleep_for
 from iamport_async._engine.token import Fetch, Lease
+from iamport_async.clock import Clock
 from iamport_async.fleet import _scripts
 from iamport_async.fleet._connection import RedisConnection, RedisUnavailable
 from iamport_async.fleet._health import Health

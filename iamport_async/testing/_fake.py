@@ -18,7 +18,8 @@ import iamport_async.testing._ops_auth as _ops_auth
 import iamport_async.testing._ops_payments as _ops_payments
 import iamport_async.testing._ops_receipts as _ops_receipts
 import iamport_async.testing._ops_vbanks as _ops_vbanks
-from iamport_async._engine.clock import Clock, sleep_for
+from iamport_async._engine.clock import sleep_for
+from iamport_async.clock import Clock
 from iamport_async.testing._asgi import FakeApp
 from iamport_async.testing._faults import Faults
 from iamport_async.testing._http import (

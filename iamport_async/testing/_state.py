@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from iamport_async._engine.clock import Clock, SystemClock
+from iamport_async.clock import Clock, SystemClock
 from iamport_async.testing._records import make_payment, payment_view, seed_payments
 from iamport_async.testing._stats import Stats
 

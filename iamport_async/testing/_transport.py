@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import httpx
 
-from iamport_async._engine.clock import Clock, sleep_for
+from iamport_async._engine.clock import sleep_for
+from iamport_async.clock import Clock
 from iamport_async.testing._http import Drop, FakeRequest, Handler, Reply
 
 

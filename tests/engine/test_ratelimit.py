@@ -10,8 +10,8 @@ import pytest
 import respx
 
 from iamport_async import Iamport
-from iamport_async._engine.ratelimit import AdaptiveRateLimiter, TokenBucket
 from iamport_async.errors import BackpressureError
+from iamport_async.ratelimit import AdaptiveRateLimiter, TokenBucket
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import envelope, token_payload
 

@@ -12,7 +12,7 @@ import pytest
 import respx
 
 from iamport_async import Iamport, Idempotency
-from iamport_async._engine.retry import RetryBudget, parse_retry_after
+from iamport_async._engine.retry import parse_retry_after
 from iamport_async.errors import (
     ApiError,
     BadRequestError,
@@ -25,6 +25,7 @@ from iamport_async.errors import (
     RequestTimeout,
     ServerError,
 )
+from iamport_async.retry import RetryBudget
 from iamport_async.testing.clock import VirtualClock
 from tests.conftest import envelope
 

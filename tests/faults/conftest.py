@@ -19,7 +19,7 @@ import attrs
 import pytest
 
 from iamport_async import Iamport
-from iamport_async._engine.clock import SystemClock
+from iamport_async.clock import SystemClock
 from iamport_async.testing import FakeIamport
 from tests.faults._proxy import FaultProxy
 

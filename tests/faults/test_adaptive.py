@@ -12,7 +12,7 @@ import collections
 
 import pytest
 
-from iamport_async._engine.ratelimit import AdaptiveRateLimiter
+from iamport_async.ratelimit import AdaptiveRateLimiter
 from iamport_async.testing.clock import VirtualClock
 
 pytestmark = pytest.mark.anyio

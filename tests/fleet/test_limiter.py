@@ -14,7 +14,7 @@ import anyio
 import pytest
 import redis
 
-from iamport_async._engine.clock import Clock
+from iamport_async.clock import Clock
 from iamport_async.errors import BackpressureError, InvalidInputError
 from iamport_async.fleet import RedisRateLimiter, RedisShared
 from tests.fleet._helpers import IMP_KEY, RecordingClock, backend, keys

@@ -3,7 +3,7 @@
 The concurrency cap (requests in flight) lives in the engine as an anyio
 ``CapacityLimiter``; this module is about *starts*. A limiter is anything with ``acquire`` and
 ``feedback``, so a shared backend (Redis, for a fleet of workers) can stand in for the local
-one.
+one: ``Iamport(rate_limiter=...)`` takes any of them.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
-from iamport_async._engine.clock import Clock
+from iamport_async.clock import Clock
 from iamport_async.errors import BackpressureError
+
+__all__ = ["AdaptiveRateLimiter", "RateLimiter", "TokenBucket", "Unlimited"]
 
 
 class RateLimiter(Protocol):
