@@ -153,15 +153,12 @@ class OpenTelemetryInstrumentation:
             span.set_attribute("http.response.status_code", event.status)
         if event.attempts > 1:
             span.set_attribute("http.request.resend_count", event.attempts - 1)
-        attributes = _call_attributes(event.call)
         error = _error_type(event.status, event.error_type)
         if error is not None:
             span.set_attribute("error.type", error)
             span.set_status(trace.StatusCode.ERROR, event.error_type)
-            attributes["error.type"] = error
-        if event.status is not None:
-            attributes["http.response.status_code"] = event.status
-        self._call_duration.record(event.duration, attributes)
+        answer = _answer(event.status, error)
+        self._call_duration.record(event.duration, _call_attributes(event.call) | answer)
         span.end()
         context.detach(token)  # type: ignore[arg-type]
 
@@ -169,29 +166,22 @@ class OpenTelemetryInstrumentation:
         self._active.add(1, _call_attributes(event.call))
 
     def _request_ended(self, event: RequestEnded) -> None:
-        attributes = _call_attributes(event.call)
-        self._active.add(-1, attributes)
-        if event.status is not None:
-            attributes["http.response.status_code"] = event.status
+        self._active.add(-1, _call_attributes(event.call))
         error = _error_type(event.status, event.error_type)
-        if error is not None:
-            attributes["error.type"] = error
-        self._request_duration.record(event.duration, attributes)
+        answer = _answer(event.status, error)
+        self._request_duration.record(event.duration, _call_attributes(event.call) | answer)
         self._span_event(
             event.call,
             "attempt",
             {
                 "iamport.attempt": event.attempt,
                 "iamport.duration": event.duration,
-                **_optional("http.response.status_code", event.status),
-                **_optional("error.type", error),
+                **answer,
             },
         )
 
     def _retry_scheduled(self, event: RetryScheduled) -> None:
-        attributes = _call_attributes(event.call)
-        attributes["iamport.retry.reason"] = event.reason
-        self._retries.add(1, attributes)
+        self._retries.add(1, _call_attributes(event.call) | {"iamport.retry.reason": event.reason})
         self._span_event(
             event.call,
             "retry",
@@ -204,16 +194,12 @@ class OpenTelemetryInstrumentation:
         )
 
     def _throttled(self, event: Throttled) -> None:
-        attributes = _call_attributes(event.call)
-        attributes["http.response.status_code"] = event.status
-        self._throttled_answers.add(1, attributes)
+        status = {"http.response.status_code": event.status}
+        self._throttled_answers.add(1, _call_attributes(event.call) | status)
         self._span_event(
             event.call,
             "throttled",
-            {
-                "http.response.status_code": event.status,
-                **_optional("iamport.retry_after", event.retry_after),
-            },
+            status | _optional("iamport.retry_after", event.retry_after),
         )
 
     def _limiter_waited(self, event: LimiterWaited) -> None:
@@ -253,6 +239,11 @@ def _call_attributes(info: CallInfo) -> dict[str, Any]:
     if info.route is not None:
         attributes["url.template"] = info.route
     return attributes
+
+
+def _answer(status: int | None, error: str | None) -> dict[str, Any]:
+    """The status and ``error.type`` of an answer, as far as they are known."""
+    return _optional("http.response.status_code", status) | _optional("error.type", error)
 
 
 def _error_type(status: int | None, error_type: str | None) -> str | None:

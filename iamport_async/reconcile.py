@@ -284,11 +284,28 @@ def _duplicate(order: Order, payment: Payment | None) -> Result:
 
 
 class Reconciliation(TaskGroupBlock):
-    """``async with`` it, then ``async for`` over one :class:`Result` per order.
+    """Reconcile ``orders`` (an iterable or async iterable of :class:`Order`, any length)
+    against i'mport: one :class:`Result` per order, every order exactly once.
 
-    Results arrive as lookups complete, not in input order. ``summary`` counts what has been
-    read so far. Leaving the block early (a break, an error, Ctrl-C) cancels the lookups in
-    flight; every result already read stays valid.
+    ``concurrency`` requests in flight per key kind (imp_uid, merchant_uid), each carrying up
+    to 100 ids; the client's own ``max_concurrency`` and ``rate_limit`` still apply.
+    ``on_progress`` is called with a :class:`Progress` every ``progress_every`` results (when
+    the next one is asked for, so the results it counts have been handled: a hook that raises
+    leaves no result counted but unseen) and at the end. Give ``total`` for an ETA (a list's
+    length is taken). An order that is not an :class:`Order` stops the run with
+    InvalidInputError; credentials the API refuses stop it with UnauthorizedError (one login
+    attempt, not one per request).
+
+    Duplicates: an order whose id is still being looked up for an earlier order becomes
+    :attr:`ReconcileOutcome.DUPLICATE` (and costs no request). With ``check_duplicates=True`` every
+    repeat in the whole input is caught, at the price of remembering every id (about 100
+    bytes each); without it, memory stays flat and a repeat far from the first is looked up
+    and compared again as an order of its own.
+
+    ``async with`` it, then ``async for`` over one :class:`Result` per order. Results arrive
+    as lookups complete, not in input order. ``summary`` counts what has been read so far.
+    Leaving the block early (a break, an error, Ctrl-C) cancels the lookups in flight; every
+    result already read stays valid. ``clock`` (monotonic seconds) times the rate and ETA.
     """
 
     def __init__(
@@ -500,40 +517,5 @@ async def _drain(receive: MemoryObjectReceiveStream[T]) -> AsyncIterator[T]:
         yield item
 
 
-def reconcile(
-    client: Iamport,
-    orders: Iterable[Order] | AsyncIterable[Order],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    total: int | None = None,
-    on_progress: ProgressHook | None = None,
-    progress_every: int = 100,
-    check_duplicates: bool = False,
-) -> Reconciliation:
-    """Reconcile ``orders`` (an iterable or async iterable of :class:`Order`, any length)
-    against i'mport: one :class:`Result` per order, every order exactly once.
-
-    ``concurrency`` requests in flight per key kind (imp_uid, merchant_uid), each carrying up
-    to 100 ids; the client's own ``max_concurrency`` and ``rate_limit`` still apply.
-    ``on_progress`` is called with a :class:`Progress` every ``progress_every`` results (when
-    the next one is asked for, so the results it counts have been handled: a hook that raises
-    leaves no result counted but unseen) and at the end. Give ``total`` for an ETA (a list's
-    length is taken). An order that is not an :class:`Order` stops the run with
-    InvalidInputError; credentials the API refuses stop it with UnauthorizedError (one login
-    attempt, not one per request).
-
-    Duplicates: an order whose id is still being looked up for an earlier order becomes
-    :attr:`ReconcileOutcome.DUPLICATE` (and costs no request). With ``check_duplicates=True`` every
-    repeat in the whole input is caught, at the price of remembering every id (about 100
-    bytes each); without it, memory stays flat and a repeat far from the first is looked up
-    and compared again as an order of its own.
-    """
-    return Reconciliation(
-        client,
-        orders,
-        concurrency=concurrency,
-        total=total,
-        on_progress=on_progress,
-        progress_every=progress_every,
-        check_duplicates=check_duplicates,
-    )
+reconcile = Reconciliation
+"""``reconcile(client, orders, ...)`` builds a :class:`Reconciliation` (its constructor)."""

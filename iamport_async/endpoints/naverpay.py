@@ -48,6 +48,12 @@ from iamport_async.retry import Idempotency
 
 _ALL_FAILED_STATUS = 500
 
+_CHECK = "read naverpay.product_orders(imp_uid): each order's status says whether it happened"
+_ORDER_ACTION = mutation(Resent.NEVER_SENT, "none", _CHECK)
+"""What every Naver Pay order action declares (see ``_mutation``): no guard, checked by reading."""
+_REFUSED_WITH_500 = mutation(Resent.NEVER_SENT, "none", _CHECK, refusals=(500,))
+"""The same, for the payment-type actions, whose refusals come back as HTTP 500."""
+
 
 def _product_order_ids(value: Sequence[str] | None) -> tuple[str, ...] | None:
     """The ids to act on, deduplicated in order; None means every product order."""
@@ -121,11 +127,7 @@ class NaverPay(Endpoints):
         )
 
     @operation("POST", "/payments/{imp_uid}/naver/cancel")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def cancel(
         self,
         imp_uid: str,
@@ -142,11 +144,7 @@ class NaverPay(Endpoints):
         return await self._act("cancel", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/approve-cancel")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def approve_cancel(
         self, imp_uid: str, *, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -157,11 +155,7 @@ class NaverPay(Endpoints):
         return await self._act("approve-cancel", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/ship")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def ship(
         self,
         imp_uid: str,
@@ -182,11 +176,7 @@ class NaverPay(Endpoints):
         return await self._act("ship", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/ship-exchanged")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def ship_exchanged(
         self,
         imp_uid: str,
@@ -204,11 +194,7 @@ class NaverPay(Endpoints):
         return await self._act("ship-exchanged", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/collect-exchanged")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def collect_exchanged(
         self, imp_uid: str, *, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -219,11 +205,7 @@ class NaverPay(Endpoints):
         return await self._act("collect-exchanged", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/place")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def place(
         self, imp_uid: str, *, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -234,11 +216,7 @@ class NaverPay(Endpoints):
         return await self._act("place", imp_uid, product_order_id, {})
 
     @operation("POST", "/payments/{imp_uid}/naver/request-return")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def request_return(
         self,
         imp_uid: str,
@@ -259,11 +237,7 @@ class NaverPay(Endpoints):
         return await self._act("request-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/approve-return")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def approve_return(
         self,
         imp_uid: str,
@@ -279,11 +253,7 @@ class NaverPay(Endpoints):
         return await self._act("approve-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/reject-return")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def reject_return(
         self, imp_uid: str, *, memo: str, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -295,11 +265,7 @@ class NaverPay(Endpoints):
         return await self._act("reject-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/withhold-return")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def withhold_return(
         self,
         imp_uid: str,
@@ -321,11 +287,7 @@ class NaverPay(Endpoints):
         return await self._act("withhold-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/resolve-return")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-    )
+    @_ORDER_ACTION
     async def resolve_return(
         self, imp_uid: str, *, product_order_id: Sequence[str] | None = None
     ) -> NaverOrderActionResult:
@@ -338,12 +300,7 @@ class NaverPay(Endpoints):
     # -- payment type ---------------------------------------------------------------------
 
     @operation("POST", "/payments/{imp_uid}/naver/point")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-        refusals=(500,),
-    )
+    @_REFUSED_WITH_500
     async def deposit_point(self, imp_uid: str) -> None:
         """Credit the buyer's Naver Pay points for a payment-type payment.
 
@@ -354,12 +311,7 @@ class NaverPay(Endpoints):
         await self._call("POST", url, Answer, idempotency=Idempotency.UNGUARDED)
 
     @operation("POST", "/payments/{imp_uid}/naver/confirm")
-    @mutation(
-        Resent.NEVER_SENT,
-        "none",
-        "read naverpay.product_orders(imp_uid): each order's status says whether it happened",
-        refusals=(500,),
-    )
+    @_REFUSED_WITH_500
     async def confirm(self, imp_uid: str, *, requester: NaverRequester | str | None = None) -> None:
         """Confirm the purchase of an escrow payment-type payment (구매확정).
 

@@ -33,7 +33,7 @@ from iamport_async.endpoints._checks import (
     text,
     whole_amount,
 )
-from iamport_async.endpoints._mutation import Resent, mutation
+from iamport_async.endpoints._mutation import ReadBack, Resent, mutation
 from iamport_async.errors import InvalidInputError
 from iamport_async.errors import UnsupportedPgError as UnsupportedPgError  # its former home
 from iamport_async.models.receipt import (
@@ -91,30 +91,17 @@ class PartnerReceiptLine:
         )
 
 
-async def _receipt_standing(
-    self: Receipts, error: Exception, imp_uid: str, **_: Any
-) -> Receipt | None:
-    receipt = await self.get(imp_uid)
-    return None if receipt.is_cancelled else receipt
+def _read_back(getter: str, *, revoked: bool) -> ReadBack:
+    """A read-back through ``getter`` (``get`` or ``get_external``): the receipt if its
+    ``is_cancelled`` is ``revoked`` (the lost call took effect), else None."""
 
+    async def read_back(
+        self: Receipts, error: Exception, key: str, **_: Any
+    ) -> Receipt | ExternalReceipt | None:
+        receipt: Receipt | ExternalReceipt = await getattr(self, getter)(key)
+        return receipt if receipt.is_cancelled == revoked else None
 
-async def _receipt_revoked(self: Receipts, error: Exception, imp_uid: str) -> Receipt | None:
-    receipt = await self.get(imp_uid)
-    return receipt if receipt.is_cancelled else None
-
-
-async def _external_standing(
-    self: Receipts, error: Exception, merchant_uid: str, **_: Any
-) -> ExternalReceipt | None:
-    receipt = await self.get_external(merchant_uid)
-    return None if receipt.is_cancelled else receipt
-
-
-async def _external_revoked(
-    self: Receipts, error: Exception, merchant_uid: str
-) -> ExternalReceipt | None:
-    receipt = await self.get_external(merchant_uid)
-    return receipt if receipt.is_cancelled else None
+    return read_back
 
 
 class Receipts(Endpoints):
@@ -134,7 +121,7 @@ class Receipts(Endpoints):
         Resent.GUARDED,
         "`receipts.get(imp_uid)`: a receipt that stands",
         "read receipts.get(imp_uid): a receipt without cancelled_at is issued",
-        read_back=_receipt_standing,
+        read_back=_read_back("get", revoked=False),
     )
     async def issue(
         self,
@@ -200,7 +187,7 @@ class Receipts(Endpoints):
         Resent.GUARDED,
         "`receipts.get(imp_uid)`: the receipt revoked",
         "read receipts.get(imp_uid): cancelled_at set means revoked",
-        read_back=_receipt_revoked,
+        read_back=_read_back("get", revoked=True),
     )
     async def revoke(self, imp_uid: str) -> Receipt:
         """Revoke the cash receipt of payment ``imp_uid``; answers it with ``cancelled_at``.
@@ -229,7 +216,7 @@ class Receipts(Endpoints):
         Resent.GUARDED,
         "`receipts.get_external(merchant_uid)`: a receipt that stands",
         "read receipts.get_external(merchant_uid) before issuing again",
-        read_back=_external_standing,
+        read_back=_read_back("get_external", revoked=False),
     )
     async def issue_external(
         self,
@@ -293,7 +280,7 @@ class Receipts(Endpoints):
         Resent.GUARDED,
         "`receipts.get_external(merchant_uid)`: the receipt revoked",
         "read receipts.get_external(merchant_uid): cancelled_at set means revoked",
-        read_back=_external_revoked,
+        read_back=_read_back("get_external", revoked=True),
     )
     async def revoke_external(self, merchant_uid: str) -> ExternalReceipt:
         """Revoke the cash receipt of the external sale ``merchant_uid``. NotFoundError when

@@ -5,12 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, found_at, ok
 from iamport_async.testing._params import amount_of, text
 from iamport_async.testing._router import route
 from iamport_async.testing._state import FakeState
 
 CASH_METHODS = ("trans", "vbank")
+_NO_RECEIPT = "현금영수증 발행된 내역이 확인되지 않습니다."
+
+
+def _live(receipts: dict[str, Any], key: str) -> Any:
+    """The receipt stored under ``key`` unless it was revoked: one live receipt per key."""
+    receipt = receipts.get(key)
+    return None if receipt is None or receipt["cancelled_at"] else receipt
 
 
 def _receipt(state: FakeState, key: str, value: str, amount: int, data: dict[str, Any]) -> Any:
@@ -31,10 +38,7 @@ def _receipt(state: FakeState, key: str, value: str, amount: int, data: dict[str
 
 @route("GET", "/receipts/{imp_uid}")
 def get_receipt(state: FakeState, request: FakeRequest) -> Reply:
-    return found(
-        state.receipts.get(request.path_params["imp_uid"]),
-        "현금영수증 발행된 내역이 확인되지 않습니다.",
-    )
+    return found_at(state.receipts, request, "imp_uid", _NO_RECEIPT)
 
 
 @route("POST", "/receipts/{imp_uid}")
@@ -49,8 +53,7 @@ def issue_receipt(state: FakeState, request: FakeRequest) -> Reply:
         return fail(400, -1, "결제완료(paid) 상태의 결제건이 아닙니다.")
     if payment["pay_method"] not in CASH_METHODS:
         return fail(400, -1, "현금영수증 발행대상 결제수단이 아닙니다.")
-    existing = state.receipts.get(imp_uid)
-    if existing is not None and not existing["cancelled_at"]:
+    if _live(state.receipts, imp_uid) is not None:
         return fail(400, -1, "이미 현금영수증이 발행된 결제건입니다.")
     balance = int(Decimal(payment["amount"]) - Decimal(payment["cancel_amount"]))
     receipt = _receipt(state, "imp_uid", imp_uid, balance, data)
@@ -63,8 +66,8 @@ def issue_receipt(state: FakeState, request: FakeRequest) -> Reply:
 @route("DELETE", "/receipts/{imp_uid}")
 def revoke_receipt(state: FakeState, request: FakeRequest) -> Reply:
     imp_uid = request.path_params["imp_uid"]
-    receipt = state.receipts.get(imp_uid)
-    if receipt is None or receipt["cancelled_at"]:
+    receipt = _live(state.receipts, imp_uid)
+    if receipt is None:
         return fail(400, -1, "발급된 현금영수증이 없습니다.")
     receipt["cancelled_at"] = state.now()
     payment = state.payments.get(imp_uid)
@@ -76,10 +79,7 @@ def revoke_receipt(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("GET", "/receipts/external/{merchant_uid}")
 def get_external_receipt(state: FakeState, request: FakeRequest) -> Reply:
-    return found(
-        state.external_receipts.get(request.path_params["merchant_uid"]),
-        "현금영수증 발행된 내역이 확인되지 않습니다.",
-    )
+    return found_at(state.external_receipts, request, "merchant_uid", _NO_RECEIPT)
 
 
 @route("POST", "/receipts/external/{merchant_uid}")
@@ -89,8 +89,7 @@ def issue_external_receipt(state: FakeState, request: FakeRequest) -> Reply:
     amount = amount_of(data.get("amount"))
     if text(data, "identifier") is None or text(data, "name") is None or amount is None:
         return fail(400, -1, "name, amount, identifier 파라메터가 필요합니다.")
-    existing = state.external_receipts.get(merchant_uid)
-    if existing is not None and not existing["cancelled_at"]:
+    if _live(state.external_receipts, merchant_uid) is not None:
         return fail(400, -1, "이미 현금영수증이 발행된 merchant_uid입니다.")
     receipt = _receipt(state, "merchant_uid", merchant_uid, int(amount), data)
     state.external_receipts[merchant_uid] = receipt
@@ -99,8 +98,8 @@ def issue_external_receipt(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("DELETE", "/receipts/external/{merchant_uid}")
 def revoke_external_receipt(state: FakeState, request: FakeRequest) -> Reply:
-    receipt = state.external_receipts.get(request.path_params["merchant_uid"])
-    if receipt is None or receipt["cancelled_at"]:
+    receipt = _live(state.external_receipts, request.path_params["merchant_uid"])
+    if receipt is None:
         return fail(404, -1, "현금영수증 발행된 적이 없는 merchant_uid입니다.")
     receipt["cancelled_at"] = state.now()
     return ok(receipt)

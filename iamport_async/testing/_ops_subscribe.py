@@ -12,9 +12,16 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, found_at, ok
 from iamport_async.testing._params import amount_of, exact, text
-from iamport_async.testing._records import CARDS, PGS, make_payment, mask, masked_card
+from iamport_async.testing._records import (
+    BUYER_FIELDS,
+    CARDS,
+    PGS,
+    make_payment,
+    mask,
+    masked_card,
+)
 from iamport_async.testing._router import route
 from iamport_async.testing._state import FakeState
 
@@ -150,7 +157,7 @@ def _charge(
     }
     if declined:
         fields.update(apply_num=None, receipt_url=None)
-    for field in ("buyer_name", "buyer_email", "buyer_tel", "buyer_addr", "buyer_postcode"):
+    for field in BUYER_FIELDS:
         if text(data, field) is not None:
             fields[field] = text(data, field)
     record = make_payment(state.rng, now, **fields)
@@ -220,11 +227,7 @@ SCHEDULE_COPIED = [
     "amount",
     "currency",
     "name",
-    "buyer_name",
-    "buyer_email",
-    "buyer_tel",
-    "buyer_addr",
-    "buyer_postcode",
+    *BUYER_FIELDS,
     "custom_data",
 ]
 
@@ -321,10 +324,8 @@ def unschedule(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("GET", "/subscribe/payments/schedule/{merchant_uid}")
 def get_schedule(state: FakeState, request: FakeRequest) -> Reply:
-    return found(
-        state.schedules.get(request.path_params["merchant_uid"]),
-        "merchant_uid로 조회되는 예약결제건이 존재하지 않습니다.",
-    )
+    missing = "merchant_uid로 조회되는 예약결제건이 존재하지 않습니다."
+    return found_at(state.schedules, request, "merchant_uid", missing)
 
 
 def run_due_schedules(state: FakeState) -> list[dict[str, Any]]:

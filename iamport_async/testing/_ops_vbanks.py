@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, found, found_at, ok
 from iamport_async.testing._params import amount_of, exact, text
-from iamport_async.testing._records import BANK_NAMES, make_payment
+from iamport_async.testing._records import BANK_NAMES, BUYER_FIELDS, make_payment
 from iamport_async.testing._router import route
 from iamport_async.testing._state import FakeState
 
@@ -41,7 +41,7 @@ def issue_vbank(state: FakeState, request: FakeRequest) -> Reply:
         "vbank_issued_at": now,
         "custom_data": text(data, "custom_data"),
     }
-    for field in ("buyer_name", "buyer_email", "buyer_tel", "buyer_addr", "buyer_postcode"):
+    for field in BUYER_FIELDS:
         if text(data, field) is not None:
             fields[field] = text(data, field)
     record = make_payment(state.rng, now, **fields)
@@ -64,9 +64,7 @@ def revoke_vbank(state: FakeState, request: FakeRequest) -> Reply:
 
 @route("GET", "/certifications/{imp_uid}")
 def get_certification(state: FakeState, request: FakeRequest) -> Reply:
-    return found(
-        state.certifications.get(request.path_params["imp_uid"]), "본인인증결과를 찾을 수 없습니다."
-    )
+    return found_at(state.certifications, request, "imp_uid", "본인인증결과를 찾을 수 없습니다.")
 
 
 @route("DELETE", "/certifications/{imp_uid}")

@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+BUYER_FIELDS = ("buyer_name", "buyer_email", "buyer_tel", "buyer_addr", "buyer_postcode")
+"""The buyer's details, as payments, schedules and billing keys all name them."""
+
 PAYMENT_FIELDS = [
     "imp_uid",
     "merchant_uid",
@@ -47,11 +50,7 @@ PAYMENT_FIELDS = [
     "amount",
     "cancel_amount",
     "currency",
-    "buyer_name",
-    "buyer_email",
-    "buyer_tel",
-    "buyer_addr",
-    "buyer_postcode",
+    *BUYER_FIELDS,
     "custom_data",
     "user_agent",
     "status",
