@@ -3,10 +3,11 @@ as plain lines otherwise, so that the command works from a bare install and in c
 
 from __future__ import annotations
 
+import abc
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from iamport_async.reconcile import Progress, Summary
 
@@ -27,16 +28,32 @@ MEANINGS = {
 """What each outcome means, beside its count, so that a table explains itself."""
 
 
-class Display(Protocol):
+class Display(abc.ABC):
+    """Progress while a command runs, then tables laid out once (numbers right, text left)
+    and drawn by each kind its own way."""
+
+    @abc.abstractmethod
     def start(self, label: str, total: int | None) -> None: ...
+    @abc.abstractmethod
     def update(self, progress: Progress, activity: str = "") -> None: ...
+    @abc.abstractmethod
     def stop(self) -> None: ...
+
     def table(
         self,
         title: str,
         rows: Sequence[Row],
         out: IO[str],
         headers: Sequence[str] | None = None,
+    ) -> None:
+        """``rows`` under ``title`` (and ``headers``) on ``out``: numbers right, text left."""
+        columns = max((len(row) for row in rows), default=0)
+        right = [_right(rows, c) for c in range(columns)]
+        self._draw(title, rows, out, tuple(headers or ()), right)
+
+    @abc.abstractmethod
+    def _draw(
+        self, title: str, rows: Sequence[Row], out: IO[str], headers: Row, right: list[bool]
     ) -> None: ...
 
 
@@ -89,7 +106,7 @@ def make_display(plain: bool = False, stream: IO[str] | None = None) -> Display:
     return PlainDisplay(target)
 
 
-class PlainDisplay:
+class PlainDisplay(Display):
     """A line every few seconds, and the last one at the end: readable in a log file."""
 
     def __init__(self, stream: IO[str], every: float = 5.0) -> None:
@@ -125,20 +142,14 @@ class PlainDisplay:
         if self._unwritten:
             self._write()
 
-    def table(
-        self,
-        title: str,
-        rows: Sequence[Row],
-        out: IO[str],
-        headers: Sequence[str] | None = None,
+    def _draw(
+        self, title: str, rows: Sequence[Row], out: IO[str], headers: Row, right: list[bool]
     ) -> None:
-        lines = [tuple(headers)] if headers else []
-        columns = max((len(row) for row in rows), default=0)
+        lines = [headers] if headers else []
         widths = [
             max((len(row[c]) for row in [*lines, *rows] if c < len(row)), default=0)
-            for c in range(columns)
+            for c in range(len(right))
         ]
-        right = [_right(rows, c) for c in range(columns)]
 
         def line(row: Row) -> str:
             cells = [
@@ -156,7 +167,7 @@ class PlainDisplay:
         out.flush()
 
 
-class RichDisplay:
+class RichDisplay(Display):
     """A rich progress bar (count, rate, ETA) and rich tables."""
 
     def __init__(self, stream: IO[str]) -> None:
@@ -195,19 +206,14 @@ class RichDisplay:
     def stop(self) -> None:
         self._bar.stop()
 
-    def table(
-        self,
-        title: str,
-        rows: Sequence[Row],
-        out: IO[str],
-        headers: Sequence[str] | None = None,
+    def _draw(
+        self, title: str, rows: Sequence[Row], out: IO[str], headers: Row, right: list[bool]
     ) -> None:
         from rich import box
         from rich.console import Console
         from rich.table import Table
 
-        columns = max((len(row) for row in rows), default=0)
-        names = list(headers or ()) + [""] * (columns - len(headers or ()))
+        names = list(headers) + [""] * (len(right) - len(headers))
         table = Table(
             title=title,
             title_justify="left",
@@ -217,8 +223,8 @@ class RichDisplay:
             collapse_padding=True,
         )
         for column, name in enumerate(names):
-            right = _right(rows, column)
-            table.add_column(name, justify="right" if right else "left", no_wrap=not right)
+            numbers = column < len(right) and right[column]
+            table.add_column(name, justify="right" if numbers else "left", no_wrap=not numbers)
         for row in rows:
             table.add_row(*row)
         Console(file=out).print(table)

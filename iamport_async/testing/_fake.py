@@ -87,9 +87,7 @@ class FakeIamport(FakeState):
         imp_secret: str = "test_imp_secret",  # noqa: S107 (a fake's default credential)
         start_time: int | None = None,
     ) -> None:
-        super().__init__(
-            clock=clock, seed=seed, imp_key=imp_key, imp_secret=imp_secret, start_time=start_time
-        )
+        super().__init__(clock, seed, imp_key, imp_secret, start_time)
         self.faults = Faults(self.rng, ROUTER.operations.keys())
         """What goes wrong and how often: latency, rate limits, scripted answers."""
         self.requests = new_request_log()

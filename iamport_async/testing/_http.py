@@ -155,8 +155,3 @@ def fail(status: int, code: int, message: str) -> Reply:
 def found(record: Any, missing: str) -> Reply:
     """``record`` as a success, or, when there is none, the API's 404 saying ``missing``."""
     return fail(404, -1, missing) if record is None else ok(record)
-
-
-def found_at(table: Mapping[str, Any], request: FakeRequest, key: str, missing: str) -> Reply:
-    """The record ``table`` holds under the request's path parameter ``key``, as :func:`found`."""
-    return found(table.get(request.path_params[key]), missing)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, found_at, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, ok
 from iamport_async.testing._params import amount_of, text
-from iamport_async.testing._router import route
+from iamport_async.testing._router import lookup, route
 from iamport_async.testing._state import FakeState
 
 CASH_METHODS = ("trans", "vbank")
@@ -36,9 +36,7 @@ def _receipt(state: FakeState, key: str, value: str, amount: int, data: dict[str
     }
 
 
-@route("GET", "/receipts/{imp_uid}")
-def get_receipt(state: FakeState, request: FakeRequest) -> Reply:
-    return found_at(state.receipts, request, "imp_uid", _NO_RECEIPT)
+lookup("/receipts/{imp_uid}", lambda state: state.receipts, _NO_RECEIPT)
 
 
 @route("POST", "/receipts/{imp_uid}")
@@ -77,9 +75,7 @@ def revoke_receipt(state: FakeState, request: FakeRequest) -> Reply:
     return ok(receipt)
 
 
-@route("GET", "/receipts/external/{merchant_uid}")
-def get_external_receipt(state: FakeState, request: FakeRequest) -> Reply:
-    return found_at(state.external_receipts, request, "merchant_uid", _NO_RECEIPT)
+lookup("/receipts/external/{merchant_uid}", lambda state: state.external_receipts, _NO_RECEIPT)
 
 
 @route("POST", "/receipts/external/{merchant_uid}")

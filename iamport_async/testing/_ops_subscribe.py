@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, found_at, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, ok
 from iamport_async.testing._params import amount_of, exact, text
 from iamport_async.testing._records import (
     BUYER_FIELDS,
@@ -22,7 +22,7 @@ from iamport_async.testing._records import (
     mask,
     masked_card,
 )
-from iamport_async.testing._router import route
+from iamport_async.testing._router import lookup, route
 from iamport_async.testing._state import FakeState
 
 DECLINED_CARD = "4000-0000-0000-0002"
@@ -322,10 +322,11 @@ def unschedule(state: FakeState, request: FakeRequest) -> Reply:
     return ok(revoked)
 
 
-@route("GET", "/subscribe/payments/schedule/{merchant_uid}")
-def get_schedule(state: FakeState, request: FakeRequest) -> Reply:
-    missing = "merchant_uid로 조회되는 예약결제건이 존재하지 않습니다."
-    return found_at(state.schedules, request, "merchant_uid", missing)
+lookup(
+    "/subscribe/payments/schedule/{merchant_uid}",
+    lambda state: state.schedules,
+    "merchant_uid로 조회되는 예약결제건이 존재하지 않습니다.",
+)
 
 
 def run_due_schedules(state: FakeState) -> list[dict[str, Any]]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, found, found_at, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
 from iamport_async.testing._params import amount_of, exact, text
 from iamport_async.testing._records import BANK_NAMES, BUYER_FIELDS, make_payment
-from iamport_async.testing._router import route
+from iamport_async.testing._router import lookup, route
 from iamport_async.testing._state import FakeState
+
+_NO_CERTIFICATION = "본인인증결과를 찾을 수 없습니다."
 
 
 @route("POST", "/vbanks")
@@ -62,14 +64,9 @@ def revoke_vbank(state: FakeState, request: FakeRequest) -> Reply:
     return ok(payment)
 
 
-@route("GET", "/certifications/{imp_uid}")
-def get_certification(state: FakeState, request: FakeRequest) -> Reply:
-    return found_at(state.certifications, request, "imp_uid", "본인인증결과를 찾을 수 없습니다.")
+lookup("/certifications/{imp_uid}", lambda state: state.certifications, _NO_CERTIFICATION)
 
 
 @route("DELETE", "/certifications/{imp_uid}")
 def delete_certification(state: FakeState, request: FakeRequest) -> Reply:
-    return found(
-        state.certifications.pop(request.path_params["imp_uid"], None),
-        "본인인증결과를 찾을 수 없습니다.",
-    )
+    return found(state.certifications.pop(request.path_params["imp_uid"], None), _NO_CERTIFICATION)

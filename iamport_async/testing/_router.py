@@ -8,10 +8,10 @@ Adding an operation to the fake is one function::
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeAlias
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from iamport_async.testing._http import FakeRequest, Reply, path_segment
+from iamport_async.testing._http import FakeRequest, Reply, found, path_segment
 
 if TYPE_CHECKING:
     from iamport_async.testing._state import FakeState
@@ -82,3 +82,16 @@ ROUTER = Router()
 route = ROUTER.route
 """``@route("GET", "/tiers/{tier_code}")``: register a handler taking ``(state, request)`` and
 returning ``ok(payload)`` or ``fail(...)``, for an operation the fake does not serve yet."""
+
+
+def lookup(
+    template: str, table: Callable[[FakeState], Mapping[str, Any]], missing: str
+) -> OperationHandler:
+    """Register ``GET template`` as a plain lookup: the record ``table(state)`` holds under the
+    template's one path parameter, or the API's 404 saying ``missing``."""
+    key = template[template.index("{") + 1 : template.index("}")]
+
+    def handler(state: FakeState, request: FakeRequest) -> Reply:
+        return found(table(state).get(request.path_params[key]), missing)
+
+    return route("GET", template)(handler)

@@ -40,14 +40,9 @@ class FakeState:
     """Everything the fake API knows. ``FakeIamport`` adds the HTTP side on top."""
 
     def __init__(
-        self,
-        *,
-        clock: Clock | None = None,
-        seed: int = 0,
-        imp_key: str = "test_imp_key",
-        imp_secret: str = "test_imp_secret",  # noqa: S107 (a fake's default credential)
-        start_time: int | None = None,
+        self, clock: Clock | None, seed: int, imp_key: str, imp_secret: str, start_time: int | None
     ) -> None:
+        """``FakeIamport``'s arguments, as documented (and defaulted) there."""
         self.clock: Clock = clock or SystemClock()
         if start_time is None:
             start_time = DEFAULT_START_TIME if clock is not None else int(time.time())
