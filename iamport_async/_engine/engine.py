@@ -431,15 +431,18 @@ class _Slot:
             trace.waited("concurrency", since)
 
     async def _acquire(self) -> None:
+        """A free slot is taken at once: anyio's ``acquire`` would first pass through the
+        event loop (a cancel scope and a ``sleep(0)``), which costs more than the rest of
+        the engine's own work on a call; the exchange that follows awaits anyway."""
         assert self._limiter is not None
-        if self._max_wait is None:
-            await self._limiter.acquire()
-            return
         try:
             self._limiter.acquire_nowait()
             return
         except anyio.WouldBlock:
             pass
+        if self._max_wait is None:
+            await self._limiter.acquire()
+            return
         with anyio.move_on_after(self._max_wait):
             await self._limiter.acquire()
             return
