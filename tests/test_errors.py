@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from iamport_async.errors import (
@@ -73,3 +75,37 @@ def test_an_error_says_its_outcome_is_known_unless_told_otherwise() -> None:
     assert unknown.after_ambiguous_failure is True  # the deprecated flag still answers
     assert "read payments.get" in str(unknown)
     assert "ServerError" in str(unknown)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        *NOT_ACTED,
+        RequestTimeout("read timed out", method="POST", path="/payments/cancel"),
+        ResponseValidationError(
+            "bad", status=201, body="{}", method="POST", path="/p", ids={"imp_uid": "imp_1"}
+        ),
+        OutcomeUnknownError(
+            "read payments.get(imp_1)",
+            cause=RequestTimeout("t", method="POST", path="/p"),
+            method="POST",
+            path="/payments/cancel",
+        ),
+        ClientClosedError("closed", outcome_known=False),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_every_error_survives_pickling_whole(error: IamportError) -> None:
+    # A worker process's failure reaches its parent pickled (ProcessPoolExecutor,
+    # multiprocessing): it must arrive as the same error, attributes and all.
+    error.add_note("while reconciling order 7")
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (bytes made here)
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert copy.outcome_known == error.outcome_known
+    assert server_may_have_acted(copy) == server_may_have_acted(error)
+    public = {name: value for name, value in vars(error).items() if name != "cause"}
+    assert {name: vars(copy)[name] for name in public} == public
+    if isinstance(error, OutcomeUnknownError):
+        assert isinstance(copy, OutcomeUnknownError)
+        assert str(copy.cause) == str(error.cause)

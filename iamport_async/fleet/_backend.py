@@ -15,7 +15,9 @@ from iamport_async.errors import InvalidInputError
 from iamport_async.fleet._connection import RedisConnection, redacted
 from iamport_async.fleet._health import Health
 from iamport_async.fleet._limiter import RedisRateLimiter
+from iamport_async.fleet._link import RedisLink
 from iamport_async.fleet._protocol import SharedBinding
+from iamport_async.fleet._settings import FleetSettings
 from iamport_async.fleet._tokens import RedisTokenStore
 
 _SCHEMES = ("redis", "rediss", "unix")
@@ -36,30 +38,12 @@ class RedisShared:
     ``retry_interval`` seconds; :attr:`health` counts outages and recoveries.
     """
 
-    def __init__(
-        self,
-        connection: RedisConnection,
-        *,
-        where: str,
-        rate_limit: float | None,
-        burst: float,
-        adaptive: bool,
-        fallback_rate: float | None,
-        share_token: bool,
-        prefix: str,
-        retry_interval: float,
-        lock_timeout: float,
-    ) -> None:
+    def __init__(self, connection: RedisConnection, settings: FleetSettings, *, where: str) -> None:
         self._connection = connection
+        self._settings = settings
         self._where = where
-        self._rate = rate_limit
-        self._burst = burst
-        self._adaptive = adaptive
-        self._fallback_rate = fallback_rate
-        self._share_token = share_token
-        self._prefix = prefix
-        self._lock_timeout = lock_timeout
-        self.health = Health(where, retry_interval)
+        self.health = Health(where, settings.retry_interval)
+        """Whether Redis is in use now, and its outages and recoveries so far."""
 
     @classmethod
     def from_url(
@@ -109,9 +93,7 @@ class RedisShared:
             raise InvalidInputError("prefix", "must be a non-empty string without braces")
         redis_options.setdefault("socket_timeout", socket_timeout)
         redis_options.setdefault("socket_connect_timeout", socket_timeout)
-        return cls(
-            RedisConnection(url, redis_options),
-            where=redacted(url),
+        settings = FleetSettings(
             rate_limit=rate_limit,
             burst=float(burst),
             adaptive=adaptive,
@@ -121,38 +103,26 @@ class RedisShared:
             retry_interval=float(retry_interval),
             lock_timeout=float(lock_timeout),
         )
+        return cls(RedisConnection(url, redis_options), settings, where=redacted(url))
 
     def __repr__(self) -> str:
-        rate = f" rate_limit={self._rate:g}/s" if self._rate is not None else ""
+        rate_limit = self._settings.rate_limit
+        rate = f" rate_limit={rate_limit:g}/s" if rate_limit is not None else ""
         return f"<RedisShared {self._where}{rate} shared={self.health.shared}>"
 
     def bind(self, *, imp_key: str, clock: Clock) -> SharedBinding:
         """The limiter and token store for the account ``imp_key``, sleeping on ``clock``."""
         if not isinstance(imp_key, str) or not imp_key:
             raise InvalidInputError("imp_key", "must be a non-empty string")
-        base = f"{self._prefix}:{{{account_hash(imp_key)}}}"
+        namespace = f"{self._settings.prefix}:{{{account_hash(imp_key)}}}"
+        link = RedisLink(self._connection, self.health, clock, namespace)
         limiter = None
-        if self._rate is not None:
-            limiter = RedisRateLimiter(
-                self._connection,
-                self.health,
-                clock,
-                keys=(f"{base}:rate", f"{base}:members"),
-                member=f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}",
-                rate=self._rate,
-                burst=self._burst,
-                adaptive=self._adaptive,
-                fallback_rate=self._fallback_rate,
-            )
+        if self._settings.rate_limit is not None:
+            member = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+            limiter = RedisRateLimiter(link, self._settings.rate_limit, self._settings, member)
         store = None
-        if self._share_token:
-            store = RedisTokenStore(
-                self._connection,
-                self.health,
-                clock,
-                keys=(f"{base}:token", f"{base}:token:lock"),
-                lock_timeout=self._lock_timeout,
-            )
+        if self._settings.share_token:
+            store = RedisTokenStore(link, lock_timeout=self._settings.lock_timeout)
         return SharedBinding(rate_limiter=limiter, token_store=store)
 
     async def aclose(self) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from iamport_async.clock import Clock
 from iamport_async.errors import BackpressureError
 from iamport_async.fleet import _scripts
-from iamport_async.fleet._connection import RedisConnection, RedisUnavailable
-from iamport_async.fleet._health import Health
+from iamport_async.fleet._connection import RedisUnavailable
+from iamport_async.fleet._link import RedisLink
+from iamport_async.fleet._settings import FleetSettings
 from iamport_async.ratelimit import AdaptiveRateLimiter, RateLimiter, TokenBucket
 
 MEMBER_TTL = 10.0
@@ -28,28 +28,12 @@ class RedisRateLimiter:
     ``fallback_rate`` if given), and goes back to Redis when it answers again.
     """
 
-    def __init__(
-        self,
-        connection: RedisConnection,
-        health: Health,
-        clock: Clock,
-        *,
-        keys: tuple[str, str],
-        member: str,
-        rate: float,
-        burst: float,
-        adaptive: bool,
-        fallback_rate: float | None,
-    ) -> None:
-        self._connection = connection
-        self._health = health
-        self._clock = clock
-        self._keys = keys
-        self._member = member
+    def __init__(self, link: RedisLink, rate: float, settings: FleetSettings, member: str) -> None:
+        self._link = link
+        self._keys = (link.key("rate"), link.key("members"))
         self._max_rate = rate
-        self._burst = burst
-        self._adaptive = adaptive
-        self._fallback_rate = fallback_rate
+        self._settings = settings
+        self._member = member
         self._throttled = False
         self._local: TokenBucket | AdaptiveRateLimiter | None = None
         self.rate = rate
@@ -63,21 +47,20 @@ class RedisRateLimiter:
     @property
     def fair_share(self) -> float:
         """The local rate used while Redis is down."""
-        if self._fallback_rate is not None:
-            return self._fallback_rate
+        if self._settings.fallback_rate is not None:
+            return self._settings.fallback_rate
         return max(self.rate / max(1, self.members), _scripts.MIN_RATE)
 
     async def acquire(self, max_wait: float | None = None) -> None:
-        now = self._clock.monotonic()
-        if self._health.should_try(now):
+        if self._link.usable():
             try:
-                answer = await self._connection.run(
+                answer = await self._link.run(
                     _scripts.ACQUIRE, self._keys, self._arguments(max_wait)
                 )
             except RedisUnavailable as exc:
-                self._health.failed(self._clock.monotonic(), exc)
+                self._link.failed(exc)
             else:
-                self._health.succeeded()
+                self._link.succeeded()
                 self._local = None
                 await self._take(answer, max_wait)
                 return
@@ -86,7 +69,7 @@ class RedisRateLimiter:
     def feedback(self, *, throttled: bool) -> None:
         """Adaptive mode: a throttle is reported to Redis with the next acquire (this method
         cannot await)."""
-        if not self._adaptive:
+        if not self._settings.adaptive:
             return
         if throttled:
             self._throttled = True
@@ -98,9 +81,9 @@ class RedisRateLimiter:
         throttled, self._throttled = self._throttled, False
         return [
             repr(self._max_rate),
-            repr(self._burst),
+            repr(self._settings.burst),
             -1 if max_wait is None else round(max_wait * 1_000_000),
-            int(self._adaptive),
+            int(self._settings.adaptive),
             int(throttled),
             self._member,
             round(MEMBER_TTL * 1_000_000),
@@ -115,14 +98,14 @@ class RedisRateLimiter:
         if not granted:
             raise BackpressureError(wait, max_wait if max_wait is not None else 0.0)
         if wait > 0:
-            await self._clock.sleep_until(self._clock.monotonic() + wait)
+            await self._link.clock.sleep_until(self._link.clock.monotonic() + wait)
 
     def _fallback(self) -> RateLimiter:
         """The local limiter for this outage, made once at the fair share known when it began."""
         if self._local is None:
             share = self.fair_share
-            if self._adaptive:
-                self._local = AdaptiveRateLimiter(self._clock, max_rate=share)
+            if self._settings.adaptive:
+                self._local = AdaptiveRateLimiter(self._link.clock, max_rate=share)
             else:
-                self._local = TokenBucket(share, self._clock, burst=1)
+                self._local = TokenBucket(share, self._link.clock, burst=1)
         return self._local

@@ -8,10 +8,9 @@ import secrets
 
 from iamport_async._engine.clock import sleep_for
 from iamport_async._engine.token import Fetch, Lease
-from iamport_async.clock import Clock
 from iamport_async.fleet import _scripts
-from iamport_async.fleet._connection import RedisConnection, RedisUnavailable
-from iamport_async.fleet._health import Health
+from iamport_async.fleet._connection import RedisUnavailable
+from iamport_async.fleet._link import RedisLink
 
 logger = logging.getLogger("iamport_async.fleet")
 
@@ -32,19 +31,10 @@ class RedisTokenStore:
     while it is valid, so this costs a request, not a new token).
     """
 
-    def __init__(
-        self,
-        connection: RedisConnection,
-        health: Health,
-        clock: Clock,
-        *,
-        keys: tuple[str, str],
-        lock_timeout: float,
-    ) -> None:
-        self._connection = connection
-        self._health = health
-        self._clock = clock
-        self._token_key, self._lock_key = keys
+    def __init__(self, link: RedisLink, *, lock_timeout: float) -> None:
+        self._link = link
+        self._token_key = link.key("token")
+        self._lock_key = link.key("token:lock")
         self._lock_timeout = lock_timeout
         self.fetches = 0
         """Tokens this process asked the API for (through the store or as a fallback)."""
@@ -53,38 +43,38 @@ class RedisTokenStore:
         return f"<RedisTokenStore fetches={self.fetches}>"
 
     async def lease(self, fetch: Fetch, *, margin: float, rejected: str | None) -> Lease:
-        if not self._health.should_try(self._clock.monotonic()):
+        if not self._link.usable():
             return await self._fetch(fetch)
         try:
             return await self._shared(fetch, margin, rejected)
         except RedisUnavailable as exc:
-            self._health.failed(self._clock.monotonic(), exc)
+            self._link.failed(exc)
             return await self._fetch(fetch)
 
     async def _shared(self, fetch: Fetch, margin: float, rejected: str | None) -> Lease:
-        give_up_at = self._clock.monotonic() + self._lock_timeout
+        give_up_at = self._link.clock.monotonic() + self._lock_timeout
         owner = secrets.token_hex(8)
         lock_ms = max(1, round(self._lock_timeout * 1000))
         while True:
             found = await self._read(margin, rejected)
-            self._health.succeeded()
+            self._link.succeeded()
             if found is not None:
                 return found
-            if await self._connection.run(_scripts.LOCK, [self._lock_key], [owner, lock_ms]):
+            if await self._link.run(_scripts.LOCK, [self._lock_key], [owner, lock_ms]):
                 try:
                     # Someone may have stored a token between our read and our lock.
                     found = await self._read(margin, None)
                     return found if found is not None else await self._refresh(fetch)
                 finally:
                     await self._unlock(owner)
-            if self._clock.monotonic() >= give_up_at:
+            if self._link.clock.monotonic() >= give_up_at:
                 # The holder is slow or gone and its lock not yet expired: do not stall.
                 logger.debug("token lock held for %g s: fetching here", self._lock_timeout)
                 return await self._fetch(fetch)
-            await sleep_for(self._clock, POLL_INTERVAL)
+            await sleep_for(self._link.clock, POLL_INTERVAL)
 
     async def _read(self, margin: float, rejected: str | None) -> Lease | None:
-        value, ttl_ms = await self._connection.run(
+        value, ttl_ms = await self._link.run(
             _scripts.READ_LEASE, [self._token_key], [rejected or ""]
         )
         ttl = int(ttl_ms) / 1000
@@ -97,16 +87,16 @@ class RedisTokenStore:
         ttl_ms = int(lease.lifetime * 1000)
         if ttl_ms > 0:
             try:
-                await self._connection.run(
+                await self._link.run(
                     _scripts.STORE_LEASE, [self._token_key], [lease.access_token, ttl_ms]
                 )
             except RedisUnavailable as exc:
-                self._health.failed(self._clock.monotonic(), exc)  # keep the token we have
+                self._link.failed(exc)  # keep the token we have
         return lease
 
     async def _unlock(self, owner: str) -> None:
         with contextlib.suppress(RedisUnavailable):  # else the lock expires on its own
-            await self._connection.run(_scripts.UNLOCK, [self._lock_key], [owner])
+            await self._link.run(_scripts.UNLOCK, [self._lock_key], [owner])
 
     async def _fetch(self, fetch: Fetch) -> Lease:
         issued = await fetch()

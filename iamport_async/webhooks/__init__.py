@@ -11,7 +11,6 @@ from iamport_async.webhooks._event import (
     WebhookEvent,
     parse_event,
 )
-from iamport_async.webhooks._request import WebhookVerifier
 from iamport_async.webhooks._source import IAMPORT_SOURCES, SourcePolicy
 from iamport_async.webhooks._verdict import (
     Expected,
@@ -19,6 +18,7 @@ from iamport_async.webhooks._verdict import (
     PaymentSource,
     Verdict,
     WebhookOutcome,
+    WebhookVerifier,
     verify,
 )
 

@@ -5,13 +5,16 @@ fetched from ``GET /payments/{imp_uid}`` with the merchant's own credentials is 
 its status (which may be newer than the webhook: deliveries arrive late, twice or out of
 order) and its amount, compared with what the merchant expected for that order. Verifying
 sends one GET and changes nothing, so the same webhook verified twice gives the same verdict.
+
+:func:`verify` judges one parsed event; :class:`WebhookVerifier` is the same for a web
+handler: built once, it checks the sender, parses the body and judges it.
 """
 
 from __future__ import annotations
 
 import enum
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from typing import Protocol, TypeAlias
 
@@ -20,7 +23,8 @@ import attrs
 from iamport_async._values import expected_amount, expected_currency
 from iamport_async.errors import InvalidInputError, NotFoundError
 from iamport_async.models.payment import Payment, PaymentStatus
-from iamport_async.webhooks._event import WebhookEvent
+from iamport_async.webhooks._event import WebhookEvent, parse_event
+from iamport_async.webhooks._source import IPAddress, SourcePolicy
 
 
 class PaymentSource(Protocol):
@@ -203,3 +207,67 @@ async def _lookup(expected: ExpectedLookup, merchant_uid: str) -> Expected | Non
             "expected", f"the lookup must return an Expected or None, got {type(found).__name__}"
         )
     return found
+
+
+def _check_sources(
+    _: object, __: attrs.Attribute[SourcePolicy | None], value: SourcePolicy | None
+) -> None:
+    """A bare tuple of addresses (``sources=IAMPORT_SOURCES``) would pass, then fail on the
+    first delivery: refuse it now, saying how to wrap it."""
+    if value is not None and not isinstance(value, SourcePolicy):
+        raise InvalidInputError(
+            "sources",
+            f"must be a SourcePolicy or None, got {type(value).__name__}: wrap the "
+            "addresses, sources=SourcePolicy(IAMPORT_SOURCES)",
+        )
+
+
+@attrs.frozen
+class WebhookVerifier:
+    """Everything a webhook route needs, built once at startup and shared by every request.
+
+    ::
+
+        verifier = WebhookVerifier(client.payments, expected=orders.expected_for)
+        verdict = await verifier.verify_request(
+            body, content_type, peer=request.client.host, headers=request.headers
+        )
+
+    ``sources`` is None by default: any sender is heard, and re-fetching the payment decides.
+    ``SourcePolicy(IAMPORT_SOURCES)`` also refuses senders outside i'mport's addresses.
+    """
+
+    payments: PaymentSource
+    """What payments are re-fetched through: ``client.payments``."""
+    expected: Expected | int | Decimal | ExpectedLookup
+    """What the order says: an :class:`Expected`, a bare amount, or ``expected(merchant_uid)`` (sync
+    or async) returning one, or None for an unknown order."""
+    sources: SourcePolicy | None = attrs.field(default=None, validator=_check_sources)
+    """Which senders are heard; None (the default): any sender."""
+    include_sandbox: bool | None = None
+    """True also finds payments made on a test channel; None: the API's default (not)."""
+
+    async def verify_request(
+        self,
+        body: bytes,
+        content_type: str | None,
+        *,
+        peer: str | IPAddress | None,
+        headers: Mapping[str, str],
+    ) -> Verdict:
+        """The verdict on one delivery.
+
+        With ``sources``, a sender outside them gets :attr:`WebhookOutcome.SOURCE_NOT_ALLOWED`
+        before the body is read. A body that cannot be read raises
+        :class:`~iamport_async.webhooks.InvalidWebhookError` (answer 400). Otherwise as
+        :func:`~iamport_async.webhooks.verify`.
+        """
+        if self.sources is not None and not self.sources.allows(peer, headers):
+            sender = self.sources.sender(peer, headers)
+            return Verdict(
+                WebhookOutcome.SOURCE_NOT_ALLOWED, f"sender {sender} is not an allowed source"
+            )
+        event = parse_event(body, content_type)
+        return await verify(
+            self.payments, event, self.expected, include_sandbox=self.include_sandbox
+        )
