@@ -59,14 +59,14 @@ class IamportError(Exception):
     sees ``False`` only on :class:`OutcomeUnknownError` and :class:`ClientClosedError` (and on
     the transport's own errors when calling ``client.request`` directly). Reads: always True."""
 
+    after_ambiguous_failure: bool = False
+    """Deprecated: read ``outcome_known``. True when an earlier attempt of the same call failed
+    in a way the server may have acted on before this error ended the call."""
+
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled as its class, message and attributes, not its constructor's arguments: so an
         error crosses a process boundary whole (a ``ProcessPoolExecutor`` worker's failure)."""
         return (_unpickled, (type(self), self.args), self.__dict__)
-
-    after_ambiguous_failure: bool = False
-    """Deprecated: read ``outcome_known``. True when an earlier attempt of the same call failed
-    in a way the server may have acted on before this error ended the call."""
 
 
 def _unpickled(kind: type[IamportError], args: tuple[object, ...]) -> IamportError:
