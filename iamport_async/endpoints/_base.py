@@ -50,6 +50,16 @@ class Cast(Generic[T]):
     form: Any
 
 
+@attrs.frozen
+class Read(Generic[T]):
+    """A reader of the whole answer, for a payload the endpoint shapes itself (schedules come
+    as an array or as a page): ``Read(schedule_list)``, called with the answer, the method and
+    the path. It runs where a model is structured, so an answer it cannot read is treated
+    alike: for a mutation, the server acted and the outcome is not known."""
+
+    read: Callable[[Answer, str, str], T]
+
+
 class Endpoints:
     """Base of an API group (``client.payments``, ``client.receipts``, ...).
 
@@ -63,7 +73,7 @@ class Endpoints:
         self,
         method: str,
         path: str,
-        cast_to: type[T] | Cast[T],
+        cast_to: type[T] | Cast[T] | Read[T],
         *,
         params: QueryParams | None = None,
         json: Mapping[str, Any] | None = None,
@@ -71,17 +81,19 @@ class Endpoints:
     ) -> T:
         """Send the request and return its ``response`` payload structured as ``cast_to``.
 
-        ``cast_to`` is a model class, a type expression such as ``list[Payment]``, or a
-        :class:`Cast` of a union; given
-        :class:`Answer`, the answer itself (HTTP status and decoded payload) is returned, for
-        an endpoint that reads the status or structures the payload itself.
+        ``cast_to`` is a model class, a type expression such as ``list[Payment]``, a
+        :class:`Cast` of a union, or a :class:`Read` for a payload the endpoint shapes itself;
+        given :class:`Answer`, the answer itself (HTTP status and decoded payload) is returned,
+        for an endpoint that needs no payload.
         """
         request = Request(method, path, params, json, idempotency)
         answer = await self._engine.send(request)
         if cast_to is Answer:
             return answer  # type: ignore[return-value]  # T is Answer here
-        form = cast_to.form if isinstance(cast_to, Cast) else cast_to
         try:
+            if isinstance(cast_to, Read):
+                return cast_to.read(answer, method, path)
+            form = cast_to.form if isinstance(cast_to, Cast) else cast_to
             result: T = structure(
                 answer.payload, form, status=answer.status, method=method, path=path
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from iamport_async._engine import Answer
-from iamport_async.endpoints._base import Endpoints, path
+from iamport_async.endpoints._base import Endpoints, Read, path
 from iamport_async.endpoints._checks import choice, page_number, require_id, unix_seconds
 from iamport_async.errors import InvalidInputError
 from iamport_async.models._converter import structure
@@ -69,8 +69,9 @@ def schedule_listing(
     group: Endpoints, path: str, params: dict[str, str | int], first: int
 ) -> Paged[Schedule]:
     async def fetch(number: int) -> Page[Schedule]:
-        answer = await group._call("GET", path, Answer, params={**params, "page": number})
-        return schedule_page(answer, "GET", path)
+        return await group._call(
+            "GET", path, Read(schedule_page), params={**params, "page": number}
+        )
 
     return Paged(fetch, first)
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from iamport_async._engine import Answer
-from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async.endpoints._base import Endpoints, Read, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     choice,
     optional_choice,
@@ -53,6 +53,18 @@ _ORDER_ACTION = mutation(Resent.NEVER_SENT, "none", _CHECK)
 """What every Naver Pay order action declares (see ``_mutation``): no guard, checked by reading."""
 _REFUSED_WITH_500 = mutation(Resent.NEVER_SENT, "none", _CHECK, refusals=(500,))
 """The same, for the payment-type actions, whose refusals come back as HTTP 500."""
+
+
+def _product_orders(answer: Answer, method: str, path: str) -> list[NaverProductOrder]:
+    """The product orders an action answers with (none: ``null``)."""
+    orders: list[NaverProductOrder] = structure(
+        answer.payload or [],
+        builtins.list[NaverProductOrder],
+        status=answer.status,
+        method=method,
+        path=path,
+    )
+    return orders
 
 
 def _product_order_ids(value: Sequence[str] | None) -> tuple[str, ...] | None:
@@ -99,8 +111,8 @@ class NaverPay(Endpoints):
         url = path(f"/payments/{{}}/naver/{action}", require_id("imp_uid", imp_uid))
         body = drop_none({"product_order_id": None if ids is None else list(ids), **fields})
         try:
-            answer = await self._call(
-                "POST", url, Answer, json=body, idempotency=Idempotency.UNGUARDED
+            orders = await self._call(
+                "POST", url, Read(_product_orders), json=body, idempotency=Idempotency.UNGUARDED
             )
         except ServerError as error:
             if error.status != _ALL_FAILED_STATUS or error.code is None:
@@ -108,13 +120,6 @@ class NaverPay(Endpoints):
             return NaverOrderActionResult(
                 requested=ids, succeeded=(), failed=ids, all_failed=True, message=error.message
             )
-        orders: list[NaverProductOrder] = structure(
-            answer.payload or [],
-            builtins.list[NaverProductOrder],
-            status=answer.status,
-            method="POST",
-            path=url,
-        )
         if ids is None:
             return NaverOrderActionResult(requested=None, succeeded=tuple(orders), failed=None)
         done = {order.product_order_id for order in orders}

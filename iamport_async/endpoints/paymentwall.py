@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from iamport_async._engine import Answer
-from iamport_async.endpoints._base import Endpoints, drop_none, operation
+from iamport_async.endpoints._base import Endpoints, Read, drop_none, operation
 from iamport_async.endpoints._checks import choice, optional_text, require_id, text, unix_seconds
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import BusinessError, InvalidInputError
@@ -108,20 +108,13 @@ class Paymentwall(Endpoints):
             for field in ("carrier_tracking_id", "carrier_type", *address_fields):
                 if body[field] is None:
                     raise InvalidInputError(field, "is required for physical goods")
-        answer = await self._call(
-            "POST", _PATH, Answer, json=drop_none(body), idempotency=Idempotency.UNGUARDED
-        )
-        delivery: PaymentwallDelivery = structure(
-            answer.payload or {},
-            PaymentwallDelivery,
-            status=answer.status,
-            method="POST",
-            path=_PATH,
+        http_status, delivery = await self._call(
+            "POST", _PATH, Read(_delivery), json=drop_none(body), idempotency=Idempotency.UNGUARDED
         )
         if not delivery.ok:
             notices = "; ".join(delivery.notices)
             raise BusinessError(
-                status=answer.status,
+                status=http_status,
                 code=delivery.error_code,
                 message=f"{delivery.error or 'refused'}{f' ({notices})' if notices else ''}",
                 body="",  # the request's address is never echoed into an error
@@ -129,3 +122,12 @@ class Paymentwall(Endpoints):
                 path=_PATH,
             )
         return delivery
+
+
+def _delivery(answer: Answer, method: str, path: str) -> tuple[int, PaymentwallDelivery]:
+    """The delivery the API registered, with the answer's status (a refusal inside a success
+    envelope is raised with it)."""
+    delivery: PaymentwallDelivery = structure(
+        answer.payload or {}, PaymentwallDelivery, status=answer.status, method=method, path=path
+    )
+    return answer.status, delivery

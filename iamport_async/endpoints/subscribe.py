@@ -15,8 +15,8 @@ from typing import Any
 
 import attrs
 
-from iamport_async._engine import Answer, Engine
-from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
+from iamport_async._engine import Engine
+from iamport_async.endpoints._base import Endpoints, Read, drop_none, operation, path
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
@@ -446,10 +446,9 @@ class Subscribe(Endpoints):
             }
         )
         endpoint = "/subscribe/payments/schedule"
-        answer = await self._call(
-            "POST", endpoint, Answer, json=body, idempotency=Idempotency.UNGUARDED
+        return await self._call(
+            "POST", endpoint, Read(schedule_list), json=body, idempotency=Idempotency.UNGUARDED
         )
-        return schedule_list(answer, "POST", endpoint)
 
     @operation("POST", "/subscribe/payments/unschedule")
     @mutation(
@@ -487,10 +486,9 @@ class Subscribe(Endpoints):
         if not body:
             raise InvalidInputError("customer_uid", "give customer_uid, merchant_uid, or both")
         endpoint = "/subscribe/payments/unschedule"
-        answer = await self._call(
-            "POST", endpoint, Answer, json=body, idempotency=Idempotency.GUARDED
+        return await self._call(
+            "POST", endpoint, Read(schedule_list), json=body, idempotency=Idempotency.GUARDED
         )
-        return schedule_list(answer, "POST", endpoint)
 
     # -- looking schedules up --
 

@@ -18,6 +18,7 @@ from iamport_async.errors import (
     NotFoundError,
     OutcomeUnknownError,
     RequestTimeout,
+    ResponseValidationError,
     ServerError,
 )
 from iamport_async.models.naverpay import (
@@ -371,6 +372,18 @@ async def test_connect_failure_on_a_refund_is_retried_since_nothing_was_sent(
     result = await naver.cancel(IMP, product_order_id=["a"])
     assert route.call_count == 2
     assert result.failed == ("a",)
+
+
+async def test_a_refund_answered_2xx_that_cannot_be_read_is_an_unknown_outcome(
+    api: respx.MockRouter, naver: NaverPay
+) -> None:
+    # The server acted (it answered 2xx): an unreadable list of orders must not pass for a
+    # known outcome, which would tell the caller nothing happened.
+    api.post(f"/payments/{IMP}/naver/cancel").respond(json=envelope([{"no_id": 1}]))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await naver.cancel(IMP, product_order_id=["a"])
+    assert isinstance(caught.value.cause, ResponseValidationError)
+    assert "product_orders" in caught.value.check
 
 
 async def test_timeout_on_a_refund_is_not_resent(api: respx.MockRouter, naver: NaverPay) -> None:

@@ -14,6 +14,8 @@ from iamport_async.endpoints.paymentwall import Paymentwall
 from iamport_async.errors import (
     BusinessError,
     InvalidInputError,
+    OutcomeUnknownError,
+    ResponseValidationError,
 )
 from tests.conftest import envelope
 
@@ -130,3 +132,12 @@ async def test_paymentwall_refusal_inside_a_success_envelope_raises(
     assert "Invalid tracking" in caught.value.message
     assert "bad id" in caught.value.message
     assert "buyer@example.com" not in str(caught.value)  # the request never goes into errors
+
+
+async def test_a_delivery_answered_2xx_that_cannot_be_read_is_an_unknown_outcome(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    api.post("/paymentwall/delivery").respond(json=envelope({"success": "yes"}))
+    with pytest.raises(OutcomeUnknownError) as caught:
+        await Paymentwall(client._engine).register_delivery(**digital())
+    assert isinstance(caught.value.cause, ResponseValidationError)

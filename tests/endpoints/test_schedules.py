@@ -271,6 +271,18 @@ async def test_unschedule_sends_what_is_given(api: respx.MockRouter, client: Iam
     assert body_of(route) == {"customer_uid": "cust_1"}
 
 
+async def test_an_unschedule_answered_2xx_that_cannot_be_read_is_read_back(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    # A 2xx means the server acted: the schedules are read back, not reported unrevoked.
+    api.post("/subscribe/payments/unschedule").respond(json=envelope([{"amount": "lots"}]))
+    api.get("/subscribe/payments/schedule/o1").respond(
+        json=envelope(schedule("o1", schedule_status="revoked", revoked_at=1_700_000_000))
+    )
+    revoked = await subscribe(client).unschedule(merchant_uid="o1")
+    assert [s.schedule_status for s in revoked] == [ScheduleStatus.REVOKED]
+
+
 async def test_unschedule_needs_something_to_revoke(api: respx.MockRouter, client: Iamport) -> None:
     with pytest.raises(InvalidInputError):
         await subscribe(client).unschedule()
