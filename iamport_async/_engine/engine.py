@@ -90,6 +90,16 @@ class Credentials:
     imp_secret: str = attrs.field(repr=False)
 
 
+class ServerClock:
+    """The server's UNIX time against the client's monotonic clock, as the last token answer
+    told it. One per client, shared with its ``with_options`` copies: their tokens all come
+    through the first engine's fetch, so a copy would otherwise never learn it."""
+
+    def __init__(self) -> None:
+        self.offset: float | None = None
+        """Server UNIX time minus the monotonic reading; None until a token answer."""
+
+
 @attrs.frozen
 class EngineConfig:
     """Everything an engine is told: its settings and its policies, handed in at construction
@@ -169,6 +179,7 @@ class Engine:
         rng: random.Random,
         tokens: TokenManager | None = None,
         lifecycle: Lifecycle | None = None,
+        server: ServerClock | None = None,
     ) -> None:
         self.config = config
         self.http = http
@@ -180,8 +191,7 @@ class Engine:
         )
         install_log_redaction()  # httpx logs full URLs, and some values travel only there
         self.lifecycle = lifecycle or Lifecycle()
-        self.server_offset: float | None = None
-        """Server UNIX time minus the clock's monotonic reading, once a token answer told it."""
+        self._server = server or ServerClock()
 
     async def log_in(self) -> None:
         """Have a valid token now (bulk work logs in once before its requests start)."""
@@ -189,7 +199,7 @@ class Engine:
 
     def server_time(self, monotonic: float) -> float | None:
         """The server's UNIX time at the monotonic instant ``monotonic``, if known yet."""
-        offset = self.server_offset
+        offset = self._server.offset
         return None if offset is None else monotonic + offset
 
     def __repr__(self) -> str:
@@ -197,7 +207,7 @@ class Engine:
 
     def derive(self, config: EngineConfig) -> Engine:
         """An engine with ``config`` (an ``attrs.evolve`` of this one's), sharing this one's
-        pool, token and lifecycle."""
+        pool, token, lifecycle and knowledge of the server's time."""
         return Engine(
             credentials=self._credentials,
             config=config,
@@ -206,6 +216,7 @@ class Engine:
             rng=self._rng,
             tokens=self.tokens,
             lifecycle=self.lifecycle,
+            server=self._server,
         )
 
     async def send(self, request: Request) -> Answer:
@@ -406,7 +417,7 @@ class Engine:
                 method="POST",
                 path=TOKEN_PATH,
             ) from None
-        self.server_offset = token.now - self.clock.monotonic()
+        self._server.offset = token.now - self.clock.monotonic()
         logger.debug("token issued, valid for %g s", token.lifetime)
         return token
 

@@ -117,9 +117,9 @@ class Endpoints:
 
     @property
     def _scope(self) -> object:
-        """What every group of one client (or of one ``with_options`` copy) shares: the key
-        of memory kept per client."""
-        return self._engine
+        """What every group of one client and of all its ``with_options`` copies shares (the
+        token manager: one account): the key of memory kept per client."""
+        return self._engine.tokens
 
 
 def path(template: str, *segments: str) -> str:

@@ -204,6 +204,32 @@ async def test_a_declined_attempt_this_client_saw_is_not_taken_for_the_repeat(
     assert charged.call_count == 2
 
 
+async def test_a_with_options_copy_reads_its_lost_charge_back_too(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    # The token comes through the first client's fetch; the copy must still know the
+    # server's time, or every lost charge made through it would be left unknown.
+    copy = client.with_options(timeout=30)
+    api.post("/subscribe/payments/again").mock(side_effect=httpx.ReadTimeout("lost"))
+    api.get(FIND_ALL).respond(json=listing(payment("order_1", started_at=STARTED)))
+    made = await charge(copy, "again")
+    assert made.merchant_uid == "order_1"
+    assert made.is_paid
+
+
+async def test_a_declined_attempt_seen_through_one_copy_is_not_taken_through_another(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    declined = payment("order_1", imp_uid="imp_declined", status="failed", started_at=STARTED)
+    api.post("/subscribe/payments/again").mock(
+        side_effect=[httpx.Response(200, json=envelope(declined)), httpx.ReadTimeout("lost")]
+    )
+    assert not (await charge(client.with_options(timeout=30), "again")).is_paid
+    api.get(FIND_ALL).respond(json=listing(declined))
+    with pytest.raises(OutcomeUnknownError):
+        await charge(client.with_options(timeout=20), "again")
+
+
 async def test_two_candidates_leave_the_outcome_unknown(
     api: respx.MockRouter, client: Iamport
 ) -> None:
