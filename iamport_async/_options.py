@@ -196,9 +196,12 @@ def overrides(config: EngineConfig, changes: Mapping[str, object], clock: Clock)
         evolved["timeout"] = timeout(changes["timeout"])
     if "max_retries" in changes or "total_timeout" in changes:
         retry = config.retry
-        evolved["retry"] = retry_policy(
+        checked = retry_policy(
             changes.get("max_retries", retry.max_retries),
             changes.get("total_timeout", retry.total_timeout),
+        )  # the other settings of the policy are kept
+        evolved["retry"] = attrs.evolve(
+            retry, max_retries=checked.max_retries, total_timeout=checked.total_timeout
         )
     if "max_wait" in changes:
         evolved["max_wait"] = max_wait(changes["max_wait"])

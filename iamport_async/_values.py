@@ -115,11 +115,3 @@ def expected_currency(value: str | None) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInputError("currency", "must be a non-empty string such as 'KRW'")
     return value.strip().upper()
-
-
-def money_json(value: int | Decimal) -> int | Decimal:
-    """An amount checked by :func:`require_amount` as the engine sends it: an int when
-    whole, else the exact Decimal."""
-    if isinstance(value, int):
-        return value
-    return int(value) if value == value.to_integral_value(context=_EXACT) else value

@@ -166,10 +166,11 @@ class OpenTelemetryInstrumentation:
         self._active.add(1, _call_attributes(event.call))
 
     def _request_ended(self, event: RequestEnded) -> None:
-        self._active.add(-1, _call_attributes(event.call))
+        call = _call_attributes(event.call)
+        self._active.add(-1, call)
         error = _error_type(event.status, event.error_type)
         answer = _answer(event.status, error)
-        self._request_duration.record(event.duration, _call_attributes(event.call) | answer)
+        self._request_duration.record(event.duration, call | answer)
         self._span_event(
             event.call,
             "attempt",

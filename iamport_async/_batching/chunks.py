@@ -1,6 +1,6 @@
 """Ids in chunks: at most 100 to a request and a bounded query length, each once per chunk.
 
-This is the one chunker: :func:`~iamport_async._batching.lookup.lookup_all` and the stream
+This is the one chunker: :func:`~iamport_async._batching.stream.lookup_all` and the stream
 feed it an input of any length, and the coalescer feeds it the ids of concurrent callers.
 """
 
@@ -40,10 +40,6 @@ class ChunkBuilder:
         self.max_query_length = max_query_length
         self._keys: dict[Key, None] = {}
         self._length = 0
-
-    def __contains__(self, key: object) -> bool:
-        """Whether ``key`` is in the chunk being built."""
-        return key in self._keys
 
     def add(self, key: Key) -> list[list[Key]]:
         """Add ``key``; return the chunks it closed (none, usually): the one being built if

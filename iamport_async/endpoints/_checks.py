@@ -16,9 +16,6 @@ from decimal import Decimal
 
 from iamport_async._engine.wire import sendable
 from iamport_async._values import MAX_AMOUNT as MAX_AMOUNT
-from iamport_async._values import MAX_ID_LENGTH as MAX_ID_LENGTH
-from iamport_async._values import ZERO_DECIMAL_CURRENCIES as ZERO_DECIMAL_CURRENCIES
-from iamport_async._values import money_json as money_json
 from iamport_async._values import require_amount as require_amount
 from iamport_async._values import require_id as require_id
 from iamport_async._values import text as text
@@ -202,11 +199,6 @@ def whole_amount(field: str, value: object, *, positive: bool = False) -> int:
     return amount
 
 
-def optional_amount(field: str, value: object, *, positive: bool = False) -> int | Decimal | None:
-    """An optional amount (``cancel``'s ``amount``, ``checksum``): see :func:`require_amount`."""
-    return None if value is None else require_amount(field, value, positive=positive)
-
-
 def optional_whole_amount(
     field: str, value: object, ceiling: int | Decimal | None = None
 ) -> int | None:
@@ -220,13 +212,18 @@ def optional_whole_amount(
 
 
 def optional_part(
-    field: str, value: object, ceiling: int | Decimal | None = None, currency: str | None = None
+    field: str,
+    value: object,
+    ceiling: int | Decimal | None = None,
+    currency: str | None = None,
+    *,
+    positive: bool = False,
 ) -> int | Decimal | None:
-    """An optional part of an amount the spec types ``number`` (``tax_free``, ``vat_amount``):
-    at least 0, at most ``ceiling``."""
+    """An optional amount the spec types ``number`` (``tax_free``, ``vat_amount``, a cancel's
+    ``amount`` and ``checksum``): see :func:`require_amount`; at most ``ceiling``."""
     if value is None:
         return None
-    part = require_amount(field, value, currency=currency)
+    part = require_amount(field, value, positive=positive, currency=currency)
     if ceiling is not None and part > ceiling:
         raise InvalidInputError(field, "must not exceed amount")
     return part

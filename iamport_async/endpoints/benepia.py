@@ -12,7 +12,6 @@ from iamport_async.endpoints._base import Endpoints, drop_none, operation
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
     buyer_fields,
-    money_json,
     notice_urls,
     optional_string,
     optional_text,
@@ -90,7 +89,7 @@ class Benepia(Endpoints):
                 "benepia_user": text("benepia_user", benepia_user),
                 "benepia_password": text("benepia_password", benepia_password),
                 "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
-                "amount": money_json(require_amount("amount", amount, positive=True)),
+                "amount": require_amount("amount", amount, positive=True),
                 "name": text("name", name, 40),
                 "channel_key": text("channel_key", channel_key),
                 "benepia_member_code": optional_text("benepia_member_code", benepia_member_code),

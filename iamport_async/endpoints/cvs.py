@@ -14,7 +14,6 @@ from decimal import Decimal
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     buyer_fields,
-    money_json,
     notice_urls,
     optional_string,
     optional_text,
@@ -81,7 +80,7 @@ class Cvs(Endpoints):
             {
                 "channel_key": text("channel_key", channel_key),
                 "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
-                "amount": money_json(total),
+                "amount": total,
                 "barcode": optional_text("barcode", barcode),
                 "expired_at": optional_unix_seconds("expired_at", expired_at),
                 "name": optional_text("name", name, 40),

@@ -18,7 +18,6 @@ import attrs
 
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
-    money_json,
     optional_bool,
     optional_count,
     optional_currency_code,
@@ -166,7 +165,7 @@ class EscrowProduct(_Body):
             {
                 "id": text("products.id", self.id),
                 "name": text("products.name", self.name),
-                "amount": money_json(require_amount("products.amount", self.amount)),
+                "amount": require_amount("products.amount", self.amount),
                 "code": optional_text("products.code", self.code),
                 "currency": optional_currency_code("products.currency", self.currency),
                 "quantity": optional_count("products.quantity", self.quantity, 1),

@@ -36,11 +36,11 @@ from iamport_async.endpoints._checks import (
     choice,
     count,
     id_iterable,
-    optional_amount,
     optional_bool,
     optional_choice,
     optional_count,
     optional_flag,
+    optional_part,
     optional_string,
     optional_unix_seconds,
     require_amount,
@@ -474,10 +474,10 @@ class Payments(Endpoints):
         body: dict[str, Any] = {
             "imp_uid": imp_uid,
             "merchant_uid": merchant_uid,
-            "amount": optional_amount("amount", amount, positive=True),
-            "tax_free": optional_amount("tax_free", tax_free),
-            "vat_amount": optional_amount("vat_amount", vat_amount),
-            "checksum": optional_amount("checksum", checksum),
+            "amount": optional_part("amount", amount, positive=True),
+            "tax_free": optional_part("tax_free", tax_free),
+            "vat_amount": optional_part("vat_amount", vat_amount),
+            "checksum": optional_part("checksum", checksum),
             "reason": optional_string("reason", reason),
             "refund_holder": optional_string("refund_holder", refund_holder),
             "refund_bank": optional_string("refund_bank", refund_bank),
@@ -589,9 +589,9 @@ class Payments(Endpoints):
         """
         if "merchant_uid" in fields:
             raise InvalidInputError("fields", "cancel_safely names the payment by imp_uid")
-        optional_amount("amount", amount, positive=True)  # refused before the read, not after it
+        optional_part("amount", amount, positive=True)  # refused before the read, not after it
         optional_string("reason", reason)
-        optional_amount("checksum", checksum)
+        optional_part("checksum", checksum)
         if checksum is None:
             checksum = (await self.get(imp_uid, include_sandbox=True)).refundable_amount
         try:

@@ -23,7 +23,6 @@ from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
     digit_string,
-    money_json,
     optional_choice,
     optional_part,
     optional_text,
@@ -84,7 +83,7 @@ class PartnerReceiptLine:
                     "data.business_registration_number", self.business_registration_number
                 ),
                 "company_name": text("data.company_name", self.company_name),
-                "amount": money_json(amount),
+                "amount": amount,
                 "tax_free": optional_part("data.tax_free", self.tax_free, amount),
                 "vat_amount": optional_part("data.vat_amount", self.vat_amount, amount),
             }

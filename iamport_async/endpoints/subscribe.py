@@ -25,7 +25,6 @@ from iamport_async.endpoints._checks import (
     choice,
     count,
     currency_code,
-    money_json,
     optional_bool,
     optional_choice,
     optional_count,
@@ -136,7 +135,7 @@ class ScheduleEntry:
         body: dict[str, Any] = {
             "merchant_uid": require_id("merchant_uid", self.merchant_uid),
             "schedule_at": unix_seconds("schedule_at", self.schedule_at),
-            "amount": money_json(amount),
+            "amount": amount,
             "currency": currency_code("currency", self.currency),
             "name": text("name", self.name, 40),
             "tax_free": optional_part("tax_free", self.tax_free, amount),
@@ -258,7 +257,7 @@ class Subscribe(Endpoints):
         body = drop_none(
             {
                 "merchant_uid": require_id("merchant_uid", merchant_uid),
-                "amount": money_json(amount),
+                "amount": amount,
                 **card_fields(
                     card_number=card_number,
                     expiry=expiry,
@@ -344,7 +343,7 @@ class Subscribe(Endpoints):
             {
                 "customer_uid": require_id("customer_uid", customer_uid),
                 "merchant_uid": require_id("merchant_uid", merchant_uid),
-                "amount": money_json(amount),
+                "amount": amount,
                 "name": text("name", name, 40),
                 "currency": optional_currency_code("currency", currency),
                 "tax_free": optional_part("tax_free", tax_free, amount),

@@ -19,7 +19,6 @@ from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
     buyer_fields,
     digit_string,
-    money_json,
     notice_urls,
     optional_bool,
     optional_choice,
@@ -125,7 +124,7 @@ class Vbanks(Endpoints):
             {
                 "channel_key": text("channel_key", channel_key),
                 "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
-                "amount": money_json(total),
+                "amount": total,
                 "vbank_code": text("vbank_code", vbank_code),
                 "vbank_due": unix_seconds("vbank_due", vbank_due),
                 "vbank_holder": optional_text("vbank_holder", vbank_holder, 16),

@@ -63,6 +63,7 @@ import cattrs
 from iamport_async.models._types import (
     END_OF_TIME,
     ERRORS,
+    describe,
     is_lenient_int,
     is_model,
     is_sequence,
@@ -251,12 +252,7 @@ class _FieldPlan:
             try:
                 return hook(value, tp)
             except ERRORS as exc:
-                problem = (
-                    "; ".join(cattrs.transform_error(exc))
-                    if isinstance(exc, cattrs.BaseValidationError)
-                    else str(exc) or type(exc).__name__
-                )
-                raise ValueError(f"{label}: {problem}") from exc
+                raise ValueError(f"{label}: {describe(exc) or type(exc).__name__}") from exc
 
         return convert
 
@@ -298,8 +294,8 @@ class _ModelCode:
     one of few *shapes* (the same keys in the same order: the API serialises one way, and
     json.loads even shares the key strings among the objects of one body), so for each shape
     seen, a second function is generated that unpacks the values by position, knows which
-    fields are missing and which keys are unknown, and looks nothing up by name. ``__call__``
-    picks it when the payload's keys are the shape's.
+    fields are missing and which keys are unknown, and looks nothing up by name. The function
+    ``structurer()`` returns picks it when the payload's keys are the shape's.
     """
 
     def __init__(self, converter: cattrs.Converter, tp: Any) -> None:
@@ -521,3 +517,14 @@ class ItemError(ValueError):
     """An item of a list did not fit; ``ids`` are the item's."""
 
     ids: dict[str, str]
+
+
+def failed_ids(payload: Any, error: BaseException) -> dict[str, str]:
+    """The ids of what failed: the payload's own, else the failed list item's (the
+    outermost one that has ids, found along the error's causes)."""
+    ids = ids_of(payload)
+    cause: BaseException | None = error
+    while not ids and cause is not None:
+        ids = getattr(cause, "ids", None) or {}
+        cause = cause.__cause__
+    return ids

@@ -18,9 +18,10 @@ from typing import Any
 import cattrs
 
 from iamport_async.errors import ResponseValidationError
-from iamport_async.models._codegen import Structurers, ids_of
+from iamport_async.models._codegen import Structurers, failed_ids
 from iamport_async.models._types import (
     ERRORS,
+    describe,
     enum_hook,
     is_lenient_int,
     is_model,
@@ -65,17 +66,6 @@ def make_converter() -> cattrs.Converter:
     return converter
 
 
-def _failed_ids(payload: Any, error: BaseException) -> dict[str, str]:
-    """The ids of what failed: the payload's own, else the failed list item's (the
-    outermost one that has ids, found along the error's causes)."""
-    ids = ids_of(payload)
-    cause: BaseException | None = error
-    while not ids and cause is not None:
-        ids = getattr(cause, "ids", None) or {}
-        cause = cause.__cause__
-    return ids
-
-
 converter = make_converter()
 """The one converter the package builds models with: ``converter.structure(payload, Payment)``
 turns a decoded ``response`` payload (a dict) into a model, keeping unknown fields and enum
@@ -88,17 +78,12 @@ def structure(payload: Any, model: Any, *, status: int, method: str, path: str) 
     which payment (its ``imp_uid``/``merchant_uid``, when the answer has them)."""
     try:
         return converter.structure(payload, model)
-    except (cattrs.BaseValidationError, *ERRORS) as exc:
-        problem = (
-            "; ".join(cattrs.transform_error(exc))
-            if isinstance(exc, cattrs.BaseValidationError)
-            else str(exc)
-        )
+    except ERRORS as exc:
         raise ResponseValidationError(
-            f"answer does not fit {getattr(model, '__name__', model)}: {problem}",
+            f"answer does not fit {getattr(model, '__name__', model)}: {describe(exc)}",
             status=status,
             body="",  # the payload may hold personal data: the problem alone is reported
             method=method,
             path=path,
-            ids=_failed_ids(payload, exc),
+            ids=failed_ids(payload, exc),
         ) from exc

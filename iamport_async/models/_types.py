@@ -46,6 +46,13 @@ ERRORS = (
 """What a hook raises on a value that does not fit its type."""
 
 
+def describe(error: BaseException) -> str:
+    """What did not fit, in words: cattrs' own account of a validation error, else its text."""
+    if isinstance(error, cattrs.BaseValidationError):
+        return "; ".join(cattrs.transform_error(error))
+    return str(error)
+
+
 class _TimestampMarker:
     """Marks a field as a UNIX-seconds timestamp."""
 

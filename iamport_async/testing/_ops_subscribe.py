@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from iamport_async.testing._http import FakeRequest, Reply, fail, ok
-from iamport_async.testing._params import amount_of, exact, text
+from iamport_async.testing._params import amount_of, buyer_of, exact, text
 from iamport_async.testing._records import (
     BUYER_FIELDS,
     CARDS,
@@ -157,9 +157,7 @@ def _charge(
     }
     if declined:
         fields.update(apply_num=None, receipt_url=None)
-    for field in BUYER_FIELDS:
-        if text(data, field) is not None:
-            fields[field] = text(data, field)
+    fields.update(buyer_of(data))
     record = make_payment(state.rng, now, **fields)
     state.store_payment(record, tier=request.headers.get("tier"))
     return record

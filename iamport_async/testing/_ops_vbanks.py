@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
-from iamport_async.testing._params import amount_of, exact, text
-from iamport_async.testing._records import BANK_NAMES, BUYER_FIELDS, make_payment
+from iamport_async.testing._params import amount_of, buyer_of, exact, text
+from iamport_async.testing._records import BANK_NAMES, make_payment
 from iamport_async.testing._router import lookup, route
 from iamport_async.testing._state import FakeState
 
@@ -43,9 +43,7 @@ def issue_vbank(state: FakeState, request: FakeRequest) -> Reply:
         "vbank_issued_at": now,
         "custom_data": text(data, "custom_data"),
     }
-    for field in BUYER_FIELDS:
-        if text(data, field) is not None:
-            fields[field] = text(data, field)
+    fields.update(buyer_of(data))
     record = make_payment(state.rng, now, **fields)
     state.store_payment(record, tier=request.headers.get("tier"))
     return ok(record)

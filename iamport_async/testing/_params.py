@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from iamport_async.testing._http import FakeRequest, Reply, fail, ok
+from iamport_async.testing._records import BUYER_FIELDS
 
 MAX_PAGE_SIZE = 1000
 
@@ -45,6 +46,11 @@ def text(data: dict[str, Any], name: str) -> str | None:
     if value is None or value == "":
         return None
     return str(value)
+
+
+def buyer_of(data: dict[str, Any]) -> dict[str, str]:
+    """The buyer's details a request gave (``buyer_name`` ...), as a payment keeps them."""
+    return {field: value for field in BUYER_FIELDS if (value := text(data, field)) is not None}
 
 
 def paged(

@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 BUYER_FIELDS = ("buyer_name", "buyer_email", "buyer_tel", "buyer_addr", "buyer_postcode")
-"""The buyer's details, as payments, schedules and billing keys all name them."""
+"""The buyer's details, as payments, charges and schedules name them (billing keys say
+``customer_*``)."""
 
 PAYMENT_FIELDS = [
     "imp_uid",
