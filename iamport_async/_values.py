@@ -25,7 +25,7 @@ def require_id(field: str, value: object, max_length: int = MAX_ID_LENGTH) -> st
     """``value`` if it is a usable id: a non-blank string of at most ``max_length``
     characters, with no control characters or broken Unicode, that can be a path segment
     (``.`` and ``..`` cannot: the HTTP client resolves them, and calls another endpoint)."""
-    value = text(field, value, max_length)
+    value = nonblank_text(field, value, max_length)
     if _CONTROL_CHARACTER.search(value):
         raise InvalidInputError(field, "contains control characters")
     if value in DOT_SEGMENTS:
@@ -33,7 +33,7 @@ def require_id(field: str, value: object, max_length: int = MAX_ID_LENGTH) -> st
     return value
 
 
-def text(field: str, value: object, max_length: int | None = None) -> str:
+def nonblank_text(field: str, value: object, max_length: int | None = None) -> str:
     """A non-blank, sendable string of at most ``max_length`` characters (the spec's
     ``maxLength``)."""
     if not isinstance(value, str):

@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from iamport_async._engine.wire import sendable
 from iamport_async._values import MAX_AMOUNT as MAX_AMOUNT
+from iamport_async._values import nonblank_text as nonblank_text
 from iamport_async._values import require_amount as require_amount
 from iamport_async._values import require_id as require_id
-from iamport_async._values import text as text
 from iamport_async.errors import InvalidInputError
 
 PRODUCT_TYPES = ("real", "digital")
@@ -34,12 +34,14 @@ def optional_id(field: str, value: object) -> str | None:
     return None if value is None else require_id(field, value)
 
 
-def optional_text(field: str, value: object, max_length: int | None = None) -> str | None:
-    return None if value is None else text(field, value, max_length)
+def optional_nonblank_text(field: str, value: object, max_length: int | None = None) -> str | None:
+    """:func:`nonblank_text`, or None: a non-blank string of at most ``max_length``."""
+    return None if value is None else nonblank_text(field, value, max_length)
 
 
-def optional_string(field: str, value: object) -> str | None:
-    """Free text passed through as given (``custom_data``, ``bypass``): any sendable string."""
+def optional_verbatim_text(field: str, value: object) -> str | None:
+    """Free text passed through as given (``custom_data``, ``bypass``): any sendable string,
+    blank included (unlike :func:`optional_nonblank_text`)."""
     if value is None:
         return None
     if not isinstance(value, str):
@@ -47,15 +49,16 @@ def optional_string(field: str, value: object) -> str | None:
     return sendable(field, value)
 
 
-def optional_bool(field: str, value: object) -> bool | None:
+def optional_body_bool(field: str, value: object) -> bool | None:
+    """A bool as a JSON body takes it (``true``/``false``), or None."""
     if value is not None and not isinstance(value, bool):
         raise InvalidInputError(field, f"must be a bool, got {type(value).__name__}")
     return value
 
 
-def optional_flag(field: str, value: object) -> str | None:
-    """A bool as a query parameter takes it: ``"true"`` or ``"false"``."""
-    flag = optional_bool(field, value)
+def optional_query_bool(field: str, value: object) -> str | None:
+    """A bool as a query parameter takes it: the string ``"true"`` or ``"false"``, or None."""
+    flag = optional_body_bool(field, value)
     return None if flag is None else "true" if flag else "false"
 
 
@@ -102,7 +105,7 @@ def notice_urls(value: str | Sequence[str] | None) -> list[str] | None:
     urls = [value] if isinstance(value, str) else value
     if not isinstance(urls, Sequence) or not urls:
         raise InvalidInputError("notice_url", "must be a URL or a non-empty list of URLs")
-    return [text("notice_url", url) for url in urls]
+    return [nonblank_text("notice_url", url) for url in urls]
 
 
 def string_map(field: str, value: object) -> dict[str, str] | None:
@@ -129,7 +132,7 @@ def optional_currency_code(field: str, value: object) -> str | None:
 # --- numbers and times -------------------------------------------------------------------
 
 
-def count(field: str, value: object, minimum: int, maximum: int | None = None) -> int:
+def int_between(field: str, value: object, minimum: int, maximum: int | None = None) -> int:
     """An int (not a bool) from ``minimum`` to ``maximum``."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInputError(field, f"must be an int, got {type(value).__name__}")
@@ -140,14 +143,14 @@ def count(field: str, value: object, minimum: int, maximum: int | None = None) -
     return value
 
 
-def optional_count(
+def optional_int_between(
     field: str, value: object, minimum: int, maximum: int | None = None
 ) -> int | None:
-    return None if value is None else count(field, value, minimum, maximum)
+    return None if value is None else int_between(field, value, minimum, maximum)
 
 
 def page_number(value: object) -> int:
-    return count("page", value, 1)
+    return int_between("page", value, 1)
 
 
 LATEST_UNIX_SECONDS = 4_102_444_800
@@ -211,7 +214,7 @@ def optional_whole_amount(
     return part
 
 
-def optional_part(
+def optional_amount(
     field: str,
     value: object,
     ceiling: int | Decimal | None = None,
@@ -241,11 +244,11 @@ def buyer_fields(
 ) -> dict[str, str | None]:
     """The buyer fields, with the ``maxLength`` the spec gives them wherever they appear."""
     return {
-        "buyer_name": optional_text("buyer_name", buyer_name, 16),
-        "buyer_email": optional_text("buyer_email", buyer_email, 64),
-        "buyer_tel": optional_text("buyer_tel", buyer_tel, 16),
-        "buyer_addr": optional_text("buyer_addr", buyer_addr, 128),
-        "buyer_postcode": optional_text("buyer_postcode", buyer_postcode, 8),
+        "buyer_name": optional_nonblank_text("buyer_name", buyer_name, 16),
+        "buyer_email": optional_nonblank_text("buyer_email", buyer_email, 64),
+        "buyer_tel": optional_nonblank_text("buyer_tel", buyer_tel, 16),
+        "buyer_addr": optional_nonblank_text("buyer_addr", buyer_addr, 128),
+        "buyer_postcode": optional_nonblank_text("buyer_postcode", buyer_postcode, 8),
     }
 
 

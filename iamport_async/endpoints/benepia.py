@@ -12,12 +12,12 @@ from iamport_async.endpoints._base import Endpoints, drop_none, operation
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
     buyer_fields,
+    nonblank_text,
     notice_urls,
-    optional_string,
-    optional_text,
+    optional_nonblank_text,
+    optional_verbatim_text,
     require_amount,
     require_id,
-    text,
 )
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.benepia import BenepiaPoint
@@ -42,9 +42,9 @@ class Benepia(Endpoints):
         resent.
         """
         body = {
-            "benepia_user": text("benepia_user", benepia_user),
-            "benepia_password": text("benepia_password", benepia_password),
-            "channel_key": text("channel_key", channel_key),
+            "benepia_user": nonblank_text("benepia_user", benepia_user),
+            "benepia_password": nonblank_text("benepia_password", benepia_password),
+            "channel_key": nonblank_text("channel_key", channel_key),
         }
         return await self._call(
             "POST", "/benepia/point", BenepiaPoint, json=body, idempotency=Idempotency.UNGUARDED
@@ -86,16 +86,18 @@ class Benepia(Endpoints):
         """
         body = drop_none(
             {
-                "benepia_user": text("benepia_user", benepia_user),
-                "benepia_password": text("benepia_password", benepia_password),
+                "benepia_user": nonblank_text("benepia_user", benepia_user),
+                "benepia_password": nonblank_text("benepia_password", benepia_password),
                 "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
                 "amount": require_amount("amount", amount, positive=True),
-                "name": text("name", name, 40),
-                "channel_key": text("channel_key", channel_key),
-                "benepia_member_code": optional_text("benepia_member_code", benepia_member_code),
+                "name": nonblank_text("name", name, 40),
+                "channel_key": nonblank_text("channel_key", channel_key),
+                "benepia_member_code": optional_nonblank_text(
+                    "benepia_member_code", benepia_member_code
+                ),
                 **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
                 "notice_url": notice_urls(notice_url),
-                "custom_data": optional_string("custom_data", custom_data),
+                "custom_data": optional_verbatim_text("custom_data", custom_data),
             }
         )
         return await charge_once(self, "/benepia/payment", body, merchant_uid, refusals={500})

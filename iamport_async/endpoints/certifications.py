@@ -14,13 +14,13 @@ from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     choice,
     digit_string,
-    optional_bool,
+    nonblank_text,
+    optional_body_bool,
     optional_choice,
     optional_id,
-    optional_string,
-    optional_text,
+    optional_nonblank_text,
+    optional_verbatim_text,
     require_id,
-    text,
 )
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.certification import Certification, CertificationOtp
@@ -105,20 +105,20 @@ class Certifications(Endpoints):
         """
         body = drop_none(
             {
-                "name": text("name", name),
+                "name": nonblank_text("name", name),
                 "phone": digit_string("phone", phone, 10, 11, "a mobile number of 10 or 11 digits"),
                 "birth": digit_string("birth", birth, 6, 6, "YYMMDD (6 digits)"),
                 "gender_digit": choice("gender_digit", gender_digit, GENDER_DIGITS),
                 "carrier": choice("carrier", carrier, CARRIERS),
-                "channel_key": text("channel_key", channel_key),
-                "is_mvno": optional_bool("is_mvno", is_mvno),
-                "company": optional_text("company", company),
+                "channel_key": nonblank_text("channel_key", channel_key),
+                "is_mvno": optional_body_bool("is_mvno", is_mvno),
+                "company": optional_nonblank_text("company", company),
                 "merchant_uid": optional_id("merchant_uid", merchant_uid),
-                "pg": optional_text("pg", pg),
+                "pg": optional_nonblank_text("pg", pg),
                 "verification_method": optional_choice(
                     "verification_method", verification_method, VERIFICATION_METHODS
                 ),
-                "bypass": optional_string("bypass", bypass),
+                "bypass": optional_verbatim_text("bypass", bypass),
             }
         )
         return await self._call(

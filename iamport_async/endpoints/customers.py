@@ -18,12 +18,12 @@ from iamport_async.endpoints._base import Cast, Endpoints, drop_none, operation,
 from iamport_async.endpoints._charge import SKEW_MARGIN
 from iamport_async.endpoints._checks import (
     card_fields,
-    count,
     id_iterable,
-    optional_text,
+    int_between,
+    nonblank_text,
+    optional_nonblank_text,
     page_number,
     require_id,
-    text,
 )
 from iamport_async.endpoints._mutation import Resent, mutation, unknown
 from iamport_async.endpoints._schedules import customer_schedules
@@ -81,8 +81,8 @@ def _says_missing(error: NotFoundError | BusinessError) -> bool:
 def _delete_params(*, reason: str | None = None, requester: str | None = None) -> QueryParams:
     return drop_none(
         {
-            "reason": optional_text("reason", reason),
-            "extra[requester]": optional_text("requester", requester),
+            "reason": optional_nonblank_text("reason", reason),
+            "extra[requester]": optional_nonblank_text("requester", requester),
         }
     )
 
@@ -136,7 +136,7 @@ class Customers(Endpoints):
         endpoint = path("/subscribe/customers/{}", require_id("customer_uid", customer_uid))
         body = drop_none(
             {
-                "channel_key": text("channel_key", channel_key, 55),
+                "channel_key": nonblank_text("channel_key", channel_key, 55),
                 **card_fields(
                     card_number=card_number,
                     expiry=expiry,
@@ -144,14 +144,18 @@ class Customers(Endpoints):
                     pwd_2digit=pwd_2digit,
                     cvc=cvc,
                 ),
-                "pg": optional_text("pg", pg, 80),
-                "customer_id": optional_text("customer_id", customer_id),
-                "customer_name": optional_text("customer_name", customer_name, 20),
-                "customer_tel": optional_text("customer_tel", customer_tel, 20),
-                "customer_email": optional_text("customer_email", customer_email, 200),
-                "customer_addr": optional_text("customer_addr", customer_addr, 200),
-                "customer_postcode": optional_text("customer_postcode", customer_postcode, 8),
-                "channel_group_id": optional_text("channel_group_id", channel_group_id, 55),
+                "pg": optional_nonblank_text("pg", pg, 80),
+                "customer_id": optional_nonblank_text("customer_id", customer_id),
+                "customer_name": optional_nonblank_text("customer_name", customer_name, 20),
+                "customer_tel": optional_nonblank_text("customer_tel", customer_tel, 20),
+                "customer_email": optional_nonblank_text("customer_email", customer_email, 200),
+                "customer_addr": optional_nonblank_text("customer_addr", customer_addr, 200),
+                "customer_postcode": optional_nonblank_text(
+                    "customer_postcode", customer_postcode, 8
+                ),
+                "channel_group_id": optional_nonblank_text(
+                    "channel_group_id", channel_group_id, 55
+                ),
             }
         )
         began = self._clock.monotonic()
@@ -251,7 +255,7 @@ class Customers(Endpoints):
         all in the order asked. Credentials the API refuses raise UnauthorizedError at once.
         """
         uids = id_iterable("customer_uids", customer_uids)
-        count("concurrency", concurrency, 1)
+        int_between("concurrency", concurrency, 1)
         keys = [(CUSTOMER_UID, require_id("customer_uids", uid)) for uid in uids]
         fetch = by_ids(
             lambda query: self._call("GET", "/subscribe/customers", list[BillingKey], params=query)

@@ -14,13 +14,13 @@ from decimal import Decimal
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     buyer_fields,
+    nonblank_text,
     notice_urls,
-    optional_string,
-    optional_text,
+    optional_nonblank_text,
     optional_unix_seconds,
+    optional_verbatim_text,
     require_amount,
     require_id,
-    text,
 )
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.models.payment import Payment, PaymentStatus
@@ -78,16 +78,16 @@ class Cvs(Endpoints):
         total = require_amount("amount", amount, positive=True)
         body = drop_none(
             {
-                "channel_key": text("channel_key", channel_key),
+                "channel_key": nonblank_text("channel_key", channel_key),
                 "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
                 "amount": total,
-                "barcode": optional_text("barcode", barcode),
+                "barcode": optional_nonblank_text("barcode", barcode),
                 "expired_at": optional_unix_seconds("expired_at", expired_at),
-                "name": optional_text("name", name, 40),
+                "name": optional_nonblank_text("name", name, 40),
                 **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
-                "confirm_url": optional_text("confirm_url", confirm_url),
+                "confirm_url": optional_nonblank_text("confirm_url", confirm_url),
                 "notice_url": notice_urls(notice_url),
-                "custom_data": optional_string("custom_data", custom_data),
+                "custom_data": optional_verbatim_text("custom_data", custom_data),
             }
         )
         return await self._call(

@@ -18,13 +18,13 @@ import attrs
 
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
-    optional_bool,
-    optional_count,
+    nonblank_text,
+    optional_body_bool,
     optional_currency_code,
-    optional_text,
+    optional_int_between,
+    optional_nonblank_text,
     require_amount,
     require_id,
-    text,
     unix_seconds,
 )
 from iamport_async.endpoints._mutation import Resent, mutation
@@ -77,10 +77,10 @@ class _Party(_Body):
         role = self._ROLE
         return drop_none(
             {
-                "name": optional_text(f"{role}.name", self.name),
-                "tel": optional_text(f"{role}.tel", self.tel),
-                "addr": optional_text(f"{role}.addr", self.addr),
-                "postcode": optional_text(f"{role}.postcode", self.postcode),
+                "name": optional_nonblank_text(f"{role}.name", self.name),
+                "tel": optional_nonblank_text(f"{role}.tel", self.tel),
+                "addr": optional_nonblank_text(f"{role}.addr", self.addr),
+                "postcode": optional_nonblank_text(f"{role}.postcode", self.postcode),
                 "formed_address": _address(f"{role}.formed_address", self.formed_address),
             }
         )
@@ -97,7 +97,7 @@ class EscrowSender(_Party):
 
     def to_json(self) -> dict[str, Any]:
         """The sender as the API spells it; fields left at None are not sent."""
-        relationship = optional_text("sender.relationship", self.relationship)
+        relationship = optional_nonblank_text("sender.relationship", self.relationship)
         return {**super().to_json(), **drop_none({"relationship": relationship})}
 
 
@@ -130,11 +130,11 @@ class EscrowLogisInfo(_Body):
         """The parcel as the API spells it; fields left at None are not sent."""
         return drop_none(
             {
-                "company": text("logis.company", self.company),
-                "invoice": text("logis.invoice", self.invoice),
+                "company": nonblank_text("logis.company", self.company),
+                "invoice": nonblank_text("logis.invoice", self.invoice),
                 "sent_at": unix_seconds("logis.sent_at", self.sent_at),
                 "receiving_at": _yyyymmdd("logis.receiving_at", self.receiving_at),
-                "address": optional_text("logis.address", self.address),
+                "address": optional_nonblank_text("logis.address", self.address),
             }
         )
 
@@ -163,13 +163,13 @@ class EscrowProduct(_Body):
         """The product as the API spells it; fields left at None are not sent."""
         return drop_none(
             {
-                "id": text("products.id", self.id),
-                "name": text("products.name", self.name),
+                "id": nonblank_text("products.id", self.id),
+                "name": nonblank_text("products.name", self.name),
                 "amount": require_amount("products.amount", self.amount),
-                "code": optional_text("products.code", self.code),
+                "code": optional_nonblank_text("products.code", self.code),
                 "currency": optional_currency_code("products.currency", self.currency),
-                "quantity": optional_count("products.quantity", self.quantity, 1),
-                "tag": optional_text("products.tag", self.tag),
+                "quantity": optional_int_between("products.quantity", self.quantity, 1),
+                "tag": optional_nonblank_text("products.tag", self.tag),
             }
         )
 
@@ -227,7 +227,7 @@ class Escrow(Endpoints):
         endpoint = path("/escrows/logis/{}", require_id("imp_uid", imp_uid))
         body = _shipping(sender, receiver, logis, products)
         if send_email is not None:
-            body["send_email"] = optional_bool("send_email", send_email)
+            body["send_email"] = optional_body_bool("send_email", send_email)
         return await self._send_shipping("POST", endpoint, body)
 
     @operation("PUT", "/escrows/logis/{imp_uid}")

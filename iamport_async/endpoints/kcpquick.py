@@ -16,11 +16,11 @@ from iamport_async._engine import Answer
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._charge import CHARGE, charge_once
 from iamport_async.endpoints._checks import (
+    nonblank_text,
     optional_choice,
-    optional_text,
+    optional_nonblank_text,
     optional_whole_amount,
     require_id,
-    text,
     whole_amount,
 )
 from iamport_async.endpoints._mutation import Resent, mutation
@@ -64,13 +64,13 @@ class KcpQuick(Endpoints):
         again.
         """
         body = {
-            "member_id": text("member_id", member_id, max_length=16),
-            "channel_key": text("channel_key", channel_key),
+            "member_id": nonblank_text("member_id", member_id, max_length=16),
+            "channel_key": nonblank_text("channel_key", channel_key),
             "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
-            "name": text("name", name, max_length=40),
+            "name": nonblank_text("name", name, max_length=40),
             "amount": whole_amount("amount", amount, positive=True),
             "imp_uid": require_id("imp_uid", imp_uid),
-            "notice_url": optional_text("notice_url", notice_url),
+            "notice_url": optional_nonblank_text("notice_url", notice_url),
         }
         return await charge_once(
             self,
@@ -99,10 +99,10 @@ class KcpQuick(Endpoints):
         body = {
             "customer_uid": require_id("customer_uid", customer_uid),
             "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
-            "name": text("name", name, max_length=40),
-            "buyer_name": text("buyer_name", buyer_name, max_length=20),
+            "name": nonblank_text("name", name, max_length=40),
+            "buyer_name": nonblank_text("buyer_name", buyer_name, max_length=20),
             "amount": whole_amount("amount", amount, positive=True),
-            "notice_url": optional_text("notice_url", notice_url),
+            "notice_url": optional_nonblank_text("notice_url", notice_url),
         }
         return await charge_once(self, "/kcpquick/payment/autopay", drop_none(body), merchant_uid)
 
@@ -182,9 +182,9 @@ class KcpQuick(Endpoints):
         """
         url = path("/kcpquick/members/{}", require_id("member_id", member_id))
         params = {
-            "site_code": text("site_code", site_code, max_length=80),
-            "partner_type": text("partner_type", partner_type, max_length=80),
-            "partner_subtype": text("partner_subtype", partner_subtype, max_length=80),
+            "site_code": nonblank_text("site_code", site_code, max_length=80),
+            "partner_type": nonblank_text("partner_type", partner_type, max_length=80),
+            "partner_subtype": nonblank_text("partner_subtype", partner_subtype, max_length=80),
         }
         return await self._call(
             "DELETE", url, KcpQuickMember, params=params, idempotency=Idempotency.GUARDED
@@ -217,7 +217,7 @@ class KcpQuick(Endpoints):
         UNGUARDED: the spec does not say a repeat is refused, and each call reaches KCP.
         """
         url = path("/kcpquick/members/{}/fido/release", require_id("member_id", member_id))
-        body = {"channel_key": text("channel_key", channel_key)}
+        body = {"channel_key": nonblank_text("channel_key", channel_key)}
         return await self._call(
             "POST", url, KcpQuickFidoRelease, json=body, idempotency=Idempotency.UNGUARDED
         )
@@ -234,7 +234,7 @@ def _prepare_body(
 ) -> dict[str, Any]:
     """The pre-registration fields, checked; ``prepaid_amount`` is required with ``Y``."""
     try:
-        ipaddress.IPv4Address(text("cust_ip", cust_ip))
+        ipaddress.IPv4Address(nonblank_text("cust_ip", cust_ip))
     except ValueError:
         raise InvalidInputError("cust_ip", "must be an IPv4 address") from None
     auth = optional_choice("prepaid_auth_yn", prepaid_auth_yn, ("Y", "N"))
@@ -245,12 +245,12 @@ def _prepare_body(
         raise InvalidInputError("prepaid_amount", "is required when prepaid_auth_yn is 'Y'")
     return drop_none(
         {
-            "btid": text("btid", btid, max_length=20),
+            "btid": nonblank_text("btid", btid, max_length=20),
             "cust_ip": cust_ip,
-            "code_verifier": text("code_verifier", code_verifier, max_length=200),
+            "code_verifier": nonblank_text("code_verifier", code_verifier, max_length=200),
             "prepaid_auth_yn": auth,
             "prepaid_amount": amount,
-            "vender_type": optional_text("vender_type", vender_type, max_length=20),
-            "reward_id": optional_text("reward_id", reward_id, max_length=20),
+            "vender_type": optional_nonblank_text("vender_type", vender_type, max_length=20),
+            "reward_id": optional_nonblank_text("reward_id", reward_id, max_length=20),
         }
     )

@@ -20,11 +20,11 @@ from iamport_async._engine import Answer
 from iamport_async.endpoints._base import Endpoints, Read, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     choice,
+    nonblank_text,
     optional_choice,
-    optional_text,
+    optional_nonblank_text,
     optional_whole_amount,
     require_id,
-    text,
     unix_seconds,
 )
 from iamport_async.endpoints._mutation import Resent, mutation
@@ -84,7 +84,9 @@ def _product_order_ids(value: Sequence[str] | None) -> tuple[str, ...] | None:
 def _carrier(value: NaverDeliveryCompany | str | None) -> str | None:
     if value is None or isinstance(value, NaverDeliveryCompany):
         return None if value is None else str(value.value)
-    return text("delivery_company", value)  # carriers not in the spec's list are let through
+    return nonblank_text(
+        "delivery_company", value
+    )  # carriers not in the spec's list are let through
 
 
 class NaverPay(Endpoints):
@@ -254,7 +256,7 @@ class NaverPay(Endpoints):
 
         UNGUARDED: it moves money and the spec shows no guard against a repeat.
         """
-        fields = {"memo": optional_text("memo", memo)}
+        fields = {"memo": optional_nonblank_text("memo", memo)}
         return await self._act("approve-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/reject-return")
@@ -266,7 +268,7 @@ class NaverPay(Endpoints):
 
         UNGUARDED: the spec shows no guard against a repeat.
         """
-        fields = {"memo": text("memo", memo)}
+        fields = {"memo": nonblank_text("memo", memo)}
         return await self._act("reject-return", imp_uid, product_order_id, fields)
 
     @operation("POST", "/payments/{imp_uid}/naver/withhold-return")
@@ -285,7 +287,7 @@ class NaverPay(Endpoints):
         UNGUARDED: the spec shows no guard against a repeat.
         """
         fields = {
-            "memo": text("memo", memo),
+            "memo": nonblank_text("memo", memo),
             "reason": optional_choice("reason", reason, NaverWithholdReason),
             "extra_charge": optional_whole_amount("extra_charge", extra_charge),
         }
@@ -366,7 +368,7 @@ class NaverPay(Endpoints):
         if end < start:
             raise InvalidInputError("to", "must not be before from")
         params: dict[str, str | int] = {
-            "channel_key": text("channel_key", channel_key),
+            "channel_key": nonblank_text("channel_key", channel_key),
             "from": start,
             "to": end,
             "review_type": choice("review_type", review_type, NaverReviewType),
@@ -386,7 +388,7 @@ def _shipping(
     )
     method = choice("delivery_method", delivery_method, codes)
     company = _carrier(delivery_company)
-    number = optional_text("tracking_number", tracking_number)
+    number = optional_nonblank_text("tracking_number", tracking_number)
     if method == parcel_method:
         if company is None:
             raise InvalidInputError(

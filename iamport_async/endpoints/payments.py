@@ -34,15 +34,15 @@ from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._cancel import Verdict, verdict
 from iamport_async.endpoints._checks import (
     choice,
-    count,
     id_iterable,
-    optional_bool,
+    int_between,
+    optional_amount,
+    optional_body_bool,
     optional_choice,
-    optional_count,
-    optional_flag,
-    optional_part,
-    optional_string,
+    optional_int_between,
+    optional_query_bool,
     optional_unix_seconds,
+    optional_verbatim_text,
     require_amount,
     require_id,
     string_map,
@@ -118,7 +118,7 @@ class Payments(Endpoints):
         them out by default).
         """
         require_id("imp_uid", imp_uid)
-        params = {"include_sandbox": optional_flag("include_sandbox", include_sandbox)}
+        params = {"include_sandbox": optional_query_bool("include_sandbox", include_sandbox)}
         return await self._call("GET", path("/payments/{}", imp_uid), Payment, params=params)
 
     @operation("GET", "/payments/find/{merchant_uid}/{payment_status}")
@@ -199,7 +199,7 @@ class Payments(Endpoints):
             for kind, field, ids in given
             for uid in id_iterable(field, ids)
         ]
-        count("concurrency", concurrency, 1)
+        int_between("concurrency", concurrency, 1)
         answers = await lookup_all(
             keys, self._by_ids(), _PAYMENT_IDS, concurrency=concurrency, ready=self._log_in
         )
@@ -231,7 +231,7 @@ class Payments(Endpoints):
         """
         if by not in (IMP_UID, MERCHANT_UID):
             raise InvalidInputError("by", "must be 'imp_uid' or 'merchant_uid'")
-        count("concurrency", concurrency, 1)
+        int_between("concurrency", concurrency, 1)
         keys: Iterable[Key] | AsyncIterable[Key]
         if isinstance(ids, AsyncIterable):
             keys = _validated_async(ids, by)
@@ -276,7 +276,7 @@ class Payments(Endpoints):
         require_id("merchant_uid", merchant_uid)
         url = _with_status("/payments/findAll", merchant_uid, status)
         base = {
-            "limit": optional_count("limit", limit, 1, MAX_LIMIT),
+            "limit": optional_int_between("limit", limit, 1, MAX_LIMIT),
             "sorting": optional_choice("sorting", sorting, Sorting),
         }
 
@@ -317,7 +317,7 @@ class Payments(Endpoints):
         end = optional_unix_seconds("until", until, minimum=0)
         if start is not None and end is not None and start > end:
             raise InvalidInputError("since", "must not be after until")
-        base = {"limit": optional_count("limit", limit, 1, MAX_LIMIT), "sorting": order}
+        base = {"limit": optional_int_between("limit", limit, 1, MAX_LIMIT), "sorting": order}
         url = path("/payments/status/{}", status)
 
         def listing(window: tuple[int | None, int | None]) -> Paged[Payment]:
@@ -474,17 +474,17 @@ class Payments(Endpoints):
         body: dict[str, Any] = {
             "imp_uid": imp_uid,
             "merchant_uid": merchant_uid,
-            "amount": optional_part("amount", amount, positive=True),
-            "tax_free": optional_part("tax_free", tax_free),
-            "vat_amount": optional_part("vat_amount", vat_amount),
-            "checksum": optional_part("checksum", checksum),
-            "reason": optional_string("reason", reason),
-            "refund_holder": optional_string("refund_holder", refund_holder),
-            "refund_bank": optional_string("refund_bank", refund_bank),
-            "refund_account": optional_string("refund_account", refund_account),
-            "refund_tel": optional_string("refund_tel", refund_tel),
-            "retain_promotion": optional_bool("retain_promotion", retain_promotion),
-            "enable_webhook": optional_bool("enable_webhook", enable_webhook),
+            "amount": optional_amount("amount", amount, positive=True),
+            "tax_free": optional_amount("tax_free", tax_free),
+            "vat_amount": optional_amount("vat_amount", vat_amount),
+            "checksum": optional_amount("checksum", checksum),
+            "reason": optional_verbatim_text("reason", reason),
+            "refund_holder": optional_verbatim_text("refund_holder", refund_holder),
+            "refund_bank": optional_verbatim_text("refund_bank", refund_bank),
+            "refund_account": optional_verbatim_text("refund_account", refund_account),
+            "refund_tel": optional_verbatim_text("refund_tel", refund_tel),
+            "retain_promotion": optional_body_bool("retain_promotion", retain_promotion),
+            "enable_webhook": optional_body_bool("enable_webhook", enable_webhook),
             "extra": string_map("extra", extra),
         }
         if checksum is None:
@@ -589,9 +589,9 @@ class Payments(Endpoints):
         """
         if "merchant_uid" in fields:
             raise InvalidInputError("fields", "cancel_safely names the payment by imp_uid")
-        optional_part("amount", amount, positive=True)  # refused before the read, not after it
-        optional_string("reason", reason)
-        optional_part("checksum", checksum)
+        optional_amount("amount", amount, positive=True)  # refused before the read, not after it
+        optional_verbatim_text("reason", reason)
+        optional_amount("checksum", checksum)
         if checksum is None:
             checksum = (await self.get(imp_uid, include_sandbox=True)).refundable_amount
         try:

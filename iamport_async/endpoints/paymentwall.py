@@ -6,7 +6,13 @@ from datetime import datetime
 
 from iamport_async._engine import Answer
 from iamport_async.endpoints._base import Endpoints, Read, drop_none, operation
-from iamport_async.endpoints._checks import choice, optional_text, require_id, text, unix_seconds
+from iamport_async.endpoints._checks import (
+    choice,
+    nonblank_text,
+    optional_nonblank_text,
+    require_id,
+    unix_seconds,
+)
 from iamport_async.endpoints._mutation import Resent, mutation
 from iamport_async.errors import BusinessError, InvalidInputError
 from iamport_async.models._converter import structure
@@ -83,26 +89,26 @@ class Paymentwall(Endpoints):
             "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
             "type": kind,
             "status": choice("status", status, PaymentwallDeliveryStatus),
-            "carrier_tracking_id": optional_text(
+            "carrier_tracking_id": optional_nonblank_text(
                 "carrier_tracking_id", carrier_tracking_id, max_length=64
             ),
-            "carrier_type": optional_text("carrier_type", carrier_type, max_length=64),
+            "carrier_type": optional_nonblank_text("carrier_type", carrier_type, max_length=64),
             "estimated_delivery_datetime": unix_seconds(
                 "estimated_delivery_datetime", estimated_delivery_datetime
             ),
             "estimated_update_datetime": unix_seconds(
                 "estimated_update_datetime", estimated_update_datetime
             ),
-            "reason": optional_text("reason", reason, max_length=64),
+            "reason": optional_nonblank_text("reason", reason, max_length=64),
             "refundable": choice("refundable", refundable, PaymentwallRefundable),
-            "details": optional_text("details", details, max_length=400),
-            "shipping_address_email": text(
+            "details": optional_nonblank_text("details", details, max_length=400),
+            "shipping_address_email": nonblank_text(
                 "shipping_address_email", shipping_address_email, max_length=50
             ),
         }
         for part in _ADDRESS_FIELDS:
             field = f"shipping_address_{part}"
-            body[field] = optional_text(field, address[part], max_length=40)
+            body[field] = optional_nonblank_text(field, address[part], max_length=40)
         if kind == PaymentwallProductType.PHYSICAL:
             address_fields = (f"shipping_address_{part}" for part in _ADDRESS_FIELDS)
             for field in ("carrier_tracking_id", "carrier_type", *address_fields):

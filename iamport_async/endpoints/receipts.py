@@ -23,13 +23,13 @@ from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
 from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
     digit_string,
+    nonblank_text,
+    optional_amount,
     optional_choice,
-    optional_part,
-    optional_text,
+    optional_nonblank_text,
     optional_whole_amount,
     require_amount,
     require_id,
-    text,
     whole_amount,
 )
 from iamport_async.endpoints._mutation import ReadBack, Resent, mutation
@@ -79,13 +79,13 @@ class PartnerReceiptLine:
         amount = require_amount("data.amount", self.amount, positive=True)
         return drop_none(
             {
-                "business_registration_number": text(
+                "business_registration_number": nonblank_text(
                     "data.business_registration_number", self.business_registration_number
                 ),
-                "company_name": text("data.company_name", self.company_name),
+                "company_name": nonblank_text("data.company_name", self.company_name),
                 "amount": amount,
-                "tax_free": optional_part("data.tax_free", self.tax_free, amount),
-                "vat_amount": optional_part("data.vat_amount", self.vat_amount, amount),
+                "tax_free": optional_amount("data.tax_free", self.tax_free, amount),
+                "vat_amount": optional_amount("data.vat_amount", self.vat_amount, amount),
             }
         )
 
@@ -166,15 +166,15 @@ class Receipts(Endpoints):
                 ),
                 "type": optional_choice("type", type, RECEIPT_TYPES),
                 "product_type": optional_choice("product_type", product_type, PRODUCT_TYPES),
-                "company_tel": optional_text("company_tel", company_tel),
-                "company_name": optional_text("company_name", company_name),
-                "corp_reg_no": optional_text("corp_reg_no", corp_reg_no),
-                "buyer_name": optional_text("buyer_name", buyer_name),
-                "buyer_email": optional_text("buyer_email", buyer_email),
-                "buyer_tel": optional_text("buyer_tel", buyer_tel),
+                "company_tel": optional_nonblank_text("company_tel", company_tel),
+                "company_name": optional_nonblank_text("company_name", company_name),
+                "corp_reg_no": optional_nonblank_text("corp_reg_no", corp_reg_no),
+                "buyer_name": optional_nonblank_text("buyer_name", buyer_name),
+                "buyer_email": optional_nonblank_text("buyer_email", buyer_email),
+                "buyer_tel": optional_nonblank_text("buyer_tel", buyer_tel),
                 "tax_free": optional_whole_amount("tax_free", tax_free),
                 "vat": optional_whole_amount("vat", vat),
-                "vat_amount": optional_part("vat_amount", vat_amount),
+                "vat_amount": optional_amount("vat_amount", vat_amount),
             }
         )
         return await self._call(
@@ -252,8 +252,8 @@ class Receipts(Endpoints):
         total = whole_amount("amount", amount, positive=True)
         body = drop_none(
             {
-                "channel_key": text("channel_key", channel_key),
-                "name": text("name", name),
+                "channel_key": nonblank_text("channel_key", channel_key),
+                "name": nonblank_text("name", name),
                 "amount": total,
                 "identifier": identifier_of(identifier),
                 "identifier_type": optional_choice(
@@ -261,12 +261,12 @@ class Receipts(Endpoints):
                 ),
                 "type": optional_choice("type", type, RECEIPT_TYPES),
                 "product_type": optional_choice("product_type", product_type, PRODUCT_TYPES),
-                "buyer_name": optional_text("buyer_name", buyer_name),
-                "buyer_email": optional_text("buyer_email", buyer_email),
-                "buyer_tel": optional_text("buyer_tel", buyer_tel),
+                "buyer_name": optional_nonblank_text("buyer_name", buyer_name),
+                "buyer_email": optional_nonblank_text("buyer_email", buyer_email),
+                "buyer_tel": optional_nonblank_text("buyer_tel", buyer_tel),
                 "tax_free": optional_whole_amount("tax_free", tax_free, total),
-                "vat_amount": optional_part("vat_amount", vat_amount, total),
-                "corp_reg_no": optional_text("corp_reg_no", corp_reg_no),
+                "vat_amount": optional_amount("vat_amount", vat_amount, total),
+                "corp_reg_no": optional_nonblank_text("corp_reg_no", corp_reg_no),
                 "pay_method": optional_choice("pay_method", pay_method, CASH_PAY_METHODS),
             }
         )

@@ -23,21 +23,21 @@ from iamport_async.endpoints._checks import (
     buyer_fields,
     card_fields,
     choice,
-    count,
     currency_code,
-    optional_bool,
+    int_between,
+    nonblank_text,
+    optional_amount,
+    optional_body_bool,
     optional_choice,
-    optional_count,
     optional_currency_code,
     optional_id,
-    optional_part,
-    optional_string,
-    optional_text,
+    optional_int_between,
+    optional_nonblank_text,
+    optional_verbatim_text,
     page_number,
     require_amount,
     require_id,
     string_map,
-    text,
     unix_seconds,
 )
 from iamport_async.endpoints._mutation import Resent, mutation
@@ -137,9 +137,9 @@ class ScheduleEntry:
             "schedule_at": unix_seconds("schedule_at", self.schedule_at),
             "amount": amount,
             "currency": currency_code("currency", self.currency),
-            "name": text("name", self.name, 40),
-            "tax_free": optional_part("tax_free", self.tax_free, amount),
-            "vat_amount": optional_part("vat_amount", self.vat_amount, amount),
+            "name": nonblank_text("name", self.name, 40),
+            "tax_free": optional_amount("tax_free", self.tax_free, amount),
+            "vat_amount": optional_amount("vat_amount", self.vat_amount, amount),
             **buyer_fields(
                 self.buyer_name,
                 self.buyer_email,
@@ -147,22 +147,22 @@ class ScheduleEntry:
                 self.buyer_addr,
                 self.buyer_postcode,
             ),
-            "custom_data": optional_string("custom_data", self.custom_data),
-            "notice_url": optional_text("notice_url", self.notice_url),
+            "custom_data": optional_verbatim_text("custom_data", self.custom_data),
+            "notice_url": optional_nonblank_text("notice_url", self.notice_url),
             "product_type": optional_choice("product_type", self.product_type, PRODUCT_TYPES),
             "cash_receipt_type": optional_choice(
                 "cash_receipt_type", self.cash_receipt_type, CASH_RECEIPT_TYPES
             ),
-            "card_quota": optional_count("card_quota", self.card_quota, 0),
-            "interest_free_by_merchant": optional_bool(
+            "card_quota": optional_int_between("card_quota", self.card_quota, 0),
+            "interest_free_by_merchant": optional_body_bool(
                 "interest_free_by_merchant", self.interest_free_by_merchant
             ),
-            "use_card_point": optional_bool("use_card_point", self.use_card_point),
-            "product_count": optional_count("product_count", self.product_count, 1),
-            "browser_ip": optional_text("browser_ip", self.browser_ip),
+            "use_card_point": optional_body_bool("use_card_point", self.use_card_point),
+            "product_count": optional_int_between("product_count", self.product_count, 1),
+            "browser_ip": optional_nonblank_text("browser_ip", self.browser_ip),
             "extra": string_map("extra", self.extra),
-            "bypass": optional_string("bypass", self.bypass),
-            "promotion_id": optional_text("promotion_id", self.promotion_id),
+            "bypass": optional_verbatim_text("bypass", self.bypass),
+            "promotion_id": optional_nonblank_text("promotion_id", self.promotion_id),
         }
         return drop_none(body)
 
@@ -266,26 +266,28 @@ class Subscribe(Endpoints):
                     cvc=cvc,
                 ),
                 "currency": optional_currency_code("currency", currency),
-                "tax_free": optional_part("tax_free", tax_free, amount),
-                "vat_amount": optional_part("vat_amount", vat_amount, amount),
+                "tax_free": optional_amount("tax_free", tax_free, amount),
+                "vat_amount": optional_amount("vat_amount", vat_amount, amount),
                 "customer_uid": optional_id("customer_uid", customer_uid),
-                "pg": optional_text("pg", pg, 80),
-                "channelGroupId": optional_text("channelGroupId", channelGroupId, 55),
-                "name": optional_text("name", name, 40),
+                "pg": optional_nonblank_text("pg", pg, 80),
+                "channelGroupId": optional_nonblank_text("channelGroupId", channelGroupId, 55),
+                "name": optional_nonblank_text("name", name, 40),
                 **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
-                "card_quota": optional_count("card_quota", card_quota, 0),
-                "interest_free_by_merchant": optional_bool(
+                "card_quota": optional_int_between("card_quota", card_quota, 0),
+                "interest_free_by_merchant": optional_body_bool(
                     "interest_free_by_merchant", interest_free_by_merchant
                 ),
-                "use_card_point": optional_bool("use_card_point", use_card_point),
-                "custom_data": optional_string("custom_data", custom_data),
-                "notice_url": optional_text("notice_url", notice_url),
-                "browser_ip": optional_text("browser_ip", browser_ip),
-                "secure_3d_charge_id": optional_text("secure_3d_charge_id", secure_3d_charge_id),
-                "secure_3d_token": optional_text("secure_3d_token", secure_3d_token),
+                "use_card_point": optional_body_bool("use_card_point", use_card_point),
+                "custom_data": optional_verbatim_text("custom_data", custom_data),
+                "notice_url": optional_nonblank_text("notice_url", notice_url),
+                "browser_ip": optional_nonblank_text("browser_ip", browser_ip),
+                "secure_3d_charge_id": optional_nonblank_text(
+                    "secure_3d_charge_id", secure_3d_charge_id
+                ),
+                "secure_3d_token": optional_nonblank_text("secure_3d_token", secure_3d_token),
                 "product_type": optional_choice("product_type", product_type, PRODUCT_TYPES),
-                "promotion_id": optional_text("promotion_id", promotion_id),
-                "bypass": optional_string("bypass", bypass),
+                "promotion_id": optional_nonblank_text("promotion_id", promotion_id),
+                "bypass": optional_verbatim_text("bypass", bypass),
             }
         )
         return await charge_once(self, "/subscribe/payments/onetime", body, merchant_uid)
@@ -344,28 +346,28 @@ class Subscribe(Endpoints):
                 "customer_uid": require_id("customer_uid", customer_uid),
                 "merchant_uid": require_id("merchant_uid", merchant_uid),
                 "amount": amount,
-                "name": text("name", name, 40),
+                "name": nonblank_text("name", name, 40),
                 "currency": optional_currency_code("currency", currency),
-                "tax_free": optional_part("tax_free", tax_free, amount),
-                "vat_amount": optional_part("vat_amount", vat_amount, amount),
+                "tax_free": optional_amount("tax_free", tax_free, amount),
+                "vat_amount": optional_amount("vat_amount", vat_amount, amount),
                 **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
-                "card_quota": optional_count("card_quota", card_quota, 0),
-                "interest_free_by_merchant": optional_bool(
+                "card_quota": optional_int_between("card_quota", card_quota, 0),
+                "interest_free_by_merchant": optional_body_bool(
                     "interest_free_by_merchant", interest_free_by_merchant
                 ),
-                "use_card_point": optional_bool("use_card_point", use_card_point),
-                "custom_data": optional_string("custom_data", custom_data),
-                "notice_url": optional_text("notice_url", notice_url),
-                "browser_ip": optional_text("browser_ip", browser_ip),
+                "use_card_point": optional_body_bool("use_card_point", use_card_point),
+                "custom_data": optional_verbatim_text("custom_data", custom_data),
+                "notice_url": optional_nonblank_text("notice_url", notice_url),
+                "browser_ip": optional_nonblank_text("browser_ip", browser_ip),
                 "product_type": optional_choice("product_type", product_type, PRODUCT_TYPES),
-                "product_count": optional_count("product_count", product_count, 1),
+                "product_count": optional_int_between("product_count", product_count, 1),
                 "cash_receipt_type": optional_choice(
                     "cash_receipt_type", cash_receipt_type, CASH_RECEIPT_TYPES
                 ),
-                "bypass": optional_string("bypass", bypass),
+                "bypass": optional_verbatim_text("bypass", bypass),
                 "extra": string_map("extra", extra),
-                "promotion_id": optional_text("promotion_id", promotion_id),
-                "channel_key": optional_text("channel_key", channel_key, 55),
+                "promotion_id": optional_nonblank_text("promotion_id", promotion_id),
+                "channel_key": optional_nonblank_text("channel_key", channel_key, 55),
             }
         )
         return await charge_once(self, "/subscribe/payments/again", body, merchant_uid)
@@ -432,8 +434,8 @@ class Subscribe(Endpoints):
             {
                 "customer_uid": customer_uid,
                 "schedules": entries,
-                "customer_id": optional_text("customer_id", customer_id),
-                "checking_amount": optional_count("checking_amount", checking_amount, 0),
+                "customer_id": optional_nonblank_text("customer_id", customer_id),
+                "checking_amount": optional_int_between("checking_amount", checking_amount, 0),
                 **card_fields(
                     card_number=card_number,
                     expiry=expiry,
@@ -441,7 +443,7 @@ class Subscribe(Endpoints):
                     pwd_2digit=pwd_2digit,
                     cvc=cvc,
                 ),
-                "channel_key": optional_text("channel_key", channel_key, 55),
+                "channel_key": optional_nonblank_text("channel_key", channel_key, 55),
             }
         )
         endpoint = "/subscribe/payments/schedule"
@@ -513,9 +515,9 @@ class Subscribe(Endpoints):
         if schedule_status is not None:
             params["schedule_status"] = choice("schedule_status", schedule_status, ScheduleStatus)
         if limit is not None:
-            params["limit"] = count("limit", limit, 1, 1000)
+            params["limit"] = int_between("limit", limit, 1, 1000)
         if sorting is not None:
-            params["sorting"] = text("sorting", sorting)
+            params["sorting"] = nonblank_text("sorting", sorting)
         return schedule_listing(self, "/subscribe/payments/schedule", params, page_number(page))
 
     @operation("GET", "/subscribe/payments/schedule/customers/{customer_uid}")

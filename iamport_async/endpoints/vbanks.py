@@ -19,18 +19,18 @@ from iamport_async.endpoints._checks import (
     PRODUCT_TYPES,
     buyer_fields,
     digit_string,
+    nonblank_text,
     notice_urls,
-    optional_bool,
+    optional_amount,
+    optional_body_bool,
     optional_choice,
-    optional_count,
-    optional_part,
-    optional_string,
-    optional_text,
+    optional_int_between,
+    optional_nonblank_text,
     optional_unix_seconds,
+    optional_verbatim_text,
     optional_whole_amount,
     require_amount,
     require_id,
-    text,
     unix_seconds,
     whole_amount,
 )
@@ -122,32 +122,32 @@ class Vbanks(Endpoints):
         total = require_amount("amount", amount, positive=True)
         body = drop_none(
             {
-                "channel_key": text("channel_key", channel_key),
+                "channel_key": nonblank_text("channel_key", channel_key),
                 "merchant_uid": require_id("merchant_uid", merchant_uid, 40),
                 "amount": total,
-                "vbank_code": text("vbank_code", vbank_code),
+                "vbank_code": nonblank_text("vbank_code", vbank_code),
                 "vbank_due": unix_seconds("vbank_due", vbank_due),
-                "vbank_holder": optional_text("vbank_holder", vbank_holder, 16),
-                "name": optional_text("name", name, 40),
+                "vbank_holder": optional_nonblank_text("vbank_holder", vbank_holder, 16),
+                "name": optional_nonblank_text("name", name, 40),
                 **buyer_fields(buyer_name, buyer_email, buyer_tel, buyer_addr, buyer_postcode),
-                "business_registration_number": optional_text(
+                "business_registration_number": optional_nonblank_text(
                     "business_registration_number", business_registration_number, 10
                 ),
                 "product_type": optional_choice("product_type", product_type, PRODUCT_TYPES),
-                "vbank_num": optional_text("vbank_num", vbank_num),
-                "vbank_key": optional_text("vbank_key", vbank_key, 13),
+                "vbank_num": optional_nonblank_text("vbank_num", vbank_num),
+                "vbank_key": optional_nonblank_text("vbank_key", vbank_key, 13),
                 "notice_url": notice_urls(notice_url),
-                "custom_data": optional_string("custom_data", custom_data),
+                "custom_data": optional_verbatim_text("custom_data", custom_data),
                 "tax_free": optional_whole_amount("tax_free", tax_free, total),
-                "vat_amount": optional_part("vat_amount", vat_amount, total),
-                "product_count": optional_count("product_count", product_count, 1),
-                "escrow_password": optional_text("escrow_password", escrow_password),
-                "fixed_unlimited_vbank": optional_bool(
+                "vat_amount": optional_amount("vat_amount", vat_amount, total),
+                "product_count": optional_int_between("product_count", product_count, 1),
+                "escrow_password": optional_nonblank_text("escrow_password", escrow_password),
+                "fixed_unlimited_vbank": optional_body_bool(
                     "fixed_unlimited_vbank", fixed_unlimited_vbank
                 ),
             }
         )
-        params = drop_none({"pg_api_key": optional_text("pg_api_key", pg_api_key)})
+        params = drop_none({"pg_api_key": optional_nonblank_text("pg_api_key", pg_api_key)})
         return await self._call(
             "POST",
             "/vbanks",
@@ -206,7 +206,7 @@ class Vbanks(Endpoints):
         ``after_ambiguous_failure`` set usually means the first attempt revoked it.
         """
         endpoint = path("/vbanks/{}", require_id("imp_uid", imp_uid))
-        params = drop_none({"pg_api_key": optional_text("pg_api_key", pg_api_key)})
+        params = drop_none({"pg_api_key": optional_nonblank_text("pg_api_key", pg_api_key)})
         return await self._call(
             "DELETE", endpoint, Payment, params=params or None, idempotency=Idempotency.GUARDED
         )

@@ -11,12 +11,12 @@ import pytest
 from iamport_async import Iamport
 from iamport_async.endpoints._checks import (
     MAX_AMOUNT,
-    optional_part,
-    optional_string,
+    nonblank_text,
+    optional_amount,
+    optional_verbatim_text,
     require_amount,
     require_id,
     string_map,
-    text,
     whole_amount,
 )
 from iamport_async.errors import InvalidInputError
@@ -83,10 +83,10 @@ def test_the_callers_decimal_context_changes_nothing() -> None:
 
 def test_parts_and_whole_amounts_follow_the_same_rules() -> None:
     with pytest.raises(InvalidInputError):
-        optional_part("tax_free", Decimal("1E-400"), 1000)
+        optional_amount("tax_free", Decimal("1E-400"), 1000)
     with pytest.raises(InvalidInputError):
         whole_amount("amount", Decimal("1E-400"), positive=True)
-    assert optional_part("tax_free", Decimal("0.10"), 1000) == Decimal("0.10")
+    assert optional_amount("tax_free", Decimal("0.10"), 1000) == Decimal("0.10")
 
 
 @pytest.mark.parametrize("dots", [".", ".."])
@@ -100,8 +100,8 @@ def test_dot_ids_are_refused_they_cannot_be_path_segments(dots: str) -> None:
     "check",
     [
         lambda v: require_id("imp_uid", v),
-        lambda v: text("name", v),
-        lambda v: optional_string("custom_data", v),
+        lambda v: nonblank_text("name", v),
+        lambda v: optional_verbatim_text("custom_data", v),
         lambda v: string_map("extra", {"k": v}),
         lambda v: string_map("extra", {v: "x"}),
     ],
