@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
 import enum
-import itertools
 import math
-import typing
 from collections.abc import (
-    AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
     Iterable,
-    Iterator,
     Mapping,
 )
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Literal, overload
 
@@ -31,7 +26,12 @@ from iamport_async._batching import (
     lookup_all,
 )
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
-from iamport_async.endpoints._cancel import Verdict, verdict
+from iamport_async.endpoints._cancel import (
+    CANCEL,
+    CANCEL_SAFELY,
+    guarded_cancel,
+    unguarded_cancel,
+)
 from iamport_async.endpoints._checks import (
     choice,
     id_iterable,
@@ -47,10 +47,9 @@ from iamport_async.endpoints._checks import (
     require_id,
     string_map,
 )
-from iamport_async.endpoints._mutation import Resent, mutation, unknown
+from iamport_async.endpoints._mutation import Resent, mutation
+from iamport_async.endpoints._windows import FUTURE_MARGIN, Chained, windows
 from iamport_async.errors import (
-    BusinessError,
-    ClientClosedError,
     IamportError,
     InvalidInputError,
     NotFoundError,
@@ -63,11 +62,7 @@ from iamport_async.retry import Idempotency
 
 IMP_UID = "imp_uid"
 MERCHANT_UID = "merchant_uid"
-MAX_WINDOW = timedelta(days=90)
-"""The widest ``from``-``to`` window ``GET /payments/status`` accepts."""
 MAX_LIMIT = 1000
-_FUTURE_MARGIN = 86_400
-"""How far past this machine's now a window may end (its clock may be behind the API's)."""
 
 
 class ListStatus(enum.StrEnum):
@@ -329,10 +324,10 @@ class Payments(Endpoints):
 
         if start is None:
             return listing((start, end))
-        horizon = int(datetime.now(UTC).timestamp()) + _FUTURE_MARGIN
+        horizon = int(datetime.now(UTC).timestamp()) + FUTURE_MARGIN
         last = max(start, horizon if end is None else min(end, horizon))
-        windows = _windows(start, last, newest_first=order is None or order.startswith("-"))
-        return _Chained(map(listing, windows))
+        parts = windows(start, last, newest_first=order is None or order.startswith("-"))
+        return Chained(map(listing, parts))
 
     # --- prepared amounts ------------------------------------------------------------------
 
@@ -418,14 +413,7 @@ class Payments(Endpoints):
     # --- cancel ----------------------------------------------------------------------------
 
     @operation("POST", "/payments/cancel")
-    @mutation(
-        Resent.CHECKSUM,
-        "with `checksum`: inside the call, from the payment's `cancel_history` (a cancel of "
-        "`amount` that took the balance from `checksum`); without: none",
-        "read payments.get(imp_uid): cancel_amount and cancel_history say whether it was "
-        "refunded; repeat only with checksum= the balance you saw before the first try",
-        settles_itself=True,
-    )
+    @CANCEL
     async def cancel(
         self,
         imp_uid: str | None = None,
@@ -488,17 +476,9 @@ class Payments(Endpoints):
             "extra": string_map("extra", extra),
         }
         if checksum is None:
-            try:
-                return await self._send_cancel(body, Idempotency.UNGUARDED)
-            except IamportError as error:
-                if not error.outcome_known and not isinstance(error, ClientClosedError):
-                    error.add_note(
-                        "This cancel was not retried: without checksum a repeat could refund "
-                        "twice. Read the payment (payments.get) to see whether it was "
-                        "cancelled; send checksum= to make a cancel retryable."
-                    )
-                raise
-        return await self._guarded_cancel(
+            return await unguarded_cancel(self, body)
+        return await guarded_cancel(
+            self,
             body,
             imp_uid,
             merchant_uid,
@@ -506,68 +486,7 @@ class Payments(Endpoints):
             None if amount is None else Decimal(amount),
         )
 
-    async def _send_cancel(self, body: dict[str, Any], idempotency: Idempotency) -> Payment:
-        return await self._call(
-            "POST", "/payments/cancel", Payment, json=drop_none(body), idempotency=idempotency
-        )
-
-    async def _guarded_cancel(
-        self,
-        body: dict[str, Any],
-        imp_uid: str | None,
-        merchant_uid: str | None,
-        checksum: Decimal,
-        amount: Decimal | None,
-    ) -> Payment:
-        """Send the cancel; when its outcome is unknown or it was refused, settle it from the
-        payment's ``cancel_history``: made (return the payment), pending (resend, once more),
-        overtaken (the refusal stands), or unclear (OutcomeUnknownError)."""
-        for resends_left in (1, 0):
-            try:
-                return await self._send_cancel(body, Idempotency.GUARDED)
-            except ClientClosedError:
-                raise
-            except IamportError as error:
-                if error.outcome_known and not isinstance(error, BusinessError):
-                    raise
-                failure = error
-            try:
-                payment = await self._cancelled_payment(imp_uid, merchant_uid)
-            except ClientClosedError:
-                raise
-            except IamportError as read_error:
-                if failure.outcome_known:
-                    raise failure from None
-                failure.add_note(f"reading the payment back failed: {type(read_error).__name__}")
-                raise _cancel_unknown(failure, checksum) from failure
-            found = verdict(payment, checksum, amount)
-            if found is Verdict.MADE:
-                return payment
-            if found is Verdict.OVERTAKEN:
-                failure.add_note(
-                    "Reading the payment back: another cancel took the balance from the "
-                    "checksum first; this cancel was not carried out and cannot be any more."
-                )
-                failure.outcome_known = True
-                raise failure
-            if failure.outcome_known:  # a refusal, and the cancel is not in the history
-                raise failure
-            if found is Verdict.UNCLEAR or not resends_left:
-                raise _cancel_unknown(failure, checksum) from failure
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _cancelled_payment(self, imp_uid: str | None, merchant_uid: str | None) -> Payment:
-        if imp_uid is not None:
-            return await self.get(imp_uid, include_sandbox=True)
-        assert merchant_uid is not None
-        return await self.find(merchant_uid)
-
-    @mutation(
-        Resent.CHECKSUM,
-        "as `cancel` with `checksum` (the balance read first, or the `checksum` you pass)",
-        "repeat with checksum= the balance this call read (in the error's notes)",
-        settles_itself=True,
-    )
+    @CANCEL_SAFELY
     async def cancel_safely(
         self,
         imp_uid: str,
@@ -642,32 +561,6 @@ class CoalescingPayments(Coalescer[Payment]):
         return payment
 
 
-class _Chained(Paged[Payment]):
-    """Listings walked one after another (the 90-day windows of one long window), each
-    made when the walk reaches it: memory and set-up do not grow with the span."""
-
-    def __init__(self, parts: Iterator[Paged[Payment]]) -> None:
-        self._head = next(parts)
-        self._rest = parts
-        super().__init__(self._head.page)
-
-    async def _items(self) -> AsyncIterator[Payment]:
-        for part in itertools.chain((self._head,), self._rest):
-            # each part's walk is closed with the whole one's (trio insists, rightly)
-            walk = typing.cast(AsyncGenerator[Payment, None], aiter(part))
-            async with contextlib.aclosing(walk) as items:
-                async for item in items:
-                    yield item
-
-
-def _cancel_unknown(error: IamportError, checksum: Decimal) -> IamportError:
-    return unknown(
-        "read payments.get(imp_uid): cancel_amount and cancel_history say whether it was "
-        f"refunded; repeat only with checksum={checksum}, never a freshly read balance",
-        error,
-    )
-
-
 async def _validated_async(ids: AsyncIterable[str], kind: str) -> AsyncIterator[Key]:
     async for value in ids:
         yield kind, require_id(kind, value)
@@ -677,23 +570,3 @@ def _with_status(prefix: str, merchant_uid: str, status: str | None) -> str:
     if status is None:
         return path(prefix + "/{}", merchant_uid)
     return path(prefix + "/{}/{}", merchant_uid, choice("status", status, _FIND_STATUSES))
-
-
-def _windows(start: int, end: int, *, newest_first: bool) -> Iterator[tuple[int, int]]:
-    """``[start, end]`` (both inclusive, in seconds) as consecutive windows of at most 90
-    days that neither overlap nor leave a gap, made one at a time, from ``end`` back when
-    ``newest_first``, else from ``start`` on."""
-    width = int(MAX_WINDOW.total_seconds())
-    if newest_first:
-        while True:
-            first = max(start, end - width + 1)
-            yield first, end
-            if first <= start:
-                return
-            end = first - 1
-    while True:
-        last = min(end, start + width - 1)
-        yield start, last
-        if last >= end:
-            return
-        start = last + 1
