@@ -89,6 +89,8 @@ def base_url(value: object) -> str:
         raise InvalidInputError("base_url", "is not a valid URL") from None
     if url.scheme not in ("https", "http") or not url.host:
         raise InvalidInputError("base_url", "must be an https:// URL with a host")
+    if url.port is not None and not 0 < url.port < 65536:  # httpx takes 99999, then fails
+        raise InvalidInputError("base_url", "has a port outside 1 to 65535")
     if url.userinfo:
         raise InvalidInputError("base_url", "must not hold a user name or password")
     if "?" in value or "#" in value:

@@ -119,6 +119,10 @@ def test_https_anywhere_and_http_to_this_machine_are_accepted(url: str) -> None:
         ("https://api.iamport.kr ", "whitespace"),  # httpx made the host "api.iamport.kr%20"
         ("https://api iamport.kr", "whitespace"),
         (" https://api.iamport.kr", "whitespace"),
+        ("http://127.0.0.1:99999", "port"),  # httpx took it, then a bare ExceptionGroup
+        ("https://api.iamport.kr:0", "port"),
+        ("https://api.iamport.kr:-1", "port"),
+        ("https://api.iamport.kr:65536", "port"),
     ],
 )
 def test_other_base_urls_are_refused_without_repeating_them(url: str, problem: str) -> None:

@@ -34,7 +34,13 @@ from iamport_async._engine.token import (
     TokenManager,
     TokenStore,
 )
-from iamport_async._engine.wire import check_path, check_query, encode_json
+from iamport_async._engine.wire import (
+    MAX_URL_LENGTH,
+    check_path,
+    check_query,
+    check_url_length,
+    encode_json,
+)
 from iamport_async._redact import install_log_redaction
 from iamport_async.clock import Clock
 from iamport_async.errors import (
@@ -145,6 +151,8 @@ class _Call:
             check_query(params)
         query = encode_query(params) if params else ""
         url = f"{config.base_url}{path}?{query}" if query else config.base_url + path
+        if len(url) > MAX_URL_LENGTH:
+            check_url_length(url, path, params)
         body = None if json is None else encode_json(json)
         hooks = config.hooks
         trace = None if hooks is None else hooks.call(method, path, config.base_url)

@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
+from urllib.parse import unquote
 
 from iamport_async._engine.query import QueryParams
 from iamport_async.errors import InvalidInputError
@@ -34,13 +35,55 @@ def sendable(field: str, value: str) -> str:
     return value
 
 
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\#]")
+"""Characters a path never carries unencoded: controls and spaces (httpx refuses some with a
+bare InvalidURL, a line break would be a header), a backslash (which servers and proxies may
+read as a slash) and ``#`` (httpx drops the rest as a fragment: another path is called)."""
+
+MAX_URL_LENGTH = 65_536
+"""The longest URL httpx sends (``httpx._urlparse.MAX_URL_LENGTH``); a longer one is its
+bare ``InvalidURL: URL too long``, after the token was fetched."""
+
+
 def check_path(path: str) -> str:
-    """``path`` (URL-encoded already) if it names the endpoint it was built for: a ``.`` or
-    ``..`` segment would be resolved away by the HTTP client, and call another endpoint."""
+    """``path`` (URL-encoded already) if it names the endpoint it was built for.
+
+    It must start with ``/``: the URL is the base URL and the path side by side, so anything
+    else changes the host (``".evil.example/x"`` is a request to
+    ``api.iamport.kr.evil.example``, with the token). A ``.`` or ``..`` segment, or one that
+    decodes to it (``%2e%2e``), would be resolved away by the HTTP client or the server, and
+    call another endpoint. The message never repeats the path."""
+    if not path.startswith("/"):
+        raise InvalidInputError(
+            "path", "must start with '/' (the API path after the base URL, such as '/payments')"
+        )
     sendable("path", path)
-    if any(segment in DOT_SEGMENTS for segment in path.split("?", 1)[0].split("/")):
+    if _UNSAFE_IN_PATH.search(path):
+        raise InvalidInputError(
+            "path", "holds a space, a control character, a backslash or '#': encode it"
+        )
+    segments = path.split("?", 1)[0].split("/")
+    if any(segment in DOT_SEGMENTS for segment in segments) or (
+        "%" in path and any(unquote(segment) in DOT_SEGMENTS for segment in segments)
+    ):
         raise InvalidInputError("path", "has a '.' or '..' segment, which would change the path")
     return path
+
+
+def check_url_length(url: str, path: str, params: Any) -> None:
+    """Refuse a URL httpx would not send, naming the value that made it too long."""
+    if len(url) <= MAX_URL_LENGTH:
+        return
+    pairs = list(params.items() if isinstance(params, Mapping) else params or ())
+    longest = max(pairs, key=lambda pair: len(str(pair[1])), default=None)
+    field = "path"
+    if longest is not None and len(str(longest[1])) > len(path):
+        field = str(longest[0]).removesuffix("[]")
+    raise InvalidInputError(
+        field,
+        f"too long: the request's URL would be {len(url)} characters, at most "
+        f"{MAX_URL_LENGTH} can be sent",
+    )
 
 
 def check_query(params: QueryParams) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 import respx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iamport_async import Iamport
 from iamport_async._engine.wire import encode_json
@@ -167,3 +169,89 @@ async def test_httpx_would_otherwise_call_another_endpoint() -> None:
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
         await http.get("https://api.iamport.kr/payments/find/./paid")
     assert seen == ["/payments/find/paid"]
+
+
+class _Recorder:
+    """A transport that answers every request OK and keeps the URL each was sent to."""
+
+    def __init__(self) -> None:
+        self.urls: list[httpx.URL] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.urls.append(request.url)
+        if request.url.path.endswith("/users/getToken"):
+            return httpx.Response(
+                200, json=envelope({"access_token": "t", "now": 1, "expired_at": 1801})
+            )
+        return httpx.Response(200, json=envelope(None))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".evil.example/steal",  # httpx: host api.iamport.kr.evil.example, with the token
+        "payments/imp_1",  # host api.iamport.krpayments
+        "@evil.example/x",  # host evil.example
+        ":443@evil.example/x",
+        "\\\\evil.example/x",
+        "",
+        "/a\\..\\b",  # a backslash, which some servers and proxies read as a slash
+        "/payments/%2e%2e/admin",  # a server that decodes before it resolves
+        "/payments/%2E%2e",
+        "/payments/.%2E/x",
+        "/payments/%2e",
+        "/payments/imp_1#frag",  # httpx drops the fragment: another path is called
+        "/payments/imp_1\r\nX-Injected: 1",  # httpx: a bare InvalidURL
+        "/payments/\t",
+        "/payments/\x00",
+    ],
+)
+async def test_a_path_that_could_leave_the_api_or_its_route_is_refused_before_any_request(
+    path: str,
+) -> None:
+    transport = _Recorder()
+    async with Iamport(
+        imp_key="k", imp_secret="s", transport=httpx.MockTransport(transport)
+    ) as client:
+        with pytest.raises(InvalidInputError) as raised:
+            await client.request("GET", path)
+    assert raised.value.field == "path"
+    assert transport.urls == []  # not even the token
+    assert "evil" not in str(raised.value)  # the path itself is not repeated
+
+
+@settings(max_examples=300)
+@given(
+    path=st.text(
+        alphabet=st.sampled_from([*"/\\@:.%2eE#?&=a-_ ~+;,", "\r", "\x00", "é"]),
+        max_size=16,
+    )
+)
+async def test_whatever_the_path_the_request_goes_to_the_api_host_or_nowhere(path: str) -> None:
+    transport = _Recorder()
+    async with Iamport(
+        imp_key="k",
+        imp_secret="s",
+        base_url="https://api.iamport.kr/v1",
+        transport=httpx.MockTransport(transport),
+    ) as client:
+        with contextlib.suppress(InvalidInputError):
+            await client.request("GET", path)
+    for url in transport.urls:
+        assert (url.scheme, url.host, url.port) == ("https", "api.iamport.kr", None)
+        assert url.path.startswith("/v1/")
+
+
+async def test_a_query_longer_than_httpx_can_send_is_refused_by_name_before_any_request() -> None:
+    transport = _Recorder()
+    async with Iamport(
+        imp_key="k", imp_secret="s", transport=httpx.MockTransport(transport)
+    ) as client:
+        with pytest.raises(InvalidInputError) as raised:
+            await client.request("GET", "/payments/status/all", params={"sorting": "x" * 100_000})
+        with pytest.raises(InvalidInputError) as long_path:
+            await client.request("GET", "/payments/" + "x" * 100_000)
+    assert raised.value.field == "sorting"
+    assert "too long" in raised.value.problem
+    assert long_path.value.field == "path"
+    assert transport.urls == []
