@@ -76,6 +76,13 @@ _SENSITIVE = frozenset(
         "browser_ip",
         "custom_data",
         "shipping_memo",
+        # HTTP headers a proxy's page may echo (``-`` reads as ``_``)
+        "authorization",
+        "proxy_authorization",
+        "cookie",
+        "set_cookie",
+        "api_key",
+        "x_api_key",
     }
 )
 _SENSITIVE_PREFIXES = ("buyer_", "shipping_address")
@@ -86,6 +93,8 @@ def sensitive(name: str) -> bool:
     """Whether a field or query parameter called ``name`` holds a value no error or log line
     may show (``buyer_email``, ``card_number``, ``bank_num``, ``access_token`` ...)."""
     key = name.lower().removesuffix("[]")
+    if "-" in key:
+        key = key.replace("-", "_")
     return (
         key in _SENSITIVE
         or key.startswith(_SENSITIVE_PREFIXES)
@@ -108,6 +117,21 @@ _JSON_SCALAR = re.compile(r"[^,}\]\s]*")
 _FORM_PAIR = re.compile(r"(?<![^\s?&;])([A-Za-z0-9_.\[\]-]{1,80}+)=([^&\s\"'<>#]*)")
 _EXCERPT_SCAN = 4
 """An excerpt of ``n`` characters of a body that is not JSON scans its first ``4 n``."""
+# JSON quoted inside a body that is not JSON, its quotes escaped once or more
+# (``{\"card_number\":\"4092...\"}`` in an HTML page or a PG's message): the run of
+# backslashes before a key's quote is the escape of every quote of that pair.
+_ESCAPED_PAIR = re.compile(
+    r'(\\++)"([^"\\]{1,80}+)\1"[ \t]*+:[ \t]*+(\1"(?:(?!\1").)*+(?:\1"|\Z)|[^,}\]\s\\]++)',
+    re.DOTALL,
+)
+# ``Name: value`` (a header line a proxy's page echoes, or a line of a message)
+_HEADER_LINE = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9_-]{0,79}+)[ \t]*+:[ \t]*+([^\r\n<\"]*+)")
+_CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy_authorization", "cookie", "set_cookie", "api_key", "x_api_key"}
+)
+_BEARER = re.compile(r"(?i)(?<![\w-])(bearer)([ \t]++)([A-Za-z0-9._~+/=-]{6,}+)")
+_TEXT_TO_SCAN = re.compile(r'["=:\\]|bearer', re.IGNORECASE)
+"""A string inside a JSON body that may hold a pair or a token to hide."""
 
 
 def redact_body(text: str) -> str:
@@ -117,8 +141,33 @@ def redact_body(text: str) -> str:
     (a truncated answer, a form, an HTML page) is redacted by a key-value scan that also
     copes with a value cut off at the end.
     """
-    data = _parsed(text)
-    return _redact_text(text) if data is _NOT_JSON else _dumped(data)
+    return _shown(text, _parsed(text))
+
+
+def redact_text(text: str) -> str:
+    """``text`` (free text: an API's ``message``, a line of a page) with every sensitive
+    value hidden: ``key: value``, ``key=value`` and JSON pairs by the key's name (escaped
+    JSON too), header lines (``Authorization: Bearer ...``, ``Cookie: ...``) and bearer
+    tokens."""
+    return _redact_text(text)
+
+
+def scrub(text: str, secrets: tuple[str, ...]) -> str:
+    """``text`` with each of ``secrets`` (the client's own key, secret and token, which a
+    server may echo under any name or none) replaced by ``[redacted]``."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def scrub_error(error: BaseException, secrets: tuple[str, ...]) -> None:
+    """Remove ``secrets`` from ``error``'s message and every text attribute, in place."""
+    secrets = tuple(secret for secret in secrets if len(secret) >= 4)
+    error.args = tuple(scrub(a, secrets) if isinstance(a, str) else a for a in error.args)
+    for name, value in vars(error).items():
+        if isinstance(value, str):
+            setattr(error, name, scrub(value, secrets))
 
 
 def redact_excerpt(text: str, limit: int) -> str:
@@ -132,7 +181,7 @@ def redact_excerpt(text: str, limit: int) -> str:
     if data is _NOT_JSON and len(text) > head:
         shown, more = _redact_text(text[:head]), len(text) - limit
     else:
-        shown = _redact_text(text) if data is _NOT_JSON else _dumped(data)
+        shown = _shown(text, data)
         if len(shown) <= limit:
             return shown
         more = len(shown) - limit
@@ -148,8 +197,18 @@ def _parsed(text: str) -> Any:
         return _NOT_JSON
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than Python's stack
         return _NOT_JSON
+
+
+def _shown(text: str, data: Any) -> str:
+    """``text`` redacted: through its parsed ``data`` when it is JSON."""
+    if data is _NOT_JSON:
+        return _redact_text(text)
+    try:
+        return _dumped(data)
+    except RecursionError:  # JSON a few hundred levels deep: the text scan has no stack
+        return _redact_text(text)
 
 
 def _dumped(data: Any) -> str:
@@ -160,8 +219,39 @@ def _dumped(data: Any) -> str:
 
 
 def _redact_text(text: str) -> str:
-    """Redact by a key-value scan: JSON pairs (cut off anywhere) and form pairs."""
-    return _redact_form(_redact_json_text(text))
+    """Redact by a key-value scan: JSON pairs (cut off anywhere, or escaped inside other
+    text), form pairs, header lines and bearer tokens."""
+    text = _redact_json_text(text)
+    if "\\" in text:
+        text = _ESCAPED_PAIR.sub(_escaped_pair, text)
+    text = _redact_form(text)
+    if ":" in text:
+        text = _HEADER_LINE.sub(_header_line, text)
+    return _BEARER.sub(_bearer, text)
+
+
+def _escaped_pair(match: re.Match[str]) -> str:
+    escape, key, value = match.groups()
+    if not sensitive(key) or value in ("", f'{escape}"{escape}"', "null"):
+        return match[0]
+    return f'{escape}"{key}{escape}":{escape}"{REDACTED}{escape}"'
+
+
+def _header_line(match: re.Match[str]) -> str:
+    """A ``Name: value`` pair: hidden for a credential header wherever it stands, and for any
+    other sensitive name at the start of a line (``name: 홍길동``)."""
+    name, value = match.groups()
+    if not value or not sensitive(name):
+        return match[0]
+    if name.lower().replace("-", "_") not in _CREDENTIAL_HEADERS:
+        before = match.string[: match.start()].rstrip(" \t")
+        if before and before[-1] not in "\r\n>":
+            return match[0]
+    return f"{name}: {REDACTED}"
+
+
+def _bearer(match: re.Match[str]) -> str:
+    return f"{match[1]}{match[2]}{REDACTED}"
 
 
 def _redacted(data: Any) -> Any:
@@ -172,7 +262,7 @@ def _redacted(data: Any) -> Any:
         }
     if isinstance(data, list):
         return [_redacted(item) for item in data]
-    if isinstance(data, str) and ('"' in data or "=" in data):
+    if isinstance(data, str) and _TEXT_TO_SCAN.search(data):
         return _redact_text(data)  # a PG's answer quoted in a message, JSON inside a string
     return data
 

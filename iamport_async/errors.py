@@ -38,7 +38,7 @@ decides whether a failure may have reached the server: :func:`server_may_have_ac
 
 from __future__ import annotations
 
-from iamport_async._redact import redact_excerpt
+from iamport_async._redact import redact_excerpt, redact_text
 
 BODY_EXCERPT_LIMIT = 500
 """How many characters of a response body an error keeps."""
@@ -136,7 +136,8 @@ class ApiError(IamportError):
     code: int | None
     """The envelope's ``code``; ``None`` when the body had no envelope (a proxy's page)."""
     message: str | None
-    """The envelope's ``message``, the API's own words; ``None`` without an envelope."""
+    """The envelope's ``message``, the API's own words (redacted as ``body`` is: a PG's
+    message may quote card or buyer fields); ``None`` without an envelope."""
     body: str
     """A bounded excerpt of the response body, so that nothing the server said is lost."""
     method: str
@@ -156,6 +157,8 @@ class ApiError(IamportError):
         method: str,
         path: str,
     ) -> None:
+        if message is not None:
+            message = redact_text(message)
         self.status = status
         self.code = code
         self.message = message

@@ -109,3 +109,20 @@ def test_every_error_survives_pickling_whole(error: IamportError) -> None:
     if isinstance(error, OutcomeUnknownError):
         assert isinstance(copy, OutcomeUnknownError)
         assert str(copy.cause) == str(error.cause)
+
+
+PG_MESSAGE = (
+    'PG 응답: {"card_number": "4092-0230-1234-5678", "buyer_name": "홍길동", "code": "F01"} '
+    "Authorization: Bearer tok_9f8e7d6c5b4a"
+)
+
+
+@pytest.mark.parametrize("kind", [ApiError, BusinessError, ServerError, NotFoundError])
+def test_the_apis_message_is_redacted_like_the_body(kind: type[ApiError]) -> None:
+    error = kind(status=200, code=-1, message=PG_MESSAGE, body="", method="POST", path="/p")
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (bytes made here)
+    for shown in (str(error), repr(error), error.message or "", str(copy), copy.message or ""):
+        leaks = [value for value in ("4092-0230", "홍길동", "tok_9f8e7d6c5b4a") if value in shown]
+        assert leaks == []
+    assert "PG 응답" in str(error)
+    assert "F01" in (error.message or "")

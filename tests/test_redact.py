@@ -15,6 +15,7 @@ from iamport_async._redact import (
     install_log_redaction,
     redact_body,
     redact_query,
+    redact_text,
     sensitive,
 )
 from iamport_async.errors import BODY_EXCERPT_LIMIT, excerpt
@@ -187,3 +188,74 @@ def test_a_megabyte_body_is_excerpted_in_bounded_time(text: str) -> None:
     assert time.perf_counter() - started < 1.0
     assert shown.endswith(f"... [{len(text) - BODY_EXCERPT_LIMIT} more characters]")
     assert "x" * 20 not in shown
+
+
+TOKEN = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.x9A-_b"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"<html><pre>GET /payments HTTP/1.1\r\nAuthorization: Bearer {TOKEN}\r\n</pre>",
+        f"<pre>authorization:Bearer {TOKEN}</pre>",
+        f"upstream said: Bearer {TOKEN} refused",
+        f"Proxy-Authorization: Basic {TOKEN}\nHost: x",
+        f"Cookie: session={TOKEN}; theme=dark\r\nAccept: */*",
+        f"Set-Cookie: sid={TOKEN}; Path=/",
+        f'{{"headers": {{"Authorization": "Bearer {TOKEN}"}}}}',  # JSON: by name
+        f'{{"message": "forwarded Authorization: Bearer {TOKEN}"}}',  # inside a message
+        f"X-Api-Key: {TOKEN}",
+    ],
+)
+def test_header_lines_and_bearer_tokens_are_hidden(text: str) -> None:
+    for shown in (redact_body(text), excerpt(text), redact_text(text)):
+        assert TOKEN not in shown
+        assert TOKEN[:12] not in shown
+        assert REDACTED in shown
+
+
+def test_authorization_and_cookies_are_sensitive_names() -> None:
+    assert all(map(sensitive, ["authorization", "Authorization", "cookie", "set-cookie"]))
+
+
+def test_harmless_header_lines_stay_readable() -> None:
+    text = "HTTP/1.1 502 Bad Gateway\r\nServer: nginx\r\nContent-Type: text/html\r\n"
+    assert redact_body(text) == text
+
+
+ESCAPED = (
+    '<html><body>PG error: {\\"card_number\\":\\"4092-0230-1234-5678\\",'
+    '\\"buyer_name\\":\\"홍길동\\",\\"imp_uid\\":\\"imp_1\\"}</body></html>'
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ESCAPED,
+        ESCAPED.replace('\\"', '\\\\\\"'),  # escaped twice
+        json.dumps({"message": json.dumps({"card_number": "4092-0230-1234-5678"})})[:-2],
+    ],
+    ids=["escaped", "twice", "cut"],
+)
+def test_escaped_json_inside_a_body_that_is_not_json_is_redacted(text: str) -> None:
+    for shown in (redact_body(text), excerpt(text)):
+        assert "4092-0230" not in shown
+        assert "홍길동" not in shown
+    assert "imp_1" in redact_body(ESCAPED)
+
+
+def test_a_json_body_over_64_kib_is_redacted_too() -> None:
+    quoted = json.dumps({"card_number": "4092-0230-1234-5678", "buyer_tel": "010-1234-5678"})
+    text = body({"pad": "x" * 70_000}, message=f"PG answered {quoted}")
+    text = text.replace('"response"', f'"buyer_name":"홍길동","pg":{quoted},"response"')
+    assert len(text) > 1 << 16
+    for shown in (redact_body(text), excerpt(text)):
+        assert [value for value in ("4092-0230", "010-1234", "홍길동") if value in shown] == []
+
+
+@pytest.mark.parametrize("depth", [450, 1_000, 100_000])
+def test_a_deeply_nested_body_is_redacted_without_recursion_error(depth: int) -> None:
+    text = '{"buyer_name":"홍길동","x":' + "[" * depth + "]" * depth + "}"
+    for shown in (redact_body(text), excerpt(text)):
+        assert "홍길동" not in shown

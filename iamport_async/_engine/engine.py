@@ -23,6 +23,7 @@ import tenacity
 
 from iamport_async._engine.clock import sleep_for
 from iamport_async._engine.envelope import decode
+from iamport_async._engine.failure import transport_error
 from iamport_async._engine.lifecycle import Lifecycle
 from iamport_async._engine.query import QueryParams, encode_query
 from iamport_async._engine.raw import record as record_raw
@@ -41,17 +42,14 @@ from iamport_async._engine.wire import (
     check_url_length,
     encode_json,
 )
-from iamport_async._redact import install_log_redaction
+from iamport_async._redact import install_log_redaction, scrub_error
 from iamport_async.clock import Clock
 from iamport_async.errors import (
     BackpressureError,
     ClientClosedError,
-    ConnectError,
-    ConnectionLost,
     IamportError,
     RequestTimeout,
     ResponseValidationError,
-    TransportError,
     UnauthorizedError,
 )
 from iamport_async.instrumentation import CallTrace, Hooks
@@ -371,47 +369,62 @@ class Engine:
 
     async def _exchange(self, call: _Call, token: Token | None, deadline: float) -> Answer:
         method, path, config = call.method, call.path, call.config
-        headers = {"Content-Type": "application/json"} if call.body is not None else {}
-        if token is not None:
-            headers["Authorization"] = f"Bearer {token.value}"
-        if config.tier is not None:
-            headers["Tier"] = config.tier
         debug = logger.isEnabledFor(logging.DEBUG)
         started = self.clock.monotonic() if debug else 0.0
+        # No local variable holds the headers (the token) or an httpx request: an error
+        # tracker shows the locals of every frame an error passed through.
         try:
             with anyio.fail_after(max(0.0, deadline - self.clock.monotonic())):
                 response = await self.http.request(
                     method,
                     call.url,
                     content=call.body,
-                    headers=headers,
+                    headers=_headers(call, token),
                     timeout=config.timeout,
                 )
         except TimeoutError:
-            raise RequestTimeout(
+            failure: IamportError = RequestTimeout(
                 "no complete answer within the call's total_timeout", method=method, path=path
-            ) from None
+            )
         except httpx.TransportError as exc:
-            raise _transport_error(exc, method, path) from exc
-        status = response.status_code
-        if call.trace is not None:
-            call.trace.status = status
-        if token is not None:  # a call's own answer (the token request's body is the token)
-            record_raw(method, path, response)
-        config.rate_limiter.feedback(throttled=status in (429, 503))
-        if debug:
-            elapsed = (self.clock.monotonic() - started) * 1000
-            logger.debug("%s %s -> HTTP %d in %.1f ms", method, path, status, elapsed)
-        return Answer(status, decode(response, method, path))
+            failure = transport_error(exc, method, path)
+        else:
+            status = response.status_code
+            if call.trace is not None:
+                call.trace.status = status
+            if token is not None:  # a call's own answer (the token request's body is the token)
+                record_raw(method, path, response)
+            config.rate_limiter.feedback(throttled=status in (429, 503))
+            if debug:
+                elapsed = (self.clock.monotonic() - started) * 1000
+                logger.debug("%s %s -> HTTP %d in %.1f ms", method, path, status, elapsed)
+            try:
+                return Answer(status, decode(response, method, path))
+            except IamportError as error:  # without decode's frame: its locals hold the body
+                raise self._scrubbed(error, token).with_traceback(None)  # noqa: B904
+        # Raised here, outside the handlers: the raw httpx exception is not its __context__.
+        raise self._scrubbed(failure, token)
+
+    def _scrubbed(self, error: IamportError, token: Token | None) -> IamportError:
+        """``error`` without this client's own key, secret or token, which a server may
+        echo under any name (or none) in a page or a message."""
+        credentials = self._credentials
+        secrets = (credentials.imp_key, credentials.imp_secret)
+        scrub_error(error, secrets if token is None else (*secrets, token.value))
+        return error
 
     async def _fetch_token(self) -> IssuedToken:
-        body = {
-            "imp_key": self._credentials.imp_key,
-            "imp_secret": self._credentials.imp_secret,
-        }
-        answer = await self._with_retries(
+        credentials = self._credentials
+        answer = await self._with_retries(  # no local variable holds the key and secret
             self._unauthorized_attempt,
-            _Call.of(Request("POST", TOKEN_PATH, json=body), self.config),
+            _Call.of(
+                Request(
+                    "POST",
+                    TOKEN_PATH,
+                    json={"imp_key": credentials.imp_key, "imp_secret": credentials.imp_secret},
+                ),
+                self.config,
+            ),
             Idempotency.READ,  # the server hands back the same token: asking twice is harmless
         )
         payload = answer.payload
@@ -472,24 +485,15 @@ class _Slot:
             self._limiter.release()
 
 
-_NEVER_SENT = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.PoolTimeout,
-    httpx.UnsupportedProtocol,
-    httpx.ProxyError,
-    httpx.LocalProtocolError,
-)
-
-
-def _transport_error(exc: httpx.TransportError, method: str, path: str) -> TransportError:
-    """Map an httpx failure to our tree, by whether the request may have been processed."""
-    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    if isinstance(exc, _NEVER_SENT):
-        return ConnectError(detail, method=method, path=path)
-    if isinstance(exc, httpx.TimeoutException):
-        return RequestTimeout(detail, method=method, path=path)
-    return ConnectionLost(detail, method=method, path=path)
+def _headers(call: _Call, token: Token | None) -> dict[str, str]:
+    """The headers of one attempt of ``call``: built where no frame keeps them."""
+    headers = {"Content-Type": "application/json"} if call.body is not None else {}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token.value}"
+    tier = call.config.tier
+    if tier is not None:
+        headers["Tier"] = tier
+    return headers
 
 
 def _report_rate(trace: CallTrace, limiter: RateLimiter, old: float | None) -> None:
