@@ -20,7 +20,7 @@ PYTHONS = ["3.11", "3.12", "3.13"]
 
 # The package with every extra, editable; the development tools come from pyproject's
 # [dependency-groups] (PEP 735), which are not published as extras.
-PACKAGE = ("-e", ".[fake,redis,cli,otel]")
+PACKAGE = ("-e", ".[fake,redis,cli,otel,speed]")
 
 
 def groups(*names: str) -> tuple[str, ...]:

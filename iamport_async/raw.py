@@ -13,13 +13,12 @@ recorded, nor is the token request's body.
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
 
+from iamport_async import _json
 from iamport_async.errors import IamportError
 
 __all__ = ["Exchange", "RawResponse"]
@@ -46,7 +45,7 @@ class Exchange:
 
     def json(self) -> Any:
         """The body as JSON; fractions as ``Decimal`` (money is never a float)."""
-        return json.loads(self.body, parse_float=Decimal)
+        return _json.loads(self.body)
 
 
 class RawResponse(Generic[T]):

@@ -43,6 +43,8 @@ async def main():
         assert "iamport-async[otel]" in str(error), error
     else:
         raise AssertionError("iamport_async.otel imported without the otel extra")
+    from iamport_async import _json
+    assert _json.fast_loads is None and _json.loads is _json.stdlib_loads  # no msgspec
 
 anyio.run(main)
 """
@@ -88,8 +90,36 @@ async def main():  # the API alone: no SDK configured, its no-op providers take 
 anyio.run(main)
 """
 
+SPEED = """
+from decimal import Decimal
+
+import anyio
+from iamport_async import _json
+from iamport_async.testing import FakeIamport
+
+assert _json.loads is _json.fast_loads is not None  # msgspec, picked up by itself
+assert _json.loads(b'{"amount":10.50,"n":123456789012345678901234}') == {
+    "amount": Decimal("10.50"), "n": 123456789012345678901234
+}
+
+async def main():
+    fake = FakeIamport()
+    fake.add_payment(imp_uid="imp_1", amount=1000)
+    async with fake.client() as client:
+        assert (await client.payments.get("imp_1")).amount == 1000
+
+anyio.run(main)
+"""
+
 # extra -> Python run in the venv, or None: run the CLI's demo instead.
-PROBES: dict[str, str | None] = {"": CORE, "fake": FAKE, "redis": REDIS, "cli": None, "otel": OTEL}
+PROBES: dict[str, str | None] = {
+    "": CORE,
+    "fake": FAKE,
+    "redis": REDIS,
+    "cli": None,
+    "otel": OTEL,
+    "speed": SPEED,
+}
 
 
 def run(*command: str | Path, cwd: Path) -> None:

@@ -49,6 +49,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "_tasks",
             "instrumentation",
             "clock",
+            "_json",
         ),
     ),
     ("engine", ("_engine", "ratelimit", "retry", "raw")),

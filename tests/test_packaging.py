@@ -173,5 +173,19 @@ def test_the_check_sees_an_undeclared_import() -> None:
 def test_development_tools_are_not_published_as_extras() -> None:
     extras = set(PYPROJECT["project"]["optional-dependencies"])
 
-    assert extras == {"fake", "redis", "cli", "otel"}
+    assert extras == {"fake", "redis", "cli", "otel", "speed"}
     assert {"test", "lint", "typecheck", "docs"} <= set(PYPROJECT["dependency-groups"])
+
+
+def test_the_speed_extra_is_used_by_itself_when_installed() -> None:
+    """``[speed]`` adds msgspec, which the core imports only where it may be missing (the
+    check above), and uses without being told: the decoder is msgspec's when it is there."""
+    from iamport_async import _json
+
+    assert declared("speed") - declared("") == {"msgspec"}
+    try:
+        import msgspec  # noqa: F401
+    except ImportError:
+        assert _json.loads is _json.stdlib_loads
+    else:
+        assert _json.loads is _json.fast_loads is not None

@@ -25,7 +25,7 @@ from iamport_async._engine.clock import sleep_for
 from iamport_async._engine.envelope import decode
 from iamport_async._engine.failure import transport_error
 from iamport_async._engine.lifecycle import Lifecycle
-from iamport_async._engine.query import QueryParams, encode_query
+from iamport_async._engine.query import QueryParams, encode_query, plain_query
 from iamport_async._engine.raw import record as record_raw
 from iamport_async._engine.retry import CallRetry, RetryPolicy
 from iamport_async._engine.token import (
@@ -35,6 +35,7 @@ from iamport_async._engine.token import (
     TokenManager,
     TokenStore,
 )
+from iamport_async._engine.url import Urls
 from iamport_async._engine.wire import (
     MAX_URL_LENGTH,
     check_path,
@@ -135,22 +136,27 @@ class _Call:
 
     method: str
     path: str
-    url: str = attrs.field(repr=False)  # its query may hold an account number or a PG key
+    url: httpx.URL | str = attrs.field(repr=False)  # its query may hold an account number
     body: bytes | None = attrs.field(repr=False)  # may hold card data
     config: EngineConfig = attrs.field(repr=False)
     trace: CallTrace | None = attrs.field(default=None, repr=False)
     """Where the events of this call go, when the client has instrumentation."""
 
     @classmethod
-    def of(cls, request: Request, config: EngineConfig) -> _Call:
+    def of(cls, request: Request, config: EngineConfig, urls: Urls) -> _Call:
         method, path, params, json = request.method, request.path, request.params, request.json
         check_path(path)
+        query: str | None = ""
         if params:
-            check_query(params)
-        query = encode_query(params) if params else ""
-        url = f"{config.base_url}{path}?{query}" if query else config.base_url + path
-        if len(url) > MAX_URL_LENGTH:
-            check_url_length(url, path, params)
+            query = plain_query(params)  # the usual ids: checked and written in one go
+            if query is None:
+                check_query(params)
+                query = encode_query(params)
+        assert query is not None
+        if len(config.base_url) + len(path) + 1 + len(query) > MAX_URL_LENGTH:
+            text = config.base_url + path
+            check_url_length(f"{text}?{query}" if query else text, path, params)
+        url = urls.of(path, query)
         body = None if json is None else encode_json(json)
         hooks = config.hooks
         trace = None if hooks is None else hooks.call(method, path, config.base_url)
@@ -198,6 +204,7 @@ class Engine:
         install_log_redaction()  # httpx logs full URLs, and some values travel only there
         self.lifecycle = lifecycle or Lifecycle()
         self._server = server or ServerClock()
+        self._urls = Urls(config.base_url)
 
     async def log_in(self) -> None:
         """Have a valid token now (bulk work logs in once before its requests start)."""
@@ -233,7 +240,7 @@ class Engine:
         during the call ends it in ClientClosedError (for a mutation: outcome unknown).
         """
         idempotency = request.idempotency
-        call = _Call.of(request, self.config)
+        call = _Call.of(request, self.config, self._urls)
         self.lifecycle.check(str(call))
         scope = self.lifecycle.enter()
         try:
@@ -424,6 +431,7 @@ class Engine:
                     json={"imp_key": credentials.imp_key, "imp_secret": credentials.imp_secret},
                 ),
                 self.config,
+                self._urls,
             ),
             Idempotency.READ,  # the server hands back the same token: asking twice is harmless
         )

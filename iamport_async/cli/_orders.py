@@ -16,6 +16,7 @@ from typing import IO, Any
 
 import attrs
 
+from iamport_async import _json
 from iamport_async.errors import InvalidInputError
 from iamport_async.reconcile import Order
 
@@ -141,7 +142,7 @@ class OrderFile:
                 self._on_bad(BadRow(line, "not valid UTF-8"))
                 continue
             try:
-                record = json.loads(text, parse_float=Decimal)
+                record = _json.loads(text)
             except json.JSONDecodeError as error:
                 self._on_bad(BadRow(line, f"not valid JSON: {error.msg}"))
                 continue

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from iamport_async import _json
+
 JSON_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-type", b"application/json; charset=utf-8"),
 )
@@ -65,7 +67,7 @@ def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
         return {}
     if "json" in content_type or body[:1] == b"{":
         try:
-            parsed = json.loads(body, parse_float=Decimal)
+            parsed = _json.loads(body)
         except ValueError:
             return {}
         return parsed if isinstance(parsed, dict) else {}
