@@ -29,7 +29,13 @@ from decimal import Decimal
 from typing import Any
 
 from iamport_async.endpoints._base import Endpoints, path
-from iamport_async.endpoints._mutation import Resent, is_refusal, mutation, unknown
+from iamport_async.endpoints._mutation import (
+    Resent,
+    closed_while_settling,
+    is_refusal,
+    mutation,
+    unknown,
+)
 from iamport_async.errors import (
     ClientClosedError,
     IamportError,
@@ -96,8 +102,8 @@ async def charge_once(
                 made = await _charged(group, imp_uid, amount, error)
             else:
                 made = await _started_by_this_call(group, merchant_uid, amount, began, error)
-        except ClientClosedError:
-            raise
+        except ClientClosedError as closed:
+            raise closed_while_settling(closed, error, CHECK) from error
         except IamportError as read_error:
             error.add_note(f"reading the payment back failed: {type(read_error).__name__}")
             made = None

@@ -114,8 +114,8 @@ async def _read_back(
         return None
     try:
         return await declared.read_back(owner, error, *args, **kwargs)
-    except ClientClosedError:
-        raise
+    except ClientClosedError as closed:
+        raise closed_while_settling(closed, error, declared.check) from error
     except IamportError as failed:
         error.add_note(f"reading back to settle it failed: {type(failed).__name__}")
         return None
@@ -130,6 +130,23 @@ def is_refusal(error: IamportError, refusals: Collection[int]) -> bool:
         and error.code is not None
         and not error.after_ambiguous_failure
     )
+
+
+def closed_while_settling(
+    closed: ClientClosedError, error: BaseException, check: str
+) -> ClientClosedError:
+    """The error of a mutation whose outcome was open (``error``) when a close of the client
+    ended its read-back: the server may have carried it out, so its outcome is not known.
+    Names the mutation, and keeps ``error``'s notes and what to check."""
+    method, where = getattr(error, "method", "?"), getattr(error, "path", "?")
+    result = ClientClosedError(
+        f"{method} {where}: the client was closed while reading back whether it was carried "
+        f"out after {type(error).__name__}; the server may have: {check}",
+        outcome_known=False,
+    )
+    for note in getattr(error, "__notes__", ()):
+        result.add_note(note)
+    return result
 
 
 def unknown(check: str, error: BaseException) -> OutcomeUnknownError:

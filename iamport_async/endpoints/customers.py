@@ -25,7 +25,7 @@ from iamport_async.endpoints._checks import (
     page_number,
     require_id,
 )
-from iamport_async.endpoints._mutation import Resent, mutation, unknown
+from iamport_async.endpoints._mutation import Resent, closed_while_settling, mutation, unknown
 from iamport_async.endpoints._schedules import customer_schedules
 from iamport_async.errors import (
     BusinessError,
@@ -183,8 +183,8 @@ class Customers(Endpoints):
             return None
         try:
             key = await self.get(customer_uid)
-        except ClientClosedError:
-            raise
+        except ClientClosedError as closed:
+            raise closed_while_settling(closed, error, ISSUE_CHECK) from error
         except IamportError as failed:
             error.add_note(f"reading the key back failed: {type(failed).__name__}")
             return None

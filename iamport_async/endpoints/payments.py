@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import inspect
 import math
 from collections.abc import (
     AsyncIterable,
@@ -26,12 +27,9 @@ from iamport_async._batching import (
     lookup_all,
 )
 from iamport_async.endpoints._base import Endpoints, drop_none, operation, path
-from iamport_async.endpoints._cancel import (
-    CANCEL,
-    CANCEL_SAFELY,
-    guarded_cancel,
-    unguarded_cancel,
-)
+from iamport_async.endpoints._cancel import CANCEL, CANCEL_SAFELY
+from iamport_async.endpoints._cancel import Order as CancelOrder
+from iamport_async.endpoints._cancel import cancel as carry_out_cancel
 from iamport_async.endpoints._checks import (
     choice,
     id_iterable,
@@ -431,27 +429,33 @@ class Payments(Endpoints):
         retain_promotion: bool | None = None,
         enable_webhook: bool | None = None,
         extra: Mapping[str, str] | None = None,
+        unguarded: bool = False,
     ) -> Payment:
         """Cancel (refund) a payment in full, or ``amount`` of it; returns the payment after.
 
         ``imp_uid`` or ``merchant_uid`` names it (the API prefers ``imp_uid`` when both are
-        given). ``amount`` None cancels the whole remaining balance; 0 is refused, since the
-        API would read it as "everything".
+        given; by ``merchant_uid`` alone, the one paid payment with it). ``amount`` None
+        cancels the whole remaining balance; 0 is refused, since the API would read it as
+        "everything". Without a currency argument, amounts are in the payment's currency:
+        a fraction is sent only for a currency that has one (never a fraction of a won).
 
-        ``checksum`` is the refundable balance you saw *before* this cancel
-        (``Payment.refundable_amount``). The API refuses the cancel if its own balance
-        differs, so a repeat can never refund twice: the call is GUARDED, retried after a
-        timeout or a 5xx, and settled by reading the payment back (see
-        ``endpoints/_cancel.py``): if its ``cancel_history`` holds a cancel of ``amount``
-        that took the balance from ``checksum``, the payment is returned as this call's
-        success, even when that cancel was made by an earlier call with the same checksum.
-        So the safe way to repeat a refund, across calls and processes, is to send the
-        *same* ``checksum`` (the balance you saw at first), never a freshly read one.
+        Every cancel is guarded: ``checksum`` is the refundable balance *before* this cancel
+        (``Payment.refundable_amount``), and the API refuses the cancel if its own balance
+        differs, so no request of it can refund twice, even one that lands late. Given no
+        ``checksum``, the call reads the payment first (one ``GET``) and sends its balance.
+        The call is retried after a timeout or a 5xx and settled by reading the payment back
+        (see ``endpoints/_cancel.py``): a cancel of ``amount`` that took the balance from
+        ``checksum`` during this call, or carrying this call's ``reason``, is this call's
+        success; one made before this call with another reason is not (BusinessError: this
+        call refunded nothing). So the safe way to repeat a refund, across calls and
+        processes, is to send the *same* ``checksum`` (the balance before the first try,
+        e.g. stored with the refund) and the same ``reason``, never a freshly read balance.
 
-        Without ``checksum`` the call is UNGUARDED: after a failure that may have reached the
-        server it is not resent and raises OutcomeUnknownError; read the payment before
-        cancelling again. A fully cancelled payment raises BusinessError with the API's
-        message ("이미 전액취소된 주문입니다.").
+        ``unguarded=True`` sends no checksum and reads nothing first, for a caller who
+        accepts the risk: the cancel is not resent after a failure that may have reached the
+        server, and its OutcomeUnknownError means it may still land: wait and read the
+        payment again before any repeat. A fully cancelled payment raises BusinessError with
+        the API's message ("이미 전액취소된 주문입니다.").
         """
         if imp_uid is None and merchant_uid is None:
             raise InvalidInputError("imp_uid", "give imp_uid or merchant_uid")
@@ -459,6 +463,8 @@ class Payments(Endpoints):
             require_id("imp_uid", imp_uid)
         if merchant_uid is not None:
             require_id("merchant_uid", merchant_uid)
+        if optional_body_bool("unguarded", unguarded) and checksum is not None:
+            raise InvalidInputError("unguarded", "a cancel with checksum is guarded")
         body: dict[str, Any] = {
             "imp_uid": imp_uid,
             "merchant_uid": merchant_uid,
@@ -475,16 +481,15 @@ class Payments(Endpoints):
             "enable_webhook": optional_body_bool("enable_webhook", enable_webhook),
             "extra": string_map("extra", extra),
         }
-        if checksum is None:
-            return await unguarded_cancel(self, body)
-        return await guarded_cancel(
-            self,
+        order = CancelOrder(
             body,
             imp_uid,
             merchant_uid,
-            Decimal(checksum),
             None if amount is None else Decimal(amount),
+            body["reason"],
         )
+        guard = None if checksum is None else Decimal(checksum)
+        return await carry_out_cancel(self, order, guard, unguarded=unguarded)
 
     @CANCEL_SAFELY
     async def cancel_safely(
@@ -496,18 +501,25 @@ class Payments(Endpoints):
         checksum: int | Decimal | None = None,
         **fields: Any,
     ) -> Payment:
-        """Cancel ``amount`` of ``imp_uid`` (None: all that is left) as a guarded cancel.
+        """Cancel ``amount`` of ``imp_uid`` (None: all that is left) as a guarded cancel:
+        :meth:`cancel` by ``imp_uid``, whose errors that leave the outcome open also say
+        which checksum to repeat with.
 
         ``checksum`` is the refundable balance you saw before the *first* try (e.g. stored
-        with the order, or read when the refund was decided). Give it whenever this call may
-        be a repeat: calls with the same ``checksum`` and ``amount`` refund at most once, and
-        each reports that refund as its success. Without it the balance is read first: one
-        call is still retried and settled safely, but a second call after an error would read
-        the new balance and refund again, so an error that leaves the outcome open says which
-        checksum to repeat with. ``fields`` are :meth:`cancel`'s other fields.
+        with the refund, or read when the refund was decided). Give it whenever this call
+        may be a repeat: calls with the same ``checksum``, ``amount`` and ``reason`` refund
+        at most once, and each reports that refund as its success. Without it the balance is
+        read first: one call is still retried and settled safely, but a second call after an
+        error would read the new balance and refund again. ``fields`` are :meth:`cancel`'s
+        other fields (a name that is not one is refused before anything is sent).
         """
-        if "merchant_uid" in fields:
-            raise InvalidInputError("fields", "cancel_safely names the payment by imp_uid")
+        unknown_fields = sorted(set(fields) - _CANCEL_FIELDS)
+        if unknown_fields:
+            raise InvalidInputError(unknown_fields[0], "is not a field of payments.cancel")
+        if "merchant_uid" in fields or "unguarded" in fields:
+            name = "merchant_uid" if "merchant_uid" in fields else "unguarded"
+            raise InvalidInputError(name, "cancel_safely is a guarded cancel by imp_uid")
+        require_id("imp_uid", imp_uid)
         optional_amount("amount", amount, positive=True)  # refused before the read, not after it
         optional_verbatim_text("reason", reason)
         optional_amount("checksum", checksum)
@@ -521,6 +533,10 @@ class Payments(Endpoints):
             if not error.outcome_known:
                 error.add_note(f"to repeat this refund safely, pass checksum={checksum}")
             raise
+
+
+_CANCEL_FIELDS = frozenset(inspect.signature(Payments.cancel).parameters) - {"self", "imp_uid"}
+"""The keyword fields of :meth:`Payments.cancel` that ``cancel_safely(**fields)`` passes on."""
 
 
 class CoalescingPayments(Coalescer[Payment]):

@@ -170,6 +170,9 @@ ARGUMENT_OVERRIDES = {
     ("POST /payments/cancel", "imp_uid"): Override(
         "imp_123412341234", "imp_uid or merchant_uid is needed (facts §7)", always=True
     ),
+    ("POST /payments/cancel", "unguarded"): Override(
+        False, "the client's opt-out of the checksum, which the full call sends", always=True
+    ),
     ("POST /subscribe/payments/unschedule", "customer_uid"): Override(
         "customer_0001", "customer_uid or merchant_uid is needed (facts §10)", always=True
     ),

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -14,6 +15,7 @@ from iamport_async import Iamport
 from iamport_async.endpoints.subscribe import Subscribe
 from iamport_async.errors import (
     BusinessError,
+    ClientClosedError,
     ConnectionLost,
     InvalidInputError,
     OutcomeUnknownError,
@@ -337,3 +339,36 @@ async def test_onetime_refuses_a_bad_expiry_without_echoing_it(
     assert caught.value.field == "expiry"
     assert "1229-07-01" not in str(caught.value)
     assert len(api.calls) == 0
+
+
+async def test_a_close_during_a_charges_read_back_leaves_its_outcome_unknown(
+    api: respx.MockRouter, client: Iamport
+) -> None:
+    reading = anyio.Event()
+
+    async def read(request: httpx.Request) -> httpx.Response:
+        reading.set()
+        await anyio.sleep_forever()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    api.post("/subscribe/payments/again").mock(side_effect=httpx.ReadTimeout("lost"))
+    api.get("/payments/findAll/order_1").mock(side_effect=read)
+    caught: list[BaseException] = []
+
+    async def again() -> None:
+        try:
+            await subscribe(client).again(
+                customer_uid="cust_1", merchant_uid="order_1", amount=9900, name="월간 이용권"
+            )
+        except ClientClosedError as error:
+            caught.append(error)
+
+    async with anyio.create_task_group() as tasks:
+        tasks.start_soon(again)
+        await reading.wait()
+        await client.aclose()
+    [error] = caught
+    assert isinstance(error, ClientClosedError)
+    assert error.outcome_known is False
+    assert "POST /subscribe/payments/again" in str(error)
+    assert "merchant_uid" in str(error)

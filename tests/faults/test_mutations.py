@@ -1,4 +1,5 @@
-"""Money moves at most once, whatever the fault: cancel (with and without ``checksum``),
+"""Money moves at most once, whatever the fault: cancel (guarded by the balance it reads
+first, by the caller's ``checksum``, and ``unguarded=True``),
 ``subscribe.onetime`` and ``subscribe.again``, each against every fault kind, once.
 
 For each pair the expected outcome is written down: which faults the server carried the
@@ -54,6 +55,7 @@ FAULTS: dict[str, tuple[bool, type[IamportError] | None]] = {
 OPERATIONS = {
     "cancel": "POST /payments/cancel",
     "cancel_checksum": "POST /payments/cancel",
+    "cancel_unguarded": "POST /payments/cancel",
     "onetime": "POST /subscribe/payments/onetime",
     "again": "POST /subscribe/payments/again",
 }
@@ -65,9 +67,9 @@ def expected(operation: str, fault: str) -> tuple[bool, int]:
     processed, error = FAULTS[fault]
     if error is None:
         return True, 1
-    if operation == "cancel":  # unguarded: never resent, and nothing to settle it with
+    if operation == "cancel_unguarded":  # never resent, and nothing to settle it with
         return False, 1 if processed else 0
-    if operation == "cancel_checksum":  # resent; settled from cancel_history
+    if operation.startswith("cancel"):  # guarded: resent; settled from cancel_history
         return True, 1
     # onetime / again: not resent; settled by the payment this call started, if any
     return processed, 1 if processed else 0
@@ -82,10 +84,15 @@ async def _setup(world: World, client: Iamport, operation: str) -> tuple[Call, C
     if operation.startswith("cancel"):
         fake.add_payment(imp_uid="imp_paid", merchant_uid="order-c", amount=AMOUNT, status="paid")
         checksum = AMOUNT if operation == "cancel_checksum" else None
+        unguarded = operation == "cancel_unguarded"
 
         async def cancel(c: Iamport) -> Payment:
             return await c.payments.cancel(
-                "imp_paid", amount=PART, checksum=checksum, reason="fault suite"
+                "imp_paid",
+                amount=PART,
+                checksum=checksum,
+                reason="fault suite",
+                unguarded=unguarded,
             )
 
         def cancels() -> int:
@@ -135,7 +142,8 @@ async def test_money_moves_at_most_once(world: World, operation: str, fault: str
 
     assert world.proxy.applied[fault] == 1
     assert moved() == times
-    assert world.processed(OPERATIONS[operation]) <= 1 or operation == "cancel_checksum"
+    guarded = operation in ("cancel", "cancel_checksum")
+    assert world.processed(OPERATIONS[operation]) <= 1 or guarded
     # the client is still usable, and agrees with the server about what happened
     with anyio.fail_after(HANG):
         if operation.startswith("cancel"):
@@ -150,7 +158,7 @@ async def _found(client: Iamport) -> bool:
     return bool(lookups.found)
 
 
-@pytest.mark.parametrize("operation", ["cancel", "onetime", "again"])
+@pytest.mark.parametrize("operation", ["cancel_unguarded", "onetime", "again"])
 async def test_an_unguarded_mutation_is_not_resent_after_two_ambiguous_faults(
     world: World, operation: str
 ) -> None:
@@ -159,7 +167,7 @@ async def test_an_unguarded_mutation_is_not_resent_after_two_ambiguous_faults(
     endpoint = OPERATIONS[operation].split(" ")[1]
     world.proxy.script("reset_after", "reset_after", when=request_to("POST", endpoint))
     with anyio.fail_after(HANG):
-        if operation == "cancel":
+        if operation == "cancel_unguarded":
             with pytest.raises(OutcomeUnknownError) as raised:
                 await call(client)
             assert isinstance(raised.value.cause, ConnectionLost)
