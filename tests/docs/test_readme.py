@@ -40,13 +40,28 @@ async def test_refund_cancelled_order_refunds_once_however_often_it_is_repeated(
     fake = FakeIamport()
     fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=50_000, status="paid")
     async with fake.client() as client:
-        await refund(client, "imp_1", 10_000, 50_000)
+        await refund(client, "imp_1", 10_000, 50_000, "R-1")
         # The app repeats (it lost the answer, or another worker picked the job up): the same
-        # checksum reports the refund that happened instead of refunding again.
-        await refund(client, "imp_1", 10_000, 50_000)
+        # checksum and reason report the refund that happened instead of refunding again.
+        await refund(client, "imp_1", 10_000, 50_000, "R-1")
         payment = await client.payments.get("imp_1")
         assert payment.cancel_amount == 10_000
     assert fake.stats.cancelled_amount == 10_000
+
+
+@pytest.mark.anyio
+async def test_refund_cancelled_order_of_a_second_item_of_the_same_price_is_not_the_first() -> None:
+    refund = _sample()["refund_cancelled_order"]
+    fake = FakeIamport()
+    fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=50_000, status="paid")
+    async with fake.client() as client:
+        await refund(client, "imp_1", 10_000, 50_000, "R-1")
+        # a second refund given the first one's balance: refused, never reported as done
+        with pytest.raises(BusinessError) as caught:
+            await refund(client, "imp_1", 10_000, 50_000, "R-2")
+        assert any("refunded nothing" in note for note in caught.value.__notes__)
+        await refund(client, "imp_1", 10_000, 40_000, "R-2")  # its own balance
+    assert fake.stats.cancelled_amount == 20_000
 
 
 @pytest.mark.anyio
@@ -55,9 +70,9 @@ async def test_refund_cancelled_order_with_a_stale_balance_is_refused() -> None:
     fake = FakeIamport()
     fake.add_payment(imp_uid="imp_1", merchant_uid="order-1", amount=50_000, status="paid")
     async with fake.client() as client:
-        await refund(client, "imp_1", 50_000, 50_000)
+        await refund(client, "imp_1", 50_000, 50_000, "R-1")
         with pytest.raises(BusinessError):  # nothing is left of a balance of 10,000
-            await refund(client, "imp_1", 10_000, 10_000)
+            await refund(client, "imp_1", 10_000, 10_000, "R-2")
     assert fake.stats.cancelled_amount == 50_000
 
 
