@@ -41,6 +41,12 @@ How, for one model class (:class:`_ModelCode`):
    class, so a traceback shows where it came from.
 3. The instance is filled through a mutable twin of the frozen class (:func:`_builder`),
    then given the real class: frozen attribute assignment is ten times slower.
+4. These functions are strict: any value that does not fit raises. Only when one raises does
+   :meth:`_ModelCode.tolerant` read the payload again, field by field: a misfit in a field
+   the class declares deciding (:class:`~iamport_async.models._types.Deciding`) raises as
+   before, one in a descriptive field becomes None (or its default, for a flag or a list),
+   its raw value kept in the model's ``misfits``, with one warning per field per process.
+   An answer where everything fits never reaches that path, and pays nothing for it.
 
 Only our own source is compiled: field names come from the model classes; names the API
 sends are data (kept in the namespace, never in the source). :class:`Structurers` hands
@@ -63,12 +69,17 @@ import cattrs
 from iamport_async.models._types import (
     END_OF_TIME,
     ERRORS,
+    NO_MISFITS,
+    Misfits,
+    deciding,
     describe,
+    hidden_names,
     is_lenient_int,
     is_model,
     is_sequence,
     is_timestamp,
     lenient_enum,
+    warn_misfit,
 )
 
 
@@ -158,6 +169,13 @@ class _FieldPlan:
         self.tp = tp
         self.hook = converter.get_structure_hook(tp)
         self.required = field.default is attrs.NOTHING
+        kinds = deciding(cls)
+        self.decides = self.required or field.name in kinds.fields
+        """A misfit here is an error; otherwise the field is descriptive (tolerant)."""
+        self.in_answer = self.required or field.name in kinds.in_answer
+        """The answer must carry the field: its default is for code, not for a gap."""
+        self.set_in_answer = field.name in kinds.set_in_answer
+        """The answer must carry the field set: None (from null or 0) is an error."""
         self.factory: Callable[[], Any] | None = None
         self.default: Any = None
         if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
@@ -169,6 +187,11 @@ class _FieldPlan:
         self.label = f"{cls.__name__}.{field.name}"
         self.keeps_none = _probe(self.hook, None, tp) is None
         """Whether the hook reads null as None (an Optional, a timestamp, a lenient int)."""
+        self.fallback: Any = None
+        if not self.decides and not _admits_none(tp):
+            self.fallback = self.default_value()
+        """What a descriptive field reads when its value does not fit: None, or for a type
+        without None (a flag, a list) the field's default."""
         self.fast = self._fast_paths()
 
     def _fast_paths(self) -> list[tuple[str, str | None, dict[str, Any]]]:
@@ -192,17 +215,16 @@ class _FieldPlan:
                     {},
                 )
             ]
-        if core == [Decimal] and _agrees(hook, tp, {7: Decimal(7), Decimal(7): Decimal(7)}):
-            return [
-                ("{x}.__class__ is int", "{x} = Decimal({x})", {}),
-                ("{x}.__class__ is Decimal", None, {}),
-            ]
+        if core == [Decimal] and _agrees(hook, tp, {7: Decimal(7)}) and _refuses(hook, tp, -1):
+            # a Decimal (a JSON fraction) goes to the hook, which checks it is finite,
+            # not negative and not exponent notation: rare in won, not worth inlining
+            return [("{x}.__class__ is int and {x} >= 0", "{x} = Decimal({x})", {})]
         enum_cls = lenient_enum(tp)
         if enum_cls is not None:
             members = {member.value: member for member in enum_cls}
             if all(_probe(hook, value, tp) is member for value, member in members.items()):
                 return [("{x}.__class__ is str", "{x} = {m}({x}, {x})", {"m": members.get})]
-        if is_sequence(core[0]) and _probe(hook, [], tp) == ():
+        if is_sequence(_unannotated(core[0])) and _probe(hook, [], tp) == ():
             return [("{x}.__class__ is list and not {x}", "{x} = ()", {})]
         return []
 
@@ -220,16 +242,20 @@ class _FieldPlan:
         if may_be_absent:
             branches.append((f"{x} is ABSENT", f"a += 1; {x} = {self.default_code(i, namespace)}"))
         namespace[f"s{i}"] = self.slow()
+        unset = []
+        if self.set_in_answer:
+            namespace[f"n{i}"] = self.unset
+            unset = [f"if {x} is None:", f"    n{i}()"]
         if not branches:
-            return [f"{x} = s{i}({x})"]
+            return [f"{x} = s{i}({x})", *unset]
         lines = []
         for number, (test, action) in enumerate(branches):
             lines += [f"{'if' if number == 0 else 'elif'} {test}:", f"    {action or 'pass'}"]
-        return [*lines, "else:", f"    {x} = s{i}({x})"]
+        return [*lines, "else:", f"    {x} = s{i}({x})", *unset]
 
     def default_code(self, i: int, namespace: dict[str, Any]) -> str:
         """An expression for the field's value when the payload lacks it."""
-        if self.required:
+        if self.in_answer:
             namespace[f"r{i}"] = self.missing
             return f"r{i}()"
         if self.factory is not None:
@@ -240,8 +266,27 @@ class _FieldPlan:
         namespace[f"d{i}"] = self.default
         return f"d{i}"
 
+    def default_value(self) -> Any:
+        """The field's value when the payload lacks it (an error if it must be there)."""
+        if self.in_answer:
+            return self.missing()
+        return self.factory() if self.factory is not None else self.default
+
     def missing(self) -> Any:
         raise ValueError(f"{self.label}: required field missing")
+
+    def unset(self) -> Any:
+        raise ValueError(f"{self.label}: must be set (not null, not 0)")
+
+    def read(self, raw: Any) -> Any:
+        """The field's value from the payload's ``raw`` value (absent: ``_ABSENT``), by the
+        converter's hook alone; an error if it does not fit."""
+        if raw is _ABSENT:
+            return self.default_value()
+        value = self.slow()(raw)
+        if value is None and self.set_in_answer:
+            self.unset()
+        return value
 
     def slow(self) -> Callable[[Any], Any]:
         """The converter's hook for every value the inline code does not take, with the field
@@ -258,6 +303,24 @@ class _FieldPlan:
 
 
 _SAMPLES: dict[type[Any], tuple[Any, ...]] = {str: ("", "x"), bool: (True, False), int: (0, 7)}
+
+
+def _unannotated(tp: Any) -> Any:
+    """``tp`` without its ``Annotated`` marks."""
+    return typing.get_args(tp)[0] if typing.get_origin(tp) is typing.Annotated else tp
+
+
+def _admits_none(tp: Any) -> bool:
+    """Whether a field of type ``tp`` may hold None (an Optional, a timestamp, a lenient int)."""
+    tp = _unannotated(tp)
+    return typing.get_origin(tp) in (typing.Union, types.UnionType) and type(
+        None
+    ) in typing.get_args(tp)
+
+
+def _refuses(hook: Callable[[Any, Any], Any], tp: Any, value: Any) -> bool:
+    """Whether the hook refuses ``value`` (so that the inline code may leave it to the hook)."""
+    return _probe(hook, value, tp) is _UNSET
 
 
 def _kept_class(core: Any, hook: Callable[[Any, Any], Any], tp: Any) -> type[Any] | None:
@@ -282,6 +345,9 @@ def _from_seconds(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+_MODEL_OWN = frozenset({"unknown_fields", "misfits"})
+"""Fields every model has that the payload does not fill by name."""
+
 _MAX_SHAPES = 16
 """Key orders remembered per model class; a payload of any other order takes the general
 function (an API that varied its order without end must not make us compile without end)."""
@@ -301,8 +367,12 @@ class _ModelCode:
     def __init__(self, converter: cattrs.Converter, tp: Any) -> None:
         self.cls: type[Any] = typing.get_origin(tp) or tp
         hints = _resolved_hints(tp)
-        fields = [f for f in attrs.fields(self.cls) if f.name != "unknown_fields"]
+        fields = [f for f in attrs.fields(self.cls) if f.name not in _MODEL_OWN]
+        unknown = deciding(self.cls).fields - {f.name for f in fields}
+        if unknown:
+            raise TypeError(f"{self.cls.__name__}.DECIDING names no field: {sorted(unknown)}")
         self.plans = [_FieldPlan(converter, self.cls, f, hints[f.name]) for f in fields]
+        self.hidden = hidden_names(self.cls)
         self.aliases = [f.alias for f in fields]
         self.index = {plan.name: i for i, plan in enumerate(self.plans)}
         self.builder = _builder(self.cls)
@@ -311,8 +381,9 @@ class _ModelCode:
 
     def structurer(self) -> Callable[[Any], Any]:
         """``structure(payload) -> instance``: the shape's function when the payload's keys
-        are a shape's, else the general one."""
+        are a shape's, else the general one; if it raises, the tolerant reading."""
         general, shaped, name = self.general, self._shaped, self.cls.__name__
+        tolerant = self.tolerant
         last_keys: builtins.list[str] = []
         last: Callable[[Any], Any] = general
 
@@ -323,12 +394,39 @@ class _ModelCode:
                 if keys != last_keys:  # equal keys are usually the very same str objects
                     last = shaped(keys)
                 last_keys = keys  # so that the next payload of this body compares by identity
-                return last(data)
+                try:
+                    return last(data)
+                except ERRORS:
+                    return tolerant(data)
             if not isinstance(data, Mapping):
                 raise TypeError(f"{name} expects an object, got {type(data).__name__}")
-            return general(data)
+            try:
+                return general(data)
+            except ERRORS:
+                return tolerant(data)
 
         return structure
+
+    def tolerant(self, data: Mapping[str, Any]) -> Any:
+        """The model from a payload the strict functions refused, read field by field: a
+        deciding field that does not fit raises (the same error), a descriptive one reads its
+        fallback, and its raw value goes into ``misfits``."""
+        values: dict[str, Any] = {}
+        misfits: dict[str, Any] = {}
+        for plan in self.plans:
+            raw = data.get(plan.name, _ABSENT)
+            try:
+                values[plan.name] = plan.read(raw)
+            except ERRORS:
+                if plan.decides or raw is _ABSENT:
+                    raise
+                values[plan.name] = plan.fallback
+                misfits[plan.name] = raw
+                warn_misfit(self.cls, plan.name, raw, plan.fallback)
+        unknown = {key: data[key] for key in data if key not in self.index}
+        pairs = zip(self.aliases, self.plans, strict=True)
+        arguments = {alias: values[plan.name] for alias, plan in pairs}
+        return self.cls(**arguments, unknown_fields=unknown, misfits=Misfits(misfits, self.hidden))
 
     def _shaped(self, keys: builtins.list[str]) -> Callable[[Any], Any]:
         shape = tuple(keys)
@@ -349,6 +447,7 @@ class _ModelCode:
             "new": object.__new__,
             "B": self.builder,
             "C": self.cls,
+            "M": NO_MISFITS,
         }
 
     def _general(self) -> Callable[[Any], Any]:
@@ -398,7 +497,7 @@ class _ModelCode:
         if self.builder is not None:
             body.append("o = new(B)")
             body += [f"o.{plan.name} = {values[i]}" for i, plan in enumerate(self.plans)]
-            body += ["o.unknown_fields = u", "o.__class__ = C", "return o"]
+            body += ["o.unknown_fields = u", "o.misfits = M", "o.__class__ = C", "return o"]
         else:
             arguments = "".join(f"{alias}={values[i]}, " for i, alias in enumerate(self.aliases))
             body.append(f"return C({arguments}unknown_fields=u)")

@@ -29,6 +29,8 @@ from iamport_async.models._types import (
     is_sequence,
     is_timestamp,
     lenient_enum,
+    ordered_by,
+    ordered_hook,
     to_flag,
     to_money,
     to_optional_int,
@@ -55,6 +57,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_factory(is_model, structurers.model_hook)
     converter.register_structure_hook_factory(is_model_list, structurers.list_hook)
     converter.register_structure_hook_factory(is_sequence, structurers.sequence_hook)
+    converter.register_structure_hook_factory(
+        lambda tp: ordered_by(tp) is not None, lambda tp: ordered_hook(converter, tp)
+    )
 
     def billing_key(value: Any, _: Any) -> Customer | SuperBillingKey:
         """A super billing key carries ``channelGroupId``; a plain one does not."""

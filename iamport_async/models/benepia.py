@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import attrs
 
-from iamport_async.models._types import Model, Money
+from iamport_async.models._types import Deciding, Model, Money
 
 
 @attrs.frozen
@@ -15,6 +15,9 @@ class BenepiaPoint(Model):
     The spec marks ``bank_holder`` required here, a copy of ``VbankHolderAnnotation``'s list;
     the answer is ``{point}``, so nothing is required.
     """
+
+    DECIDING = Deciding("point")
+    """Strict: the points (money)."""
 
     point: Money | None = None
     """The Benepia points the member holds."""

@@ -12,7 +12,7 @@ from datetime import date
 
 import attrs
 
-from iamport_async.models._types import Model, Timestamp
+from iamport_async.models._types import Deciding, Model, Timestamp
 
 
 class Gender(enum.StrEnum):
@@ -50,6 +50,18 @@ class Certification(Model):
     contracted (``foreigner`` is then always False). ``birthday`` is kept as sent
     ("YYYY-MM-DD"); :attr:`birth_date` reads it as a date.
     """
+
+    DECIDING = Deciding(
+        "imp_uid",
+        "merchant_uid",
+        "certified",
+        "certified_at",
+        "unique_key",
+        "unique_in_site",
+    )
+    """Strict: the ids, ``certified`` (the verdict) and when, and the person's keys (CI
+    ``unique_key``, DI ``unique_in_site``: merchants key accounts by them). Name, phone,
+    gender, carrier and the rest describe."""
 
     imp_uid: str
     """i'mport's id of the verification."""
@@ -102,6 +114,9 @@ class Certification(Model):
 @attrs.frozen
 class CertificationOtp(Model):
     """The answer to an OTP request: the ``imp_uid`` to confirm the code against."""
+
+    DECIDING = Deciding("imp_uid")
+    """Strict: the ``imp_uid`` to confirm the code against."""
 
     imp_uid: str
     """i'mport's id of the verification, to confirm the OTP against."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import attrs
 
-from iamport_async.models._types import Model, Timestamp
+from iamport_async.models._types import Deciding, Model, Timestamp
 from iamport_async.models.payment import LenientInt
 
 
@@ -22,6 +22,11 @@ class Customer(Model):
     Personal data (the cardholder's details, and the card number even though the API masks
     it) is left out of ``repr``.
     """
+
+    DECIDING = Deciding("customer_uid", "inserted", "updated")
+    """Strict: the key's ``customer_uid`` and its ``inserted``/``updated`` times (an
+    issue's read-back tells a new key by ``updated``). The card's and cardholder's details
+    describe (``card_type`` among them)."""
 
     customer_uid: str
     """The billing key's id (``customer_uid``), chosen by the merchant when it was issued."""
@@ -71,6 +76,9 @@ class Customer(Model):
 class SucceededChannel(Model):
     """A channel of a super billing key where the key was issued."""
 
+    DECIDING = Deciding("pg_id")
+    """Strict: the channel's ``pg_id``. The card's details describe."""
+
     pg_id: str
     """The PG merchant id (MID) of the channel the key was issued on."""
     pg_provider: str | None = None
@@ -107,6 +115,9 @@ class FailedChannel(Model):
     ``type`` is one of ``INVALID_REQUEST``, ``PG_PROVIDER``, ... (kept as the API sends it).
     """
 
+    DECIDING = Deciding("pg_id")
+    """Strict: the channel's ``pg_id``. Why it failed describes."""
+
     pg_id: str
     """The PG merchant id (MID) of the channel where issuing failed."""
     type: str | None = None
@@ -121,6 +132,10 @@ class FailedChannel(Model):
 class SuperBillingKey(Model):
     """A billing key issued on every channel of a smart-routing group
     (``SuperBillingKeyAnnotation``). Field names are the API's, camelCase included."""
+
+    DECIDING = Deciding("customer_uid", "channelGroupId")
+    """Strict: ``customer_uid`` and ``channelGroupId``. The cardholder's details and the
+    channel lists describe."""
 
     customer_uid: str
     """The billing key's id (``customer_uid``), chosen by the merchant when it was issued."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import attrs
 
-from iamport_async.models._types import Model, Timestamp
+from iamport_async.models._types import Deciding, Model, Timestamp
 
 
 @attrs.frozen
 class KcpQuickMember(Model):
     """A buyer registered with KCP Quick Pay (``KcpQuickMemberAnnotation``)."""
+
+    DECIDING = Deciding("member_id")
+    """Strict: the ``member_id``. PG and times describe."""
 
     member_id: str
     """The member's id (고객 고유번호)."""
@@ -27,6 +30,9 @@ class KcpQuickMember(Model):
 class KcpQuickAutopayKey(Model):
     """The auto-payment key that was deleted, named by its billing key."""
 
+    DECIDING = Deciding("customer_uid")
+    """Strict: the billing key's ``customer_uid``."""
+
     customer_uid: str | None = None
     """The billing key whose auto-payment key was deleted."""
 
@@ -34,6 +40,9 @@ class KcpQuickAutopayKey(Model):
 @attrs.frozen
 class KcpQuickFidoRelease(Model):
     """The member whose biometric (FIDO) authentication was released."""
+
+    DECIDING = Deciding("member_id")
+    """Strict: the ``member_id``."""
 
     member_id: str | None = None
     """The member whose FIDO authentication was released."""

@@ -12,7 +12,7 @@ import enum
 
 import attrs
 
-from iamport_async.models._types import Model, Money, Timestamp
+from iamport_async.models._types import NOTHING_DECIDES, Deciding, Model, Money, Timestamp
 
 _ZERO = Money(0)
 
@@ -237,6 +237,9 @@ class NaverOrderer(Model):
     """The buyer of a product order (``NaverOrderer``); ``id`` is masked by Naver. Personal
     data stays out of ``repr``."""
 
+    DECIDING = NOTHING_DECIDES
+    """Nothing decides: who ordered."""
+
     name: str | None = attrs.field(default=None, repr=False)
     """The buyer's name; personal data, left out of ``repr``."""
     id: str | None = None
@@ -248,6 +251,9 @@ class NaverOrderer(Model):
 @attrs.frozen
 class NaverAddress(Model):
     """Where a product order ships to (``NaverAddress``); personal data stays out of ``repr``."""
+
+    DECIDING = NOTHING_DECIDES
+    """Nothing decides: where to ship."""
 
     base: str | None = attrs.field(default=None, repr=False)
     """The street address; personal data, left out of ``repr``."""
@@ -266,6 +272,16 @@ class NaverAddress(Model):
 @attrs.frozen
 class NaverProductOrder(Model):
     """One product order of an order-type Naver Pay payment (``NaverProductOrderAnnotation``)."""
+
+    DECIDING = Deciding(
+        "product_order_id",
+        "product_order_status",
+        "product_amount",
+        "delivery_amount",
+        "quantity",
+    )
+    """Strict: the ``product_order_id``, its status, its amounts and quantity. Claim state,
+    product names, buyer and shipping fields describe."""
 
     product_order_id: str
     """Naver Pay's id of the product order."""
@@ -310,6 +326,9 @@ class NaverReview(Model):
     premium reviews 10 (not recommended) to 13 (highly recommended).
     """
 
+    DECIDING = Deciding("review_id")
+    """Strict: the ``review_id``. The review itself describes."""
+
     review_id: str
     """Naver Pay's id of the review."""
     score: str | None = None
@@ -337,6 +356,18 @@ class NaverReview(Model):
 @attrs.frozen
 class NaverCashAmount(Model):
     """How much of a payment-type Naver Pay payment a cash receipt may cover."""
+
+    DECIDING = Deciding(
+        in_answer=(
+            "amount_total",
+            "amount_by_npoint",
+            "amount_by_primary",
+            "amount_supply",
+            "amount_vat",
+        ),
+    )
+    """Strict, all of it, and every answer must carry each: money a cash receipt may cover
+    (a part left out is not 0)."""
 
     amount_total: Money
     """The total a cash receipt may cover, in won."""

@@ -6,7 +6,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from iamport_async.models._types import Model
+from iamport_async.models._types import Deciding, Model
 
 T = TypeVar("T")
 """The type of the listing's items."""
@@ -16,6 +16,9 @@ T = TypeVar("T")
 class Page(Model, Generic[T]):
     """One page of a listing. ``previous`` and ``next`` are page numbers, 0 where there is none;
     pages start at 1."""
+
+    DECIDING = Deciding("total", "list", "previous", "next")
+    """Strict, all of it: a page that cannot say its items or its next page is no page."""
 
     total: int
     """How many items the whole listing has, over every page."""

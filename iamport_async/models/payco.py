@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from iamport_async.models._types import Model
+from iamport_async.models._types import Deciding, Model
 
 
 class PaycoStatus(enum.StrEnum):
@@ -23,6 +23,9 @@ class PaycoStatus(enum.StrEnum):
 @attrs.frozen
 class PaycoOrderStatus(Model):
     """The status the PAYCO order now has."""
+
+    DECIDING = Deciding("status")
+    """Strict: the ``status``."""
 
     status: PaycoStatus | str
     """``DELIVERY_START``, ``PURCHASE_DECISION`` or ``CANCELED``."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
+from typing import Annotated
 
 import attrs
 
 from iamport_async._values import expected_amount, expected_currency
-from iamport_async.models._types import LenientInt, Model, Money, Timestamp
+from iamport_async.models._types import Deciding, LenientInt, Model, Money, OrderedBy, Timestamp
 
 
 class PaymentStatus(enum.StrEnum):
@@ -56,6 +57,11 @@ class CustomerUidUsage(enum.StrEnum):
 class PaymentCancel(Model):
     """One entry of ``cancel_history``: a full or partial cancel."""
 
+    DECIDING = Deciding("amount", "cancelled_at", "cancellation_id")
+    """Strict: the refund's ``amount`` and ``cancelled_at`` (a cancel's read-back orders
+    the history by it and adds it up against ``cancel_amount``) and ``cancellation_id``
+    (the cancel's webhook names it). The PG's number, reason and URL describe."""
+
     amount: Money
     """The amount this cancel refunded, in ``currency`` units (KRW: won)."""
     pg_tid: str | None = None
@@ -74,6 +80,10 @@ class PaymentCancel(Model):
 class VbankDeposit(Model):
     """One entry of ``deposit_history``: a deposit into a fixed virtual account."""
 
+    DECIDING = Deciding("amount", "deposited_at")
+    """Strict: the deposited ``amount`` and when it arrived (money received). The PG's
+    number and the depositor's name describe."""
+
     amount: Money
     """The amount deposited, in ``currency`` units (KRW: won)."""
     pg_tid: str | None = None
@@ -87,6 +97,9 @@ class VbankDeposit(Model):
 @attrs.frozen
 class Promotion(Model):
     """``promotion``: the card-company promotion applied and the discount it took off."""
+
+    DECIDING = Deciding("discount")
+    """Strict: the ``discount`` (money). The promotion's id describes."""
 
     id: str | None = None
     """The promotion's id (``promotion-id-...``)."""
@@ -103,6 +116,31 @@ class Payment(Model):
     API sends a value this version does not know. Personal data (buyer, card and account
     numbers, custom_data) is left out of ``repr``.
     """
+
+    DECIDING = Deciding(
+        "imp_uid",
+        "merchant_uid",
+        "amount",
+        "status",
+        "currency",
+        "sandbox",
+        "customer_uid",
+        "started_at",
+        "paid_at",
+        "failed_at",
+        "cancelled_at",
+        "vbank_date",
+        "cancel_history",
+        "deposit_history",
+        in_answer=("cancel_amount",),
+    )
+    """Strict: the ids (``imp_uid``, ``merchant_uid``, ``customer_uid``), the money
+    (``amount``, ``cancel_amount``, ``cancel_history``, ``deposit_history``), ``status``,
+    ``currency``, ``sandbox`` (whether the money is real) and the timestamps a read-back, a
+    guard or a reconciliation reads (``started_at``, ``paid_at``, ``failed_at``,
+    ``cancelled_at``, ``vbank_date``). ``cancel_amount`` must be in every answer: a refund
+    the answer leaves out is not 0. Card, PG, bank and buyer fields, URLs, ``channel`` and
+    the rest describe."""
 
     imp_uid: str
     """i'mport's id of the payment (``imp_uid``), unique across the account."""
@@ -202,8 +240,11 @@ class Payment(Model):
     """The reason given for the cancel."""
     receipt_url: str | None = None
     """URL of the sales slip; some PGs and methods have none."""
-    cancel_history: tuple[PaymentCancel, ...] = attrs.field(default=(), repr=False)
-    """Every full or partial cancel, each with its amount and time."""
+    cancel_history: Annotated[tuple[PaymentCancel, ...], OrderedBy("cancelled_at")] = attrs.field(
+        default=(), repr=False
+    )
+    """Every full or partial cancel, each with its amount and time (either every entry has
+    its ``cancelled_at`` or none has: an answer mixing the two is an error)."""
     deposit_history: tuple[VbankDeposit, ...] = attrs.field(default=(), repr=False)
     """Deposits into a fixed (reusable) virtual account."""
     cancel_receipt_urls: tuple[str, ...] = attrs.field(default=(), repr=False)

@@ -6,7 +6,7 @@ import enum
 
 import attrs
 
-from iamport_async.models._types import Model
+from iamport_async.models._types import Deciding, Model
 
 
 class PaymentwallProductType(enum.StrEnum):
@@ -48,6 +48,10 @@ class PaymentwallDelivery(Model):
     ``notices``. The client raises on a refusal, so a returned
     value is a success.
     """
+
+    DECIDING = Deciding("success", "error_code", "error")
+    """Strict: ``success``, ``error_code`` and ``error`` (whether Paymentwall accepted it).
+    The notices describe."""
 
     success: int | None = None
     """1 when Paymentwall accepted the delivery."""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import attrs
 
-from iamport_async.models._types import Model, Money, Timestamp
+from iamport_async.models._types import Deciding, Model, Money, Timestamp
 
 
 @attrs.frozen
 class PaymentPrepare(Model):
     """``PaymentPrepareAnnotation``: the amount (and currency) the API will insist on when the
     checkout for ``merchant_uid`` is paid. ``currency`` None means it is not checked."""
+
+    DECIDING = Deciding("merchant_uid", "amount", "currency")
+    """Strict, all of it: the order, the amount and the currency the checkout will be held
+    to."""
 
     merchant_uid: str
     """The order number the amount is registered for."""
@@ -23,6 +27,9 @@ class PaymentPrepare(Model):
 @attrs.frozen
 class PaymentBalanceDetail(Model):
     """``PaymentBalanceAnnotation``: one part of an amount, net of refunds."""
+
+    DECIDING = Deciding("tax_free", "supply", "vat", "service")
+    """Strict, all of it: every part is money."""
 
     tax_free: Money | None = None
     """The tax-free supply amount, net of refunds."""
@@ -37,6 +44,9 @@ class PaymentBalanceDetail(Model):
 @attrs.frozen
 class PaymentBalanceHistory(Model):
     """``PaymentBalanceHistoriesAnnotation``: the breakdown as it was at ``created``."""
+
+    DECIDING = Deciding("cash_receipt", "primary", "secondary", "discount")
+    """Strict: the parts of the breakdown (money). When it was recorded describes."""
 
     cash_receipt: PaymentBalanceDetail | None = None
     """The part covered by a cash receipt."""
@@ -54,6 +64,9 @@ class PaymentBalanceHistory(Model):
 class PaymentBalance(Model):
     """``PaymentBalanceResponseAnnotation`` (PAYCO, KCP): how ``amount`` splits into the
     primary means, points (``secondary``), PG discounts and the cash-receipt part."""
+
+    DECIDING = Deciding("amount", "cash_receipt", "primary", "secondary", "discount", "histories")
+    """Strict: the total, its parts and their history (money)."""
 
     amount: Money
     """The payment's original total, in ``currency`` units (KRW: won)."""

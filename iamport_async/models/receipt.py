@@ -13,7 +13,7 @@ import enum
 
 import attrs
 
-from iamport_async.models._types import Model, Money, Timestamp
+from iamport_async.models._types import NOTHING_DECIDES, Deciding, Model, Money, Timestamp
 
 
 class ReceiptType(enum.StrEnum):
@@ -28,6 +28,11 @@ class ReceiptType(enum.StrEnum):
 @attrs.frozen(kw_only=True)
 class CashReceipt(Model):
     """The fields every cash receipt has. ``cancelled_at`` is None while it stands."""
+
+    DECIDING = Deciding("amount", "vat", "applied_at", "cancelled_at")
+    """Strict: the ``amount`` and ``vat`` (money) and ``applied_at``/``cancelled_at``
+    (whether the receipt stands: the revoke's read-back reads it). The type, numbers and
+    URL describe."""
 
     amount: Money
     """The amount the receipt covers, in won."""
@@ -56,6 +61,9 @@ class CashReceipt(Model):
 class Receipt(CashReceipt):
     """A cash receipt for an i'mport payment (``ReceiptAnnotation``)."""
 
+    DECIDING = Deciding("imp_uid")
+    """Strict: the payment's ``imp_uid``, besides a cash receipt's own."""
+
     imp_uid: str
     """The payment the receipt was issued for."""
 
@@ -64,6 +72,9 @@ class Receipt(CashReceipt):
 class ExternalReceipt(CashReceipt):
     """A cash receipt for a cash sale made outside i'mport (``ExternalReceiptAnnotation``)."""
 
+    DECIDING = Deciding("merchant_uid")
+    """Strict: the sale's ``merchant_uid``, besides a cash receipt's own."""
+
     merchant_uid: str
     """The merchant's order number of the cash sale."""
 
@@ -71,6 +82,9 @@ class ExternalReceipt(CashReceipt):
 @attrs.frozen
 class PartnerReceiptResult(Model):
     """``PartnerReceiptResultAnnotation``: where the sales slip with the new lines is shown."""
+
+    DECIDING = NOTHING_DECIDES
+    """Nothing decides: a URL."""
 
     receipt_url: str | None = None
     """URL of the sales slip."""

@@ -6,12 +6,15 @@ import enum
 
 import attrs
 
-from iamport_async.models._types import Model
+from iamport_async.models._types import Deciding, Model
 
 
 @attrs.frozen
 class StandardCode(Model):
     """A card company or bank by its KFTC standard code (``StandardCodeAnnotation``)."""
+
+    DECIDING = Deciding("code")
+    """Strict: the code. Its name describes."""
 
     code: str
     """KFTC (금융결제원) standard code, e.g. ``"004"`` for KB Kookmin Bank."""
@@ -34,6 +37,10 @@ class PgSettingType(enum.StrEnum):
 class PgSetting(Model):
     """One PG MID configured in the console (``PgSettingAnnotation``)."""
 
+    DECIDING = Deciding("pg_id", "channel_key")
+    """Strict: the ``pg_id`` and ``channel_key`` (requests name a channel by them). The
+    rest describes."""
+
     pg_id: str
     """The PG merchant id (MID)."""
     pg_provider: str | None = None
@@ -51,6 +58,9 @@ class PgSetting(Model):
 @attrs.frozen
 class Tier(Model):
     """A sub-merchant of an agency account (``TierAnnotation``)."""
+
+    DECIDING = Deciding("tier_code")
+    """Strict: the ``tier_code``. Its name describes."""
 
     tier_code: str
     """The sub-merchant's code: 3 uppercase letters or digits, sent as the ``Tier`` header."""

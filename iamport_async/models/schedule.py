@@ -9,7 +9,7 @@ import enum
 
 import attrs
 
-from iamport_async.models._types import Model, Money, Timestamp
+from iamport_async.models._types import Deciding, Model, Money, Timestamp
 
 
 class ScheduleStatus(enum.StrEnum):
@@ -39,6 +39,22 @@ class Schedule(Model):
     """A scheduled payment (``ScheduleResultAnnotation``). SPEC requires none of its fields, so
     none is required here. ``imp_uid`` stays None until the schedule has run. The buyer's
     details and ``custom_data`` are left out of ``repr``."""
+
+    DECIDING = Deciding(
+        "customer_uid",
+        "merchant_uid",
+        "imp_uid",
+        "amount",
+        "currency",
+        "schedule_at",
+        "executed_at",
+        "revoked_at",
+        "schedule_status",
+        "payment_status",
+    )
+    """Strict: the ids, the ``amount`` and ``currency``, the statuses and the times (due,
+    run, revoked: a schedule's read-back compares ``schedule_at``). PG, buyer and order-
+    name fields describe."""
 
     customer_uid: str | None = None
     """The billing key the schedule charges."""

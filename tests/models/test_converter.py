@@ -19,7 +19,14 @@ from tests.conftest import envelope
 
 pytestmark = pytest.mark.anyio
 
-GOOD = {"imp_uid": "imp_1", "merchant_uid": "order-1", "amount": 1000, "status": "paid"}
+GOOD = {
+    "imp_uid": "imp_1",
+    "merchant_uid": "order-1",
+    "amount": 1000,
+    "status": "paid",
+    "cancel_amount": 0,
+    "cancel_history": [],
+}
 OUT_OF_RANGE = [10**18, -1, "1e30", "nan", 253_402_300_800, 1e300]
 
 
@@ -30,7 +37,7 @@ def test_an_out_of_range_timestamp_is_a_value_error_not_an_os_error(seconds: Any
 
 
 @pytest.mark.parametrize("seconds", OUT_OF_RANGE)
-@pytest.mark.parametrize("field", ["paid_at", "cancelled_at", "vbank_date", "started_at"])
+@pytest.mark.parametrize("field", ["paid_at", "cancelled_at", "vbank_date", "started_at"])  # deciding
 def test_an_out_of_range_timestamp_names_the_payment(seconds: Any, field: str) -> None:
     with pytest.raises(ResponseValidationError) as raised:
         structure({**GOOD, field: seconds}, Payment, status=200, method="GET", path="/x")

@@ -53,7 +53,7 @@ def test_the_seed_example_loads_with_its_string_null_card_type() -> None:
 def test_a_spec_shaped_payment_keeps_every_value() -> None:
     data = payment(
         "imp_1",
-        amount=10.5,
+        amount=Decimal("10.5"),  # a JSON fraction, as the envelope decodes it
         currency="USD",
         cancel_amount="0.5",
         card_type="1",
@@ -63,7 +63,7 @@ def test_a_spec_shaped_payment_keeps_every_value() -> None:
         cancel_history=[
             {
                 "pg_tid": "t",
-                "amount": 0.5,
+                "amount": Decimal("0.5"),
                 "cancelled_at": 1_700_000_100,
                 "reason": "r",
                 "cancellation_id": "c1",

@@ -43,8 +43,8 @@ def test_amount_differs_names_both_amounts() -> None:
 
 def test_decimal_amounts_compare_exactly() -> None:
     order = Order(amount=Decimal("10.50"), imp_uid="imp_1", currency="USD")
-    assert compare(order, payment(amount=10.5, currency="USD")).matched
-    assert not compare(order, payment(amount=10.51, currency="USD")).matched
+    assert compare(order, payment(amount=Decimal("10.5"), currency="USD")).matched
+    assert not compare(order, payment(amount=Decimal("10.51"), currency="USD")).matched
 
 
 def test_status_differs_for_a_failed_payment() -> None:
