@@ -37,7 +37,7 @@ def test_an_out_of_range_timestamp_is_a_value_error_not_an_os_error(seconds: Any
 
 
 @pytest.mark.parametrize("seconds", OUT_OF_RANGE)
-@pytest.mark.parametrize("field", ["paid_at", "cancelled_at", "vbank_date", "started_at"])  # deciding
+@pytest.mark.parametrize("field", ["paid_at", "cancelled_at", "vbank_date", "started_at"])
 def test_an_out_of_range_timestamp_names_the_payment(seconds: Any, field: str) -> None:
     with pytest.raises(ResponseValidationError) as raised:
         structure({**GOOD, field: seconds}, Payment, status=200, method="GET", path="/x")
