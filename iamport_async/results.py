@@ -14,7 +14,8 @@ concurrency, matching by id) is the private batching layer, ``iamport_async._bat
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -52,7 +53,19 @@ class Paged(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
 
+    def pages(self) -> AsyncIterator[Page[T]]:
+        """Every page in order, one fetched at a time: what ``async for`` over the items
+        walks (the sync client's listing steps through these)."""
+        return self._pages()
+
     async def _items(self) -> AsyncIterator[T]:
+        # the walk of the pages is closed with the walk of the items (trio insists, rightly)
+        async with contextlib.aclosing(self._pages()) as pages:
+            async for page in pages:
+                for item in page.list:
+                    yield item
+
+    async def _pages(self) -> AsyncGenerator[Page[T], None]:
         number = self._first
         while True:
             try:
@@ -61,8 +74,7 @@ class Paged(Generic[T]):
                 if number == self._first:
                     raise
                 return  # the listing shrank between two pages: the API says "past the end"
-            for item in page.list:
-                yield item
+            yield page
             if page.next <= number:  # 0 on the last page; never walk backwards
                 return
             number = page.next

@@ -14,7 +14,8 @@ above):
 - endpoints: ``endpoints/`` and the tables read from their marks (``_operations``,
   ``_routes``, ``_mutations``);
 - client: ``client``, ``_options`` and the package's ``__init__``;
-- around the core: ``reconcile``, ``webhooks/``, ``testing/``, ``cli/``, ``otel``.
+- around the core: ``reconcile``, ``webhooks/``, ``testing/``, ``cli/``, ``otel``, and the
+  blocking client ``sync/`` (the same engine on a loop thread).
 
 Besides: no import circle; no endpoint module touches the engine's private attributes;
 ``reconcile`` and ``webhooks/`` use the public surface (and the neutral ``_values``,
@@ -22,7 +23,7 @@ Besides: no import circle; no endpoint module touches the engine's private attri
 module exports is defined in a public module (or in a private module of that same package,
 as ``testing/_fake.py`` for ``iamport_async.testing``); httpx is imported by the engine and
 where the public surface takes or gives httpx objects (``client``, ``_options``, ``raw``,
-``cli/``, ``testing/``) only.
+``cli/``, ``testing/``, ``sync/``) only.
 """
 
 from __future__ import annotations
@@ -57,12 +58,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("batching", ("_batching", "results")),
     ("endpoints", ("endpoints", "_operations", "_routes", "_mutations")),
     ("client", ("client", "_options", "")),
-    ("around the core", ("reconcile", "webhooks", "testing", "cli", "otel")),
+    ("around the core", ("reconcile", "webhooks", "testing", "cli", "otel", "sync")),
 ]
 
 AROUND = ("reconcile", "webhooks")
 NEUTRAL = ("_values", "_tasks", "_batching")
-HTTPX_ALLOWED = ("_engine", "client", "_options", "raw", "cli", "testing")
+HTTPX_ALLOWED = ("_engine", "client", "_options", "raw", "cli", "testing", "sync")
 
 
 def _modules() -> dict[str, Path]:

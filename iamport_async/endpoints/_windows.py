@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import typing
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Iterator
 from datetime import timedelta
 
+from iamport_async.models.page import Page
 from iamport_async.models.payment import Payment
 from iamport_async.results import Paged
 
@@ -27,13 +28,13 @@ class Chained(Paged[Payment]):
         self._rest = parts
         super().__init__(self._head.page)
 
-    async def _items(self) -> AsyncIterator[Payment]:
+    async def _pages(self) -> AsyncGenerator[Page[Payment], None]:
         for part in itertools.chain((self._head,), self._rest):
             # each part's walk is closed with the whole one's (trio insists, rightly)
-            walk = typing.cast(AsyncGenerator[Payment, None], aiter(part))
-            async with contextlib.aclosing(walk) as items:
-                async for item in items:
-                    yield item
+            walk = typing.cast(AsyncGenerator[Page[Payment], None], part.pages())
+            async with contextlib.aclosing(walk) as pages:
+                async for page in pages:
+                    yield page
 
 
 def windows(start: int, end: int, *, newest_first: bool) -> Iterator[tuple[int, int]]:

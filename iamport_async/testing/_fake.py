@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import httpx
 
     from iamport_async.client import Iamport
+    from iamport_async.sync import Iamport as SyncIamport
 
 del _ops_auth, _ops_payments, _ops_receipts, _ops_vbanks  # imported to register their routes
 
@@ -112,6 +113,21 @@ class FakeIamport(FakeState):
         options.setdefault("clock", self.clock)
         options.setdefault("seed", self.seed)
         return Iamport(
+            imp_key=self.imp_key,
+            imp_secret=self._imp_secret,
+            transport=self.transport(),
+            **options,
+        )
+
+    def sync_client(self, **options: Any) -> SyncIamport:
+        """A blocking ``iamport_async.sync.Iamport`` wired to this fake in-process, like
+        :meth:`client` (for Django, Flask and other sync tests; no async test needed).
+        Close it (or use it as ``with``) when done: it runs a loop thread."""
+        from iamport_async.sync import Iamport as SyncIamport  # optional for the fake
+
+        options.setdefault("clock", self.clock)
+        options.setdefault("seed", self.seed)
+        return SyncIamport(
             imp_key=self.imp_key,
             imp_secret=self._imp_secret,
             transport=self.transport(),

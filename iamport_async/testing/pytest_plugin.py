@@ -9,16 +9,22 @@ A test is then three lines::
         assert (await iamport_client.request("GET", "/payments/imp_1"))["amount"] == 1000
 
 The client fixture is async: run the test with anyio (``pytest.mark.anyio``) or
-pytest-asyncio.
+pytest-asyncio. ``iamport_sync_client`` is the blocking client (``iamport_async.sync``) on
+the same fake, for plain ``def`` tests (Django, Flask)::
+
+    def test_refund(iamport_fake, iamport_sync_client):
+        iamport_fake.add_payment(imp_uid="imp_1", amount=1000)
+        assert iamport_sync_client.payments.get("imp_1").amount == 1000
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from iamport_async.client import Iamport
+from iamport_async.sync import Iamport as SyncIamport
 from iamport_async.testing._fake import FakeIamport
 from iamport_async.testing.clock import VirtualClock
 
@@ -33,4 +39,12 @@ def iamport_fake() -> FakeIamport:
 async def iamport_client(iamport_fake: FakeIamport) -> AsyncIterator[Iamport]:
     """An ``Iamport`` client wired in-process to ``iamport_fake``, closed after the test."""
     async with iamport_fake.client() as client:
+        yield client
+
+
+@pytest.fixture
+def iamport_sync_client(iamport_fake: FakeIamport) -> Iterator[SyncIamport]:
+    """A blocking ``iamport_async.sync.Iamport`` wired in-process to ``iamport_fake``, closed
+    after the test: for plain (not async) tests."""
+    with iamport_fake.sync_client() as client:
         yield client
