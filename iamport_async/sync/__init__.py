@@ -28,7 +28,8 @@ Lifecycle: ``with Iamport() as client:`` or ``client.close()``; a client made at
 works from every thread. After ``os.fork()`` (gunicorn ``--preload``, Celery's prefork
 pool) the child's first call makes a new loop thread and pool and fetches its own token.
 Ctrl-C interrupts a blocking call at once and leaves the client usable; ``close()`` ends
-the calls in flight in other threads with ClientClosedError. See ``docs/sync.md``.
+the calls in flight in other threads with ClientClosedError. :class:`WebhookVerifier` is
+the webhook verifier for a sync view. See ``docs/sync.md``.
 """
 
 from iamport_async import (
@@ -67,6 +68,8 @@ from iamport_async import (
 from iamport_async.reconcile import Order, Progress, ReconcileOutcome, Result, Summary
 from iamport_async.sync._blocks import BatchStream, CoalescingPayments, Paged
 from iamport_async.sync._twins import Iamport, Reconciliation
+from iamport_async.sync._webhooks import WebhookVerifier
+from iamport_async.webhooks import Expected, InvalidWebhookError, Verdict, WebhookOutcome
 
 reconcile = Reconciliation
 """``reconcile(client, orders, ...)`` builds a :class:`Reconciliation` (its constructor)."""
@@ -85,11 +88,13 @@ __all__ = [
     "ConflictError",
     "ConnectError",
     "ConnectionLost",
+    "Expected",
     "Iamport",
     "IamportError",
     "IdResults",
     "Idempotency",
     "InvalidInputError",
+    "InvalidWebhookError",
     "Lookup",
     "NotFoundError",
     "Order",
@@ -113,5 +118,8 @@ __all__ = [
     "TransportError",
     "UnauthorizedError",
     "UnsupportedPgError",
+    "Verdict",
+    "WebhookOutcome",
+    "WebhookVerifier",
     "reconcile",
 ]

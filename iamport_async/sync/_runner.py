@@ -78,7 +78,15 @@ class Runner:
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` on the loop and return its result (or raise its error), blocking."""
-        call = self._submit(coro)
+        result: T = self.wait(self.submit(coro))
+        return result
+
+    def submit(self, coro: Coroutine[Any, Any, Any]) -> _Call:
+        """Start ``coro`` on the loop; :meth:`wait` for it (or serve callbacks meanwhile)."""
+        return self._submit(coro)
+
+    def wait(self, call: _Call) -> Any:
+        """Block until ``call`` is done; its result, or its error raised."""
         try:
             call.done.acquire()
         except BaseException:  # Ctrl-C (KeyboardInterrupt) while waiting: stop the call
@@ -86,8 +94,11 @@ class Runner:
             raise
         if call.error is not None:
             raise call.error
-        result: T = call.result
-        return result
+        return call.result
+
+    def cancel(self, call: _Call) -> None:
+        """Stop ``call`` (its caller left, by Ctrl-C say)."""
+        self._cancel(call)
 
     def _submit(self, coro: Coroutine[Any, Any, Any]) -> _Call:
         if threading.get_ident() == self.ident:

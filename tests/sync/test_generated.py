@@ -104,9 +104,9 @@ def test_every_method_has_a_twin_with_its_signature(
     copy = getattr(twin, name)
     assert not inspect.iscoroutinefunction(copy)
     theirs, ours = inspect.signature(original), inspect.signature(copy)
-    assert [
-        (p.name, p.kind, p.default) for p in ours.parameters.values()
-    ] == [(p.name, p.kind, p.default) for p in theirs.parameters.values()]
+    assert [(p.name, p.kind, p.default) for p in ours.parameters.values()] == [
+        (p.name, p.kind, p.default) for p in theirs.parameters.values()
+    ]
     hints, twin_hints = _hints(original), _hints(copy)
     for parameter in theirs.parameters:
         if parameter in hints:
