@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -392,6 +393,16 @@ async def _errors_check(fake: FakeIamport, ns: Namespace, results: list[Any]) ->
     assert fake.stats.cancels == 1
 
 
+async def _sync_setup(fake: FakeIamport, ns: Namespace) -> None:
+    """The Django example reads its settings: configured as a project's would be."""
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "django_settings")
+        django.setup()
+
+
 CONTEXTS: dict[str, Context] = {
     "certifications.md": Context(_certifications_setup, _certifications_check),
     "codes.md": Context(),
@@ -411,6 +422,7 @@ CONTEXTS: dict[str, Context] = {
     "simple-pay.md": Context(),
     "subscriptions.md": Context(_subscriptions_setup, _subscriptions_check),
     "testing.md": Context(check=_testing_check),
+    "sync.md": Context(_sync_setup),
     "tiers.md": Context(_tiers_setup, _tiers_check),
     "vbanks.md": Context(_vbanks_setup, _vbanks_check),
     "web-apps.md": Context(_seed_one, after={0: _web_fastapi, 1: _web_starlette}),
