@@ -291,27 +291,33 @@ class Payments(Group):
         retain_promotion: bool | None = None,
         enable_webhook: bool | None = None,
         extra: Mapping[str, str] | None = None,
+        unguarded: bool = False,
     ) -> Payment:
         """Cancel (refund) a payment in full, or ``amount`` of it; returns the payment after.
 
         ``imp_uid`` or ``merchant_uid`` names it (the API prefers ``imp_uid`` when both are
-        given). ``amount`` None cancels the whole remaining balance; 0 is refused, since the
-        API would read it as "everything".
+        given; by ``merchant_uid`` alone, the one paid payment with it). ``amount`` None
+        cancels the whole remaining balance; 0 is refused, since the API would read it as
+        "everything". Without a currency argument, amounts are in the payment's currency:
+        a fraction is sent only for a currency that has one (never a fraction of a won).
 
-        ``checksum`` is the refundable balance you saw *before* this cancel
-        (``Payment.refundable_amount``). The API refuses the cancel if its own balance
-        differs, so a repeat can never refund twice: the call is GUARDED, retried after a
-        timeout or a 5xx, and settled by reading the payment back (see
-        ``endpoints/_cancel.py``): if its ``cancel_history`` holds a cancel of ``amount``
-        that took the balance from ``checksum``, the payment is returned as this call's
-        success, even when that cancel was made by an earlier call with the same checksum.
-        So the safe way to repeat a refund, across calls and processes, is to send the
-        *same* ``checksum`` (the balance you saw at first), never a freshly read one.
+        Every cancel is guarded: ``checksum`` is the refundable balance *before* this cancel
+        (``Payment.refundable_amount``), and the API refuses the cancel if its own balance
+        differs, so no request of it can refund twice, even one that lands late. Given no
+        ``checksum``, the call reads the payment first (one ``GET``) and sends its balance.
+        The call is retried after a timeout or a 5xx and settled by reading the payment back
+        (see ``endpoints/_cancel.py``): a cancel of ``amount`` that took the balance from
+        ``checksum`` during this call, or carrying this call's ``reason``, is this call's
+        success; one made before this call with another reason is not (BusinessError: this
+        call refunded nothing). So the safe way to repeat a refund, across calls and
+        processes, is to send the *same* ``checksum`` (the balance before the first try,
+        e.g. stored with the refund) and the same ``reason``, never a freshly read balance.
 
-        Without ``checksum`` the call is UNGUARDED: after a failure that may have reached the
-        server it is not resent and raises OutcomeUnknownError; read the payment before
-        cancelling again. A fully cancelled payment raises BusinessError with the API's
-        message ("이미 전액취소된 주문입니다.")."""
+        ``unguarded=True`` sends no checksum and reads nothing first, for a caller who
+        accepts the risk: the cancel is not resent after a failure that may have reached the
+        server, and its OutcomeUnknownError means it may still land: wait and read the
+        payment again before any repeat. A fully cancelled payment raises BusinessError with
+        the API's message ("이미 전액취소된 주문입니다.")."""
         return self._link.run(
             self._async.cancel(
                 imp_uid=imp_uid,
@@ -328,6 +334,7 @@ class Payments(Group):
                 retain_promotion=retain_promotion,
                 enable_webhook=enable_webhook,
                 extra=extra,
+                unguarded=unguarded,
             )
         )
 
@@ -340,15 +347,17 @@ class Payments(Group):
         checksum: int | Decimal | None = None,
         **fields: Any,
     ) -> Payment:
-        """Cancel ``amount`` of ``imp_uid`` (None: all that is left) as a guarded cancel.
+        """Cancel ``amount`` of ``imp_uid`` (None: all that is left) as a guarded cancel:
+        :meth:`cancel` by ``imp_uid``, whose errors that leave the outcome open also say
+        which checksum to repeat with.
 
         ``checksum`` is the refundable balance you saw before the *first* try (e.g. stored
-        with the order, or read when the refund was decided). Give it whenever this call may
-        be a repeat: calls with the same ``checksum`` and ``amount`` refund at most once, and
-        each reports that refund as its success. Without it the balance is read first: one
-        call is still retried and settled safely, but a second call after an error would read
-        the new balance and refund again, so an error that leaves the outcome open says which
-        checksum to repeat with. ``fields`` are :meth:`cancel`'s other fields."""
+        with the refund, or read when the refund was decided). Give it whenever this call
+        may be a repeat: calls with the same ``checksum``, ``amount`` and ``reason`` refund
+        at most once, and each reports that refund as its success. Without it the balance is
+        read first: one call is still retried and settled safely, but a second call after an
+        error would read the new balance and refund again. ``fields`` are :meth:`cancel`'s
+        other fields (a name that is not one is refused before anything is sent)."""
         return self._link.run(
             self._async.cancel_safely(
                 imp_uid=imp_uid, amount=amount, reason=reason, checksum=checksum, **fields
