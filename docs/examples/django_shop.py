@@ -16,14 +16,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from iamport_async.sync import (
-    Expected,
     Iamport,
     IamportError,
-    InvalidWebhookError,
     NotFoundError,
     OutcomeUnknownError,
-    WebhookOutcome,
     WebhookVerifier,
+)
+from iamport_async.webhooks import (
+    Expected,
+    InvalidWebhookError,
+    WebhookOutcome,
 )
 
 client = Iamport(

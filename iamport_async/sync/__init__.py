@@ -69,7 +69,6 @@ from iamport_async.reconcile import Order, Progress, ReconcileOutcome, Result, S
 from iamport_async.sync._blocks import BatchStream, CoalescingPayments, Paged
 from iamport_async.sync._twins import Iamport, Reconciliation
 from iamport_async.sync._webhooks import WebhookVerifier
-from iamport_async.webhooks import Expected, InvalidWebhookError, Verdict, WebhookOutcome
 
 reconcile = Reconciliation
 """``reconcile(client, orders, ...)`` builds a :class:`Reconciliation` (its constructor)."""
@@ -88,13 +87,11 @@ __all__ = [
     "ConflictError",
     "ConnectError",
     "ConnectionLost",
-    "Expected",
     "Iamport",
     "IamportError",
     "IdResults",
     "Idempotency",
     "InvalidInputError",
-    "InvalidWebhookError",
     "Lookup",
     "NotFoundError",
     "Order",
@@ -118,8 +115,6 @@ __all__ = [
     "TransportError",
     "UnauthorizedError",
     "UnsupportedPgError",
-    "Verdict",
-    "WebhookOutcome",
     "WebhookVerifier",
     "reconcile",
 ]
