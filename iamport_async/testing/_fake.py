@@ -21,6 +21,7 @@ import iamport_async.testing._ops_vbanks as _ops_vbanks
 from iamport_async._engine.clock import sleep_for
 from iamport_async.clock import Clock
 from iamport_async.testing._asgi import FakeApp
+from iamport_async.testing._drift import Drift
 from iamport_async.testing._faults import Faults
 from iamport_async.testing._http import (
     Drop,
@@ -91,6 +92,8 @@ class FakeIamport(FakeState):
         super().__init__(clock, seed, imp_key, imp_secret, start_time)
         self.faults = Faults(self.rng, ROUTER.operations.keys())
         """What goes wrong and how often: latency, rate limits, scripted answers."""
+        self.drift = Drift(ROUTER.operations.keys())
+        """Answers with values of another type in named fields (``fake.drift.set``)."""
         self.requests = new_request_log()
         """The last requests (bounded), oldest first: method, path, operation, status, fault."""
         self.app = FakeApp(self.handle)
@@ -237,6 +240,9 @@ class FakeIamport(FakeState):
         if fault == "timeout":
             return Hang()
         reply = self._process(request, matched)
+        if self.drift.active:
+            operation = matched[0].operation if matched else None
+            reply = self.drift.apply(operation, reply, token=operation == TOKEN_OPERATION)
         if fault == "drop_after":
             return Drop(processed=True)
         if fault == "truncated_json":
