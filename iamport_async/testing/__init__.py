@@ -8,6 +8,7 @@ in-process through ``fake.transport()`` / ``fake.client()``, or on a socket with
 from iamport_async.testing._fake import FakeIamport
 from iamport_async.testing._faults import Answer
 from iamport_async.testing._http import FakeRequest, Reply, fail, ok
+from iamport_async.testing._ops_certifications import TEST_OTP
 from iamport_async.testing._ops_subscribe import DECLINED_CARD, UNDERFUNDED_CARD
 from iamport_async.testing._records import seed_payments
 from iamport_async.testing._router import route
@@ -17,6 +18,7 @@ from iamport_async.testing.clock import VirtualClock
 
 __all__ = [
     "DECLINED_CARD",
+    "TEST_OTP",
     "UNDERFUNDED_CARD",
     "Answer",
     "FakeIamport",

@@ -4,7 +4,7 @@ The front ends (``_transport``: in-process httpx; ``_asgi``: ASGI, which ``_serv
 under uvicorn) are handed :meth:`FakeIamport.handle` and never import this module.
 
 For each request, in order: latency (on the fake's clock) → server rate limit (429) →
-scripted answer, if one matches → route (unknown: 404 in the envelope) → token check (401) →
+scripted answer, if one matches → route (unknown: :func:`not_served`) → token check (401) →
 the operation's handler. A scripted ``drop_after`` or ``truncated_json`` is applied after the
 handler ran: the server did the work, the client never learns it.
 """
@@ -14,12 +14,24 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
-import iamport_async.testing._ops_auth as _ops_auth
-import iamport_async.testing._ops_payments as _ops_payments
-import iamport_async.testing._ops_receipts as _ops_receipts
-import iamport_async.testing._ops_vbanks as _ops_vbanks
 from iamport_async._engine.clock import sleep_for
 from iamport_async.clock import Clock
+from iamport_async.testing import (  # imported to register their routes
+    _ops_auth,
+    _ops_benepia,
+    _ops_certifications,
+    _ops_codes,
+    _ops_cvs,
+    _ops_escrow,
+    _ops_kcpquick,
+    _ops_naver,
+    _ops_payco,
+    _ops_payments,
+    _ops_paymentwall,
+    _ops_receipts,
+    _ops_schedules,
+    _ops_vbanks,
+)
 from iamport_async.testing._asgi import FakeApp
 from iamport_async.testing._drift import Drift
 from iamport_async.testing._faults import Faults
@@ -45,15 +57,30 @@ if TYPE_CHECKING:
     from iamport_async.client import Iamport
     from iamport_async.sync import Iamport as SyncIamport
 
-del _ops_auth, _ops_payments, _ops_receipts, _ops_vbanks  # imported to register their routes
+del _ops_auth, _ops_benepia, _ops_certifications, _ops_codes, _ops_cvs, _ops_escrow
+del _ops_kcpquick, _ops_naver, _ops_payco, _ops_payments, _ops_paymentwall, _ops_receipts
+del _ops_schedules, _ops_vbanks
 
 _HTML = ((b"content-type", b"text/html; charset=utf-8"),)
+_TEXT = ((b"content-type", b"text/plain; charset=utf-8"),)
 _HTML_PAGES = {
     "500_html": (500, b"<html><body><h1>500 Internal Server Error</h1></body></html>"),
     "502": (502, b"<html><head><title>502 Bad Gateway</title></head></html>"),
     "503": (503, b"<html><head><title>503 Service Temporarily Unavailable</title></head></html>"),
 }
 UNAUTHORIZED = "Unauthorized"
+
+
+def not_served(method: str, path: str) -> Reply:
+    """A route the fake does not serve: HTTP 404 *without* the API's envelope, so that the
+    client raises an ``ApiError`` quoting this text, never a ``NotFoundError`` (which would
+    say the API looked and found nothing)."""
+    text = (
+        f"the fake (iamport_async.testing.FakeIamport) does not serve {method} {path}: no "
+        "operation of the API has this method and path; FakeIamport.operations() lists "
+        "those served, and @route registers another"
+    )
+    return Reply(404, text.encode(), _TEXT)
 
 
 def _bearer(headers: dict[str, str]) -> str:
@@ -251,9 +278,7 @@ class FakeIamport(FakeState):
 
     def _process(self, request: FakeRequest, matched: tuple[Route, dict[str, str]] | None) -> Reply:
         if matched is None:
-            return fail(
-                404, -1, f"요청하신 API({request.method} {request.path})를 찾을 수 없습니다."
-            )
+            return not_served(request.method, request.path)
         route, params = matched
         if route.operation != TOKEN_OPERATION and not self.token_valid(_bearer(request.headers)):
             return fail(401, -1, UNAUTHORIZED)

@@ -144,9 +144,10 @@ def encode(value: Any) -> bytes:
     return _encoder.encode(value).encode("utf-8")
 
 
-def ok(response: Any, status: int = 200) -> Reply:
-    """Success: ``{code: 0, message: null, response}`` (the spec's ``ResponseAnnotation``)."""
-    return Reply(status, encode({"code": 0, "message": None, "response": response}))
+def ok(response: Any, status: int = 200, message: str | None = None) -> Reply:
+    """Success: ``{code: 0, message: null, response}`` (the spec's ``ResponseAnnotation``);
+    a few operations say what they did in ``message``."""
+    return Reply(status, encode({"code": 0, "message": message, "response": response}))
 
 
 def fail(status: int, code: int, message: str) -> Reply:

@@ -160,8 +160,7 @@ def _by_merchant(state: FakeState, request: FakeRequest) -> list[dict[str, Any]]
     return _sorted(payments, request.arg("sorting"))
 
 
-@route("GET", "/payments/find/{merchant_uid}/{payment_status}")
-@route("GET", "/payments/find/{merchant_uid}")
+@route("GET", "/payments/find/{merchant_uid}/{payment_status}", optional_tail=True)
 def find_payment(state: FakeState, request: FakeRequest) -> Reply:
     """The first payment with this merchant_uid by ``sorting`` (default newest)."""
     try:
@@ -173,8 +172,7 @@ def find_payment(state: FakeState, request: FakeRequest) -> Reply:
     return ok(payments[0])
 
 
-@route("GET", "/payments/findAll/{merchant_uid}/{payment_status}")
-@route("GET", "/payments/findAll/{merchant_uid}")
+@route("GET", "/payments/findAll/{merchant_uid}/{payment_status}", optional_tail=True)
 def find_all_payments(state: FakeState, request: FakeRequest) -> Reply:
     """Every payment with this merchant_uid, paged; 404 when there is none."""
     try:

@@ -99,3 +99,21 @@ def revoke_external_receipt(state: FakeState, request: FakeRequest) -> Reply:
         return fail(404, -1, "현금영수증 발행된 적이 없는 merchant_uid입니다.")
     receipt["cancelled_at"] = state.now()
     return ok(receipt)
+
+
+@route("POST", "/partners/receipts/{imp_uid}")
+def partner_receipt(state: FakeState, request: FakeRequest) -> Reply:
+    """Register a paid payment's line items with the partner (``data`` non-empty); kept in
+    ``fake.partner_receipts``."""
+    imp_uid = request.path_params["imp_uid"]
+    payment = state.find_payment(imp_uid, request.headers.get("tier"))
+    if payment is None:
+        return fail(404, -1, "존재하지 않는 결제정보입니다.")
+    lines = request.data().get("data")
+    if not isinstance(lines, list) or not lines:
+        return fail(400, -1, "data 파라메터가 필요합니다.")
+    if payment["status"] != "paid":
+        return fail(400, -1, "결제완료(paid) 상태의 결제건이 아닙니다.")
+    receipt = {"receipt_url": f"https://receipt.example.com/partners/{imp_uid}"}
+    state.partner_receipts[imp_uid] = {**receipt, "data": lines}
+    return ok(receipt)

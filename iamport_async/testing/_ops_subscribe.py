@@ -336,21 +336,30 @@ def run_due_schedules(state: FakeState) -> list[dict[str, Any]]:
         if s["schedule_status"] == "scheduled" and s["schedule_at"] <= now
     ]
     for record in due:
-        customer = state.customers.get(record["customer_uid"])
-        request = FakeRequest("POST", "/subscribe/payments/schedule", {})
-        payment = _charge(
-            state,
-            request,
-            dict(record),
-            customer_uid=record["customer_uid"],
-            usage="payment.scheduled",
-            card_number=customer["card_number"] if customer else masked_card(state.rng),
-        )
-        record.update(
-            imp_uid=payment["imp_uid"],
-            executed_at=now,
-            schedule_status="executed",
-            payment_status=payment["status"],
-            fail_reason=payment["fail_reason"],
-        )
+        charge_schedule(state, record)
     return due
+
+
+def charge_schedule(state: FakeState, record: dict[str, Any]) -> dict[str, Any]:
+    """Charge a schedule's billing key now (its time came, or a retry); the schedule records
+    the outcome. Returns the payment."""
+    customer = state.customers.get(record["customer_uid"])
+    request = FakeRequest("POST", "/subscribe/payments/schedule", {})
+    data = dict(record)
+    data["merchant_uid"] = record["merchant_uid"]
+    payment = _charge(
+        state,
+        request,
+        data,
+        customer_uid=record["customer_uid"],
+        usage="payment.scheduled",
+        card_number=customer["card_number"] if customer else masked_card(state.rng),
+    )
+    record.update(
+        imp_uid=payment["imp_uid"],
+        executed_at=state.now(),
+        schedule_status="executed",
+        payment_status=payment["status"],
+        fail_reason=payment["fail_reason"],
+    )
+    return payment

@@ -1,16 +1,14 @@
-"""Virtual accounts (issue, revoke) and identity verifications."""
+"""Virtual accounts: issue, modify, revoke, and the account-holder lookup."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from iamport_async.testing._http import FakeRequest, Reply, fail, found, ok
+from iamport_async.testing._http import FakeRequest, Reply, fail, ok
 from iamport_async.testing._params import amount_of, buyer_of, exact, text
 from iamport_async.testing._records import BANK_NAMES, make_payment
-from iamport_async.testing._router import lookup, route
-from iamport_async.testing._state import FakeState
-
-_NO_CERTIFICATION = "본인인증결과를 찾을 수 없습니다."
+from iamport_async.testing._router import route
+from iamport_async.testing._state import FakeState, _digits
 
 
 @route("POST", "/vbanks")
@@ -62,9 +60,37 @@ def revoke_vbank(state: FakeState, request: FakeRequest) -> Reply:
     return ok(payment)
 
 
-lookup("/certifications/{imp_uid}", lambda state: state.certifications, _NO_CERTIFICATION)
+@route("PUT", "/vbanks/{imp_uid}")
+def modify_vbank(state: FakeState, request: FakeRequest) -> Reply:
+    """Change the amount or due date of a virtual account still waiting (400 otherwise)."""
+    payment = state.find_payment(request.path_params["imp_uid"], request.headers.get("tier"))
+    if payment is None:
+        return fail(404, -1, "존재하지 않는 결제정보입니다.")
+    if payment["pay_method"] != "vbank" or payment["status"] != "ready":
+        return fail(400, -1, "입금대기(ready) 상태의 가상계좌만 수정할 수 있습니다.")
+    data = request.data()
+    amount = amount_of(data.get("amount"))
+    due = amount_of(data.get("vbank_due"))
+    if (data.get("amount") is not None and (amount is None or amount <= 0)) or (
+        data.get("vbank_due") is not None and (due is None or due <= state.now())
+    ):
+        return fail(400, -1, "amount 또는 vbank_due 파라메터가 올바르지 않습니다.")
+    if amount is not None:
+        payment["amount"] = exact(amount)
+    if due is not None:
+        payment["vbank_date"] = int(due)
+    state.version += 1
+    return ok(payment)
 
 
-@route("DELETE", "/certifications/{imp_uid}")
-def delete_certification(state: FakeState, request: FakeRequest) -> Reply:
-    return found(state.certifications.pop(request.path_params["imp_uid"], None), _NO_CERTIFICATION)
+@route("GET", "/vbanks/holder")
+def vbank_holder(state: FakeState, request: FakeRequest) -> Reply:
+    """The holder of an account added with ``fake.add_bank_account``; 404 for another."""
+    bank_code = request.arg("bank_code") or ""
+    bank_num = _digits(request.arg("bank_num") or "")
+    if len(bank_code) != 3 or not bank_code.isdigit() or not bank_num:
+        return fail(400, -1, "bank_code, bank_num 파라메터가 올바르지 않습니다.")
+    holder = state.bank_accounts.get((bank_code, bank_num))
+    if holder is None:
+        return fail(404, -1, "예금주 조회에 실패했습니다. 계좌정보를 확인해주세요.")
+    return ok({"bank_holder": holder})

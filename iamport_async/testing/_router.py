@@ -25,20 +25,27 @@ TOKEN_OPERATION = f"POST {TOKEN_PATH}"
 
 
 class Route:
-    __slots__ = ("handler", "method", "operation", "segments", "template")
+    __slots__ = ("handler", "method", "operation", "optional_tail", "segments", "template")
 
-    def __init__(self, method: str, template: str, handler: OperationHandler) -> None:
+    def __init__(
+        self, method: str, template: str, handler: OperationHandler, optional_tail: bool
+    ) -> None:
         self.method = method
         self.template = template
         self.operation = f"{method} {template}"
         self.segments = tuple(template.strip("/").split("/"))
         self.handler = handler
+        self.optional_tail = optional_tail
+        """The last path parameter may be left out with its slash (the spec's find)."""
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
-        if len(parts) != len(self.segments):
+        segments = self.segments
+        if self.optional_tail and len(parts) == len(segments) - 1:
+            segments = segments[:-1]
+        if len(parts) != len(segments):
             return None
         params: dict[str, str] = {}
-        for pattern, part in zip(self.segments, parts, strict=True):
+        for pattern, part in zip(segments, parts, strict=True):
             if pattern.startswith("{"):
                 if not part:
                     return None
@@ -56,9 +63,11 @@ class Router:
         self._routes: dict[str, list[Route]] = {}
         self.operations: dict[str, Route] = {}
 
-    def route(self, method: str, template: str) -> Callable[[OperationHandler], OperationHandler]:
+    def route(
+        self, method: str, template: str, *, optional_tail: bool = False
+    ) -> Callable[[OperationHandler], OperationHandler]:
         def register(handler: OperationHandler) -> OperationHandler:
-            added = Route(method.upper(), template, handler)
+            added = Route(method.upper(), template, handler, optional_tail)
             if added.operation in self.operations:
                 raise ValueError(f"{added.operation} is registered twice")
             self.operations[added.operation] = added

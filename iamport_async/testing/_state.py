@@ -24,6 +24,15 @@ TOKEN_LIFETIME = 1800
 TOKEN_EXTENSION_WINDOW = 60
 TOKEN_EXTENSION = 300
 """Asked again in the last minute, the same token lives 5 minutes longer (section 1)."""
+TEST_CHANNEL = {
+    "pg_provider": "html5_inicis",
+    "pg_id": "INIpayTest",
+    "sandbox": True,
+    "type": "payment",
+    "channel_name": "테스트 채널",
+    "channel_key": "channel-key-00000000-test",
+}
+"""The PG setting a fresh fake's account has."""
 DEFAULT_START_TIME = 1_700_000_000
 """Server time at the start when a clock is injected: a realistic date, the same every run."""
 
@@ -65,6 +74,28 @@ class FakeState:
         self.receipts: dict[str, dict[str, Any]] = {}
         self.external_receipts: dict[str, dict[str, Any]] = {}
         self.certifications: dict[str, dict[str, Any]] = {}
+        self.tiers: dict[str, str] = {}
+        """Sub-merchants by tier code: ``fake.add_tier("A01", "강남점")``."""
+        self.pg_settings: list[dict[str, Any]] = [dict(TEST_CHANNEL)]
+        """``GET /users/pg``: the account's PG channels (one test channel by default)."""
+        self.bank_accounts: dict[tuple[str, str], str] = {}
+        """Account holders by ``(bank_code, digits of bank_num)``, for ``GET /vbanks/holder``."""
+        self.escrow_logis: dict[str, dict[str, Any]] = {}
+        """Escrow shipping registrations by imp_uid (``EscrowLogisAnnotation``)."""
+        self.kcpquick_members: dict[str, dict[str, Any]] = {}
+        self.kcpquick_autopay: dict[str, dict[str, Any]] = {}
+        self.kcpquick_prepared: dict[str, dict[str, Any]] = {}
+        self.naver_orders: dict[str, dict[str, Any]] = {}
+        """Naver Pay product orders by ``product_order_id`` (each knows its ``imp_uid``)."""
+        self.naver_reviews: list[dict[str, Any]] = []
+        self.naver_points: dict[str, int] = {}
+        """Payments whose Naver points were deposited (``naver/point``), when."""
+        self.naver_confirmed: dict[str, int] = {}
+        """Payments whose purchase was confirmed (``naver/confirm``), when."""
+        self.benepia_members: dict[str, dict[str, Any]] = {}
+        self.partner_receipts: dict[str, dict[str, Any]] = {}
+        self.payco_statuses: dict[str, str] = {}
+        self.paymentwall_deliveries: list[dict[str, Any]] = []
         self.version = 0
         """Bumped on every change to payments; listings cache their sort by it."""
         self.listing_cache: dict[tuple[Any, ...], tuple[int, list[dict[str, Any]]]] = {}
@@ -182,9 +213,10 @@ class FakeState:
                 return imp_uid
 
     def deposit(self, imp_uid: str) -> dict[str, Any]:
-        """The buyer pays into a ready virtual account: the payment becomes ``paid``."""
+        """The buyer pays into a ready virtual account (or a convenience-store barcode): the
+        payment becomes ``paid``."""
         record = self.payments[imp_uid]
-        if record["pay_method"] != "vbank" or record["status"] != "ready":
+        if record["pay_method"] not in ("vbank", "cvs") or record["status"] != "ready":
             raise ValueError(f"{imp_uid} is not a virtual account waiting for a deposit")
         record.update(status="paid", paid_at=self.now())
         self.version += 1
@@ -216,3 +248,94 @@ class FakeState:
         record.update(fields)
         self.certifications[imp_uid] = record
         return dict(record)
+
+    def add_tier(self, tier_code: str, tier_name: str) -> None:
+        """Register a sub-merchant (``GET /tiers/{tier_code}``)."""
+        self.tiers[tier_code] = tier_name
+
+    def add_bank_account(self, bank_code: str, bank_num: str, holder: str) -> None:
+        """An account the banks know, for ``GET /vbanks/holder`` (others are 404)."""
+        self.bank_accounts[bank_code, _digits(bank_num)] = holder
+
+    def add_benepia_member(self, user: str, password: str, points: int) -> None:
+        """A Benepia login with its points (``/benepia/point``, ``/benepia/payment``)."""
+        self.benepia_members[user] = {"password": password, "points": points}
+
+    def add_kcpquick_member(
+        self, member_id: str, *, autopay_customer_uid: str | None = None
+    ) -> None:
+        """A KCP Quick Pay member; with ``autopay_customer_uid`` also its auto-payment key."""
+        now = self.now()
+        self.kcpquick_members[member_id] = {
+            "member_id": member_id,
+            "pg_provider": "kcp_quick",
+            "pg_id": "A52CY",
+            "inserted": now,
+            "updated": now,
+        }
+        if autopay_customer_uid is not None:
+            self.kcpquick_autopay[autopay_customer_uid] = {
+                "customer_uid": autopay_customer_uid,
+                "member_id": member_id,
+            }
+
+    def add_naver_order(self, imp_uid: str, **fields: Any) -> dict[str, Any]:
+        """A Naver Pay product order of the payment ``imp_uid`` (``NaverProductOrderAnnotation``
+        fields; the rest filled in), status ``PAYED``. Returns a copy."""
+        if imp_uid not in self.payments:
+            raise ValueError(f"no payment {imp_uid!r}: add_payment() it first")
+        number = len(self.naver_orders) + 1
+        record: dict[str, Any] = {
+            "product_order_id": f"2026{self.rng.randrange(10**12):012d}",
+            "product_order_status": "PAYED",
+            "claim_type": None,
+            "claim_status": None,
+            "product_id": f"P{number:05d}",
+            "product_name": "원두 200g",
+            "product_option_id": f"O{number:05d}",
+            "product_option_name": "기본",
+            "product_amount": 10000,
+            "delivery_amount": 3000,
+            "quantity": 1,
+            "orderer": {"name": "김민준", "id": "naver_buyer", "tel": "010-1234-5678"},
+            "shipping_address": {
+                "base": "서울특별시 강남구 테헤란로 1",
+                "detail": "101호",
+                "postcode": "06234",
+                "tel1": "010-1234-5678",
+                "tel2": "",
+                "name": "김민준",
+            },
+            "shipping_memo": "문 앞에 두세요",
+            "shipping_due": self.now() + 3 * 86400,
+            "individual_code": None,
+        }
+        record.update(fields)
+        record["imp_uid"] = imp_uid
+        self.naver_orders[record["product_order_id"]] = record
+        return {k: v for k, v in record.items() if k != "imp_uid"}
+
+    def add_naver_review(self, product_order_id: str, **fields: Any) -> dict[str, Any]:
+        """A buyer's review of a product order (``GET /naver/reviews``)."""
+        order = self.naver_orders[product_order_id]
+        record: dict[str, Any] = {
+            "review_id": f"R{len(self.naver_reviews) + 1:08d}",
+            "score": "5",
+            "title": "좋아요",
+            "content": "잘 받았습니다.",
+            "product_order_id": product_order_id,
+            "product_id": order["product_id"],
+            "product_name": order["product_name"],
+            "product_option_name": order["product_option_name"],
+            "writer": "kim***",
+            "created_at": self.now(),
+            "modified_at": 0,
+            "review_type": "general",
+        }
+        record.update(fields)
+        self.naver_reviews.append(record)
+        return dict(record)
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c.isdigit())

@@ -281,3 +281,13 @@ def test_every_mark_names_a_spec_operation() -> None:
 def test_the_spec_has_81_operations() -> None:
     """80 in the official spec plus GET /vbanks/holder (facts §10)."""
     assert OPERATION_COUNT == 81
+
+
+def test_the_fake_serves_every_operation_of_the_client() -> None:
+    """``iamport_async.testing.FakeIamport`` is as complete as the client: 81 of 81."""
+    from iamport_async.testing import FakeIamport
+
+    client = Iamport(imp_key="k", imp_secret="s")
+    served = {tuple(name.split(" ", 1)) for name in FakeIamport.operations()}
+    assert served == set(operation_methods(client))
+    assert len(FakeIamport.operations()) == OPERATION_COUNT == 81

@@ -143,6 +143,18 @@ async def _other_services_setup(fake: FakeIamport, ns: Namespace) -> None:
     ns["shipped_at"] = datetime.now(UTC) - timedelta(hours=2)
     ns["user_id"] = "benepia-user"
     ns["password"] = "benepia-password"
+    fake.add_payment(imp_uid="imp_123412341234", escrow=True)
+    fake.add_benepia_member("benepia-user", "benepia-password", 12_000)
+
+
+# -- simple-pay.md ----------------------------------------------------------------------------
+
+
+async def _simple_pay_setup(fake: FakeIamport, ns: Namespace) -> None:
+    fake.add_payment(imp_uid="imp_123", pg_provider="naverco", amount=20_000)
+    for product_order_id in ("2024010112345", "2024010112346"):
+        fake.add_naver_order("imp_123", product_order_id=product_order_id)
+    fake.add_kcpquick_member("kcp-member-1", autopay_customer_uid="cust_1")
 
 
 # -- vbanks.md --------------------------------------------------------------------------------
@@ -150,6 +162,7 @@ async def _other_services_setup(fake: FakeIamport, ns: Namespace) -> None:
 
 async def _vbanks_setup(fake: FakeIamport, ns: Namespace) -> None:
     ns["refund_holder"] = "홍길동"
+    fake.add_bank_account("004", "123-456-789012", "홍길동")
 
 
 async def _vbanks_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -> None:
@@ -380,6 +393,7 @@ async def _reconcile_check(fake: FakeIamport, ns: Namespace, results: list[Any])
 
 async def _tiers_setup(fake: FakeIamport, ns: Namespace) -> None:
     fake.add_payment(imp_uid="imp_a01_000001", amount=5000, status="paid", tier="A01")
+    fake.add_tier("A01", "강남점")
 
 
 async def _tiers_check(fake: FakeIamport, ns: Namespace, results: list[Any]) -> None:
@@ -419,7 +433,7 @@ CONTEXTS: dict[str, Context] = {
     "receipts.md": Context(_receipts_setup, _receipts_check),
     "reconcile.md": Context(_reconcile_setup, _reconcile_check),
     "retries.md": Context(_seed_one, _retries_check),
-    "simple-pay.md": Context(),
+    "simple-pay.md": Context(_simple_pay_setup),
     "subscriptions.md": Context(_subscriptions_setup, _subscriptions_check),
     "testing.md": Context(check=_testing_check),
     "sync.md": Context(_sync_setup),

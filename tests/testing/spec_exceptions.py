@@ -87,6 +87,9 @@ NOT_REQUIRED: dict[tuple[str, str], str] = {
         )
         for field in ("total", "previous", "next")
     },
+    ("BenepiaPointAnnotation", "bank_holder"): (
+        "§12: required list copied from VbankHolderAnnotation; the answer is {point}."
+    ),
 }
 """(definition, property) the spec marks required that the real answer does not carry."""
 
@@ -103,21 +106,64 @@ SCHEMA_OVERRIDES: dict[tuple[str, int], tuple[str, str]] = {
         "DELETE /subscribe/customers/{customer_uid}",
     )
 }
+SCHEMA_OVERRIDES.update(
+    {
+        (op, 200): (
+            "PagedScheduleResponse",
+            "§4: typed as an array (ScheduleResponse) but served as the page {total, previous, "
+            "next, list}, as the official clients parse it.",
+        )
+        for op in (
+            "GET /subscribe/payments/schedule",
+            "GET /subscribe/payments/schedule/customers/{customer_uid}",
+            "GET /subscribe/customers/{customer_uid}/schedules",
+        )
+    }
+)
 """(operation, status) -> (definition to validate against instead, why)."""
 
-ALIASES: dict[str, tuple[str, str]] = {
-    "GET /payments/find/{merchant_uid}": (
-        "GET /payments/find/{merchant_uid}/{payment_status}",
-        "§4: payment_status is not required; the Python client calls the path without it.",
+EXTRA_DEFINITIONS: dict[str, tuple[dict[str, object], str]] = {
+    "PagedScheduleResponse": (
+        {"properties": {"response": {"$ref": "#/definitions/PagedScheduleAnnotation"}}},
+        "§4: the envelope of a schedule page.",
     ),
-    "GET /payments/findAll/{merchant_uid}": (
-        "GET /payments/findAll/{merchant_uid}/{payment_status}",
-        "§4: as for find, payment_status may be left out with its slash.",
+    "PagedScheduleAnnotation": (
+        {
+            "type": "object",
+            "required": ["total", "previous", "next", "list"],
+            "properties": {
+                "total": {"type": "integer"},
+                "previous": {"type": "integer"},
+                "next": {"type": "integer"},
+                "list": {
+                    "type": "array",
+                    "items": {"$ref": "#/definitions/ScheduleResultAnnotation"},
+                },
+            },
+        },
+        "§4: the paged shape of the schedule listings, which the spec does not define.",
     ),
 }
-"""Operations the fake serves under a path the spec writes with an optional last segment."""
+"""Definitions the spec lacks, that ``SCHEMA_OVERRIDES`` name."""
+
+NO_PAYLOAD: dict[str, str] = {
+    "POST /kcpquick/prepare/{merchant_uid}": "§12: the spec gives no response schema; null.",
+    "PUT /kcpquick/prepare/{merchant_uid}": "§12: as POST, no response schema; null.",
+    "POST /payments/{imp_uid}/naver/point": "§12: ResponseAnnotation alone; nothing to return.",
+    "POST /payments/{imp_uid}/naver/confirm": "§12: ResponseAnnotation alone; nothing to return.",
+}
+"""Operations whose success carries ``response: null`` (every other success has a payload)."""
 
 UNDOCUMENTED_STATUSES: dict[tuple[str, int], str] = {
+    **{
+        (op, 401): "§1: every operation but getToken needs the token; the spec forgets the 401."
+        for op in (
+            "GET /users/pg",
+            "PUT /subscribe/payments/schedule/{merchant_uid}",
+            "POST /subscribe/payments/schedule/{merchant_uid}/reschedule",
+            "POST /subscribe/payments/schedule/{merchant_uid}/retry",
+        )
+    },
     ("GET /payments", 400): (
         "§3 [U]: nothing documents the answer above 100 ids; the fake refuses loudly so that a "
         "client which overflows the cap is caught in tests."

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from iamport_async import Iamport
-from iamport_async.errors import BusinessError, NotFoundError
-from iamport_async.testing import FakeIamport
+from iamport_async.errors import ApiError, BusinessError, NotFoundError
+from iamport_async.testing import FakeIamport, VirtualClock
 from tests.testing.conftest import authorized
 
 pytestmark = pytest.mark.anyio
@@ -220,9 +220,19 @@ async def test_tier_scopes_payments(iamport_fake: FakeIamport, iamport_client: I
     assert (await sub.request("GET", "/payments/imp_sub"))["imp_uid"] == "imp_sub"
 
 
-async def test_unknown_route_is_404_in_the_envelope(raw: httpx.AsyncClient) -> None:
+async def test_an_unknown_route_is_not_the_apis_not_found(raw: httpx.AsyncClient) -> None:
+    """No envelope: a client must not read it as "the API looked and found nothing"."""
     await authorized(raw)
     answer = await raw.get("/no/such/thing")
     assert answer.status_code == 404
-    assert answer.json()["code"] == -1
-    assert answer.json()["response"] is None
+    assert answer.headers["content-type"].startswith("text/plain")
+    assert "does not serve GET /no/such/thing" in answer.text
+
+
+async def test_the_client_reports_an_unserved_route_as_the_fakes_not_the_apis() -> None:
+    fake = FakeIamport(clock=VirtualClock())
+    async with fake.client(max_retries=0) as client:
+        with pytest.raises(ApiError) as caught:
+            await client.request("GET", "/no/such/thing")
+    assert not isinstance(caught.value, NotFoundError)
+    assert "the fake (iamport_async.testing.FakeIamport) does not serve" in str(caught.value)
