@@ -99,7 +99,9 @@ async def test_drift_is_cleared_and_limited_to_its_operations(
     fake.add_payment(imp_uid="imp_1", amount=1000, status="paid")
     with pytest.raises(ValueError, match="unknown operation"):
         fake.drift.set({"card_name": 1}, operations=["GET /nowhere"])
-    fake.drift.set({"card_name": {}}, operations=["GET /payments/find/{merchant_uid}"])
+    fake.drift.set(
+        {"card_name": {}}, operations=["GET /payments/find/{merchant_uid}/{payment_status}"]
+    )
     assert (await client.payments.get("imp_1")).misfits == {}
     fake.drift.set({"card_name": []})
     assert "card_name" in (await client.payments.get("imp_1")).misfits
