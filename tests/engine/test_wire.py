@@ -18,6 +18,7 @@ from iamport_async import Iamport
 from iamport_async._engine.wire import encode_json
 from iamport_async.errors import IamportError, InvalidInputError
 from tests.conftest import envelope
+from tests.payloads import payment
 
 pytestmark = pytest.mark.anyio
 
@@ -76,15 +77,21 @@ async def test_client_request_sends_a_decimal_exactly(sent: respx.MockRouter) ->
     assert request.headers["content-type"] == "application/json"
 
 
-@pytest.mark.xfail(
-    reason="a cancel now reads the payment first (guarded by default); the sent fixture's answer to that GET stops the POST: the test must answer the read (known, session of 2026-12-08)",  # noqa: E501
-    strict=False,
-)
-async def test_a_cancel_of_a_fraction_goes_out_as_its_exact_digits(sent: respx.MockRouter) -> None:
-    async with Iamport(imp_key="k", imp_secret="s") as client:
-        with contextlib.suppress(IamportError):  # the answer is not what this test reads
-            await client.payments.cancel("imp_1", amount=Decimal("1234567890.99"), unguarded=True)
-    assert b'"amount":1234567890.99' in sent.calls[-1].request.content
+async def test_a_cancel_of_a_fraction_goes_out_as_its_exact_digits() -> None:
+    # A fraction is checked against the payment's currency, read first: KRW has none.
+    usd = payment("imp_1", amount=2_000_000_000, currency="USD", status="paid")
+    with respx.mock(base_url="https://api.iamport.kr", assert_all_called=False) as sent:
+        sent.post("/users/getToken").respond(
+            json=envelope({"access_token": "t", "now": 1, "expired_at": 1801})
+        )
+        sent.get("/payments/imp_1").respond(json=envelope(usd))
+        cancel = sent.post("/payments/cancel").respond(json=envelope(None))
+        async with Iamport(imp_key="k", imp_secret="s") as client:
+            with contextlib.suppress(IamportError):  # the answer is not what this test reads
+                await client.payments.cancel(
+                    "imp_1", amount=Decimal("1234567890.99"), unguarded=True
+                )
+    assert b'"amount":1234567890.99' in cancel.calls.last.request.content
 
 
 SURROGATE = "\ud83d"

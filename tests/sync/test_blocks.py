@@ -23,16 +23,16 @@ def fake() -> FakeIamport:
     return fake
 
 
+FIND_ALL = "GET /payments/findAll/{merchant_uid}/{payment_status}"
+"""The fake's name of the listing's operation (its status segment is optional)."""
+
+
 @pytest.fixture
 def client(fake: FakeIamport) -> Iterator[Iamport]:
     with fake.sync_client() as client:
         yield client
 
 
-@pytest.mark.xfail(
-    reason="the count of pages fetched changed with the listing's stop rules landed the same day; to be reconciled (known, session of 2026-12-08)",  # noqa: E501
-    strict=False,
-)
 def test_a_listing_is_a_plain_iterator_one_page_at_a_time(
     fake: FakeIamport, client: Iamport
 ) -> None:
@@ -40,13 +40,13 @@ def test_a_listing_is_a_plain_iterator_one_page_at_a_time(
     first = listing.page()
     assert len(first.list) == 10
     assert len(listing.page(5).list) == 5
-    before = fake.stats.requests["GET /payments/findAll/{merchant_uid}"]
+    before = fake.stats.requests[FIND_ALL]
     walk = iter(listing)
     next(walk)
-    assert fake.stats.requests["GET /payments/findAll/{merchant_uid}"] == before + 1
+    assert fake.stats.requests[FIND_ALL] == before + 1
     rest = list(walk)
     assert len(rest) == 44
-    assert fake.stats.requests["GET /payments/findAll/{merchant_uid}"] == before + 5
+    assert fake.stats.requests[FIND_ALL] == before + 5
     assert [len(page.list) for page in listing.pages()] == [10, 10, 10, 10, 5]
     for _ in listing:  # left early: the walk is closed, nothing hangs
         break
