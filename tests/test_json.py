@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,13 @@ def outcome(decode: _json.Decoder, data: bytes | str) -> tuple[str, Any]:
         value = decode(data)
     except (ValueError, RecursionError) as error:
         return "error", (type(error), str(error))
-    return "value", typed(value)
+    # Python 3.13's json decodes nesting 3,000 deep; spelling it out recurses as deep.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        return "value", typed(value)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def typed(value: Any) -> Any:
