@@ -6,15 +6,15 @@ parse_float=Decimal)`` makes of the same bytes.
 
 With the ``speed`` extra (``pip install "iamport-async[speed]"``), msgspec decodes, at half
 the CPU of the standard library. It was chosen over orjson by measurement
-(``python -m benchmarks.floor``): orjson is faster still, but it has no hook for numbers,
+(callgrind, the fake's 100-payment answer: orjson 0.37x, msgspec 0.50x the instructions of
+``json.loads``): orjson is faster still, but it has no hook for numbers,
 so it reads ``1.10`` as a float and an integer beyond 64 bits as a float too, and telling
 afterwards whether a decoded value holds a float costs more than the decoding saved.
 msgspec hands each such number's text to ``Decimal`` (``float_hook``), exactly as the
 standard library's ``parse_float`` does. Where the two parsers differ, msgspec refuses
 (``NaN``, a lone surrogate escape, a byte-order mark, UTF-16 bytes, an integer of more
 than 4300 digits, nesting too deep): then the standard library decodes, so its verdict, a
-value or its error, is the answer either way. ``tests/test_json.py`` holds the two to that, and
-``tests/models/test_decode_paths.py`` compares the models built from both.
+value or its error, is the answer either way. ``tests/test_json.py`` holds the two to that.
 """
 
 from __future__ import annotations
