@@ -124,7 +124,7 @@ class Runner:
 
     def _finish(self, call: _Call, task: asyncio.Task[Any]) -> None:
         if task.cancelled():
-            call.error = ClientClosedError("the call was cancelled (close or Ctrl-C)")
+            call.error = _stopped("the call was stopped before its answer (close or Ctrl-C)")
         else:
             error = task.exception()
             if error is None:
@@ -212,7 +212,19 @@ class Runner:
             waiting = list(self._calls)
             self._calls.clear()
         for call in waiting:
-            if call.task is None:
+            if call.task is None:  # never started: nothing was sent
                 call.coro.close()
-            call.error = ClientClosedError("the client was closed while this call was made")
+                call.error = ClientClosedError("the client was closed; nothing was sent")
+            else:
+                call.error = _stopped("the client was closed while this call was made")
             call.done.release()
+
+
+def _stopped(what: str) -> ClientClosedError:
+    """The error of a call stopped after it started: whether it reached the server is not
+    known here, so for a call that changes something its outcome is not known either."""
+    return ClientClosedError(
+        f"{what}: if it changes something (a charge, a refund), the server may have carried "
+        "it out; read it back with an open client",
+        outcome_known=False,
+    )
