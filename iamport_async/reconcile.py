@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from contextlib import aclosing
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -449,7 +450,8 @@ class Reconciliation(TaskGroupBlock):
         async with (
             send,
             ids,
-            payments.iter_many(_drain(ids), by=kind, concurrency=self._concurrency) as lookups,
+            aclosing(_drain(ids)) as drained,  # closed here, not left to the collector
+            payments.iter_many(drained, by=kind, concurrency=self._concurrency) as lookups,
         ):
             async for lookup in lookups:
                 waiting = self._pending.pop((lookup.kind, lookup.id), None)

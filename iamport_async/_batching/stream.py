@@ -143,7 +143,12 @@ class ChunkStream(TaskGroupBlock, Generic[T]):
 
     async def _chunks(self) -> AsyncGenerator[list[Key], None]:
         builder = self._builder
-        if isinstance(self._keys, AsyncIterable):
+        if isinstance(self._keys, AsyncGenerator):  # the endpoint's own: closed with us
+            async with aclosing(self._keys) as keys:
+                async for key in keys:
+                    for chunk in builder.add(key):
+                        yield chunk
+        elif isinstance(self._keys, AsyncIterable):
             async for key in self._keys:
                 for chunk in builder.add(key):
                     yield chunk

@@ -7,7 +7,7 @@ These cases count the open ends directly, so a leak fails the case that made it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 import anyio
 import anyio.lowlevel
@@ -70,6 +70,28 @@ async def test_left_early_it_closes_every_stream(taken: int) -> None:
             if seen > taken:
                 break
     assert_all_closed(results)
+
+
+async def test_left_early_it_closes_the_async_generator_of_its_keys() -> None:
+    """An endpoint's own generator of keys (ids checked as they come) is closed with the
+    stream, not left for the garbage collector to find unexhausted in another test."""
+    closed = anyio.Event()
+
+    async def keys() -> AsyncIterator[Key]:
+        try:
+            for key in KEYS:
+                yield key
+        finally:
+            closed.set()
+
+    async def fetch(keys: Sequence[Key]) -> list[object]:
+        await anyio.lowlevel.checkpoint()
+        return []
+
+    async with BatchStream(keys(), fetch, _no_match, concurrency=4) as results:
+        async for _ in results:
+            break
+    assert closed.is_set()
 
 
 async def test_stopped_by_a_failing_fetch_it_closes_every_stream() -> None:
