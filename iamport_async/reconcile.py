@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Iterable
 from contextlib import aclosing
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -510,7 +510,7 @@ async def _get(receive: MemoryObjectReceiveStream[T]) -> T:
         return await receive.receive()
 
 
-async def _drain(receive: MemoryObjectReceiveStream[T]) -> AsyncIterator[T]:
+async def _drain(receive: MemoryObjectReceiveStream[T]) -> AsyncGenerator[T, None]:
     while True:
         try:
             item = await _get(receive)
